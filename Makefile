@@ -1,0 +1,134 @@
+# wrapgemm build.  `make` builds the libraries, `make test` runs every test,
+# `make bench` reproduces the paper's timing tables on this CPU.
+#
+#   CROSS=aarch64-linux-gnu-    cross-compile (every rule honours it)
+#   WERROR=1                    warnings are errors (CI sets it)
+#   PREFIX=/usr/local DESTDIR=  for make install
+
+CROSS   ?=
+CC      := $(CROSS)gcc
+CXX     := $(CROSS)g++
+AR      := $(CROSS)ar
+PREFIX  ?= /usr/local
+DESTDIR ?=
+WERROR  ?= 0
+
+TRIPLET := $(shell $(CC) -dumpmachine)
+ARCH    := $(firstword $(subst -, ,$(TRIPLET)))
+BUILDROOT ?= build
+BUILD   := $(BUILDROOT)/$(TRIPLET)
+VERSION := $(shell sed -n 's/^\#define WG_VERSION_STRING "\(.*\)"/\1/p' include/wrapgemm.h)
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wvla \
+        -Wformat=2 -Wundef
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+# -ffp-contract=off: every float step of the epilogue is written out (fmaf
+# where the contract fuses), so no compiler may fuse or split one on its own.
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -ffp-contract=off \
+             -fvisibility=hidden -Iinclude -Ikernels $(WARN)
+CFLAGS  ?=
+CPPFLAGS_DEP = -MMD -MP
+
+# Instruction-set flags, applied only to the folder that needs them, so the
+# rest of the library runs on any CPU of the architecture.
+ISAFLAGS_x86_64  := -mavx2 -mfma
+ISAFLAGS_aarch64 :=
+ISAFLAGS_arm     := -march=armv7-a -mfpu=neon -mfloat-abi=hard
+# Bit-packed kernels must not touch a vector register: no auto-vectorisation
+# and, where the compiler supports it, general registers only.
+SWARFLAGS_x86_64  := -mgeneral-regs-only -fno-tree-vectorize -fno-tree-slp-vectorize
+SWARFLAGS_aarch64 := -mgeneral-regs-only -fno-tree-vectorize -fno-tree-slp-vectorize
+SWARFLAGS_arm     := -fno-tree-vectorize -fno-tree-slp-vectorize
+
+CORE_SRC     := $(wildcard kernels/core/*.c) kernels/kernel_table.c
+PORTABLE_SRC := $(wildcard kernels/portable/*.c)
+SWAR_SRC     := $(wildcard kernels/swar/*.c)
+AVX2_SRC     := $(if $(filter x86_64,$(ARCH)),$(wildcard kernels/avx2/*.c))
+NEON_SRC     := $(if $(filter aarch64,$(ARCH)),$(wildcard kernels/neon/*.c kernels/neon/aarch64/*.c)) \
+                $(if $(filter arm,$(ARCH)),$(wildcard kernels/neon/*.c kernels/neon/armv7/*.c))
+LIB_SRC := $(CORE_SRC) $(PORTABLE_SRC) $(SWAR_SRC) $(AVX2_SRC) $(NEON_SRC)
+
+# Per-file extra flags: a make variable named after the object's folder.
+flags_for = $(if $(findstring kernels/avx2/,$1),$(ISAFLAGS_x86_64)) \
+            $(if $(findstring kernels/neon/,$1),$(ISAFLAGS_$(ARCH)) $(NEONFLAGS_$(notdir $(basename $1)))) \
+            $(if $(findstring kernels/swar/,$1),$(SWARFLAGS_$(ARCH)))
+
+# Three builds of the same sources: the release library, and the
+# AddressSanitizer+UBSan and ThreadSanitizer libraries the tests link.
+OBJ      := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
+TSAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/tsan/%.o)
+ASANFLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+TSANFLAGS := -O1 -fsanitize=thread
+
+LIB_A  := $(BUILD)/libwrapgemm.a
+LIB_SO := $(BUILD)/libwrapgemm.so
+
+TEST_SRC := $(wildcard test/*.c)
+TEST_BIN := $(BUILD)/wgtest
+ASAN_TEST_BIN := $(BUILD)/wgtest-asan
+TSAN_TEST_BIN := $(BUILD)/wgtest-tsan
+LDLIBS := -lm -lpthread
+
+.PHONY: all lib test test-native test-asan test-tsan test-readme install clean \
+        bench bench-quick help
+all: lib
+lib: $(LIB_A) $(LIB_SO)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(call flags_for,$<) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(call flags_for,$<) $(ASANFLAGS) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
+$(BUILD)/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(call flags_for,$<) $(TSANFLAGS) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
+
+$(LIB_A): $(OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(LIB_SO): $(OBJ)
+	$(CC) -shared -Wl,-soname,libwrapgemm.so.0 -o $@ $^ $(LDLIBS)
+$(BUILD)/libwrapgemm-asan.a: $(ASAN_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/libwrapgemm-tsan.a: $(TSAN_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# The test runner links the static library and the internal headers (it
+# calls the reference oracle and kernels by name).
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+ASAN_TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/asan/%.o)
+TSAN_TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/tsan/%.o)
+$(TEST_BIN): $(TEST_OBJ) $(LIB_A)
+	$(CC) -o $@ $(TEST_OBJ) $(LIB_A) $(LDLIBS)
+$(ASAN_TEST_BIN): $(ASAN_TEST_OBJ) $(BUILD)/libwrapgemm-asan.a
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
+$(TSAN_TEST_BIN): $(TSAN_TEST_OBJ) $(BUILD)/libwrapgemm-tsan.a
+	$(CC) $(TSANFLAGS) -o $@ $^ $(LDLIBS)
+
+# How to run a target binary here: natively, or under qemu for ARM builds.
+QEMU_aarch64 := qemu-aarch64 -L /usr/aarch64-linux-gnu
+QEMU_arm     := qemu-arm -L /usr/arm-linux-gnueabihf
+HOST_ARCH    := $(shell uname -m)
+RUN := $(if $(filter $(HOST_ARCH),$(ARCH)),,$(QEMU_$(ARCH)))
+
+# Each concern has its own file in mk/; a file adds its test lanes to
+# TEST_LANES, and `test` (below, after all of them) runs every lane.
+include $(sort $(wildcard mk/*.mk))
+
+test: $(TEST_LANES)
+	@echo "make test: all lanes passed ($(TEST_LANES))"
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '1,8p' Makefile
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

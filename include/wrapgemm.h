@@ -1,0 +1,298 @@
+/*
+ * wrapgemm: quantized GEMM and convolution that accumulate in wrap-around
+ * low-bit registers (WrapNet).
+ *
+ * Every call computes one function (docs/semantics.md):
+ *
+ *     z[m,n] = sum_k W[m,k] * (X[k,n] - zx)                 exact integers
+ *     a[m,n] = wrap_b(z) = ((z + 2^(b-1)) mod 2^b) - 2^(b-1)
+ *     c[m,n] = cyclic(a)                                    none | smooth(k) | abs
+ *     y[m,n] = output stage(c)                              int | uint8 | float
+ *
+ * Every kernel (portable C, AVX2, NEON, bit-packed SWAR) and every thread
+ * count returns the same bits.  Arguments are checked at this boundary; on
+ * any error the output buffer is left untouched and a status is returned.
+ *
+ * Sizes and strides are int64_t so that negative values can be rejected
+ * rather than wrapped; a size whose byte count overflows size_t (32-bit
+ * targets included) returns WG_ERR_SIZE_OVERFLOW.
+ */
+#ifndef WRAPGEMM_H
+#define WRAPGEMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WG_VERSION_MAJOR 0
+#define WG_VERSION_MINOR 1
+#define WG_VERSION_PATCH 0
+#define WG_VERSION_STRING "0.1.0"
+/* Single integer for compile-time comparisons: 10000*major + 100*minor + patch. */
+#define WG_VERSION_NUMBER \
+  (WG_VERSION_MAJOR * 10000 + WG_VERSION_MINOR * 100 + WG_VERSION_PATCH)
+
+#if defined(_WIN32) && defined(WG_BUILDING_SHARED)
+#define WG_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define WG_API __attribute__((visibility("default")))
+#else
+#define WG_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes.  Values are pinned: they never change between versions.    */
+/* ------------------------------------------------------------------------ */
+typedef enum wg_status {
+  WG_OK = 0,
+  WG_ERR_NULL_POINTER = 1,      /* a required pointer was NULL               */
+  WG_ERR_BAD_SIZE = 2,          /* a dimension was zero or negative          */
+  WG_ERR_SIZE_OVERFLOW = 3,     /* a byte count or index overflowed size_t   */
+  WG_ERR_BAD_STRIDE = 4,        /* a leading dimension smaller than its row  */
+  WG_ERR_BAD_CODE = 5,          /* a weight or activation code outside its
+                                   declared format                           */
+  WG_ERR_BAD_OPTION = 6,        /* an option outside its documented range    */
+  WG_ERR_UNSUPPORTED = 7,       /* valid options that cannot be combined (or
+                                   a forced kernel that cannot do them)      */
+  WG_ERR_NO_MEMORY = 8,         /* an allocation failed                      */
+  WG_ERR_UNKNOWN_KERNEL = 9,    /* a kernel name that is not in the table    */
+  WG_ERR_KERNEL_UNAVAILABLE = 10, /* a known kernel this CPU cannot run, or
+                                     one not compiled into this build       */
+  WG_ERR_THREAD = 11            /* the thread pool could not be started      */
+} wg_status;
+
+/* Name of a status ("WG_OK", "WG_ERR_BAD_SIZE", ...); "WG_ERR_?" for values
+ * outside the enum.  Never NULL; the string is static. */
+WG_API const char *wg_status_name(wg_status status);
+
+/* The library's version string at run time (may differ from the header's). */
+WG_API const char *wg_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Context: threads, kernel choice, scratch memory.                          */
+/* ------------------------------------------------------------------------ */
+typedef struct wg_context wg_context;
+
+/* Creates a context with `threads` worker threads (0 = one per online CPU,
+ * 1 = run on the caller only; at most 256).  The kernel choice starts as the
+ * environment variable WRAPGEMM_KERNEL if it is set and non-empty (a name from
+ * wg_kernel_name(); "auto" means automatic), else automatic.  If
+ * WRAPGEMM_KERNEL names an unknown or unavailable kernel, creation fails with
+ * that status so that a test can never silently run the wrong kernel.
+ * Errors: NULL_POINTER (out), BAD_OPTION (threads), NO_MEMORY, THREAD,
+ * UNKNOWN_KERNEL, KERNEL_UNAVAILABLE.
+ * Thread safety: a context may be used by several application threads at
+ * once; calls on it are serialised internally only where they share the
+ * pool. */
+WG_API wg_status wg_context_create(int threads, wg_context **out);
+
+/* Releases a context and joins its threads.  NULL is accepted. */
+WG_API void wg_context_destroy(wg_context *ctx);
+
+/* Number of threads (the caller included) the context runs work on. */
+WG_API int wg_context_threads(const wg_context *ctx);
+
+/* Forces one kernel by name for every later call on this context, or returns
+ * to automatic choice with NULL or "auto".  Errors: NULL_POINTER (ctx),
+ * UNKNOWN_KERNEL, KERNEL_UNAVAILABLE (not compiled in, or this CPU lacks a
+ * feature it needs).  Not thread-safe against concurrent calls on ctx. */
+WG_API wg_status wg_context_force_kernel(wg_context *ctx, const char *name);
+
+/* The forced kernel's name, or "auto". */
+WG_API const char *wg_context_kernel(const wg_context *ctx);
+
+/* The kernel table, in priority order: index 0 .. wg_kernel_count()-1.
+ * Names follow <acc>_<weights>x<acts>_<tile>__<isa>, e.g.
+ * "acc8_ternary_x_u8_4x96__avx2".  wg_kernel_name returns NULL out of range.
+ * wg_kernel_available says whether this build and this CPU can run it. */
+WG_API int wg_kernel_count(void);
+WG_API const char *wg_kernel_name(int index);
+WG_API int wg_kernel_available(int index);
+
+/* ------------------------------------------------------------------------ */
+/* Parallel-for hook: run the library's work on an engine's own pool.       */
+/* ------------------------------------------------------------------------ */
+/* The library calls `task(task_ctx, i)` exactly once for every i in
+ * [0, count) and relies on all of them having returned when the runner
+ * returns.  Calls may run concurrently, in any order, on any thread. */
+typedef void (*wg_task_fn)(void *task_ctx, int64_t i);
+typedef void (*wg_parallel_for_fn)(void *user, wg_task_fn task, void *task_ctx,
+                                   int64_t count);
+
+/* Routes the context's parallel work to `runner(user, ...)` instead of its own
+ * pool (NULL restores the pool).  `parallelism` is how many tasks the runner
+ * executes at once; work is split for that many.  Errors: NULL_POINTER (ctx),
+ * BAD_OPTION (parallelism < 1 with a runner). */
+WG_API wg_status wg_context_set_parallel_for(wg_context *ctx,
+                                             wg_parallel_for_fn runner,
+                                             void *user, int parallelism);
+
+/* ------------------------------------------------------------------------ */
+/* Prepacked weights.                                                        */
+/* ------------------------------------------------------------------------ */
+typedef enum wg_weight_format {
+  WG_WEIGHTS_INT = 0,     /* signed codes of `bits` bits: -2^(bits-1) .. 2^(bits-1)-1,
+                             bits in 2..8 */
+  WG_WEIGHTS_TERNARY = 1, /* codes -1, 0, +1 */
+  WG_WEIGHTS_BINARY = 2   /* codes -1, +1 */
+} wg_weight_format;
+
+typedef struct wg_weights wg_weights;
+
+/* Packs M x K weight codes (row m is output channel m, element (m,k) at
+ * w[m*ldw + k]) once, for every kernel of `ctx` that could use them.  For
+ * conv2d, k runs over the filter in the input layout's order: NCHW input
+ * uses OIHW filters (k = (ci*KH + kh)*KW + kw), NHWC input uses OHWI filters
+ * (k = (kh*KW + kw)*C + ci).  `bits` is read only for WG_WEIGHTS_INT.
+ * Every code is checked: one outside the format returns BAD_CODE.
+ * Errors: NULL_POINTER, BAD_SIZE (m, k < 1), BAD_STRIDE (ldw < k),
+ * SIZE_OVERFLOW, BAD_OPTION (format, bits), BAD_CODE, NO_MEMORY.
+ * The result is immutable and may be shared by threads and contexts. */
+WG_API wg_status wg_weights_pack(const wg_context *ctx, const int8_t *w,
+                                 int64_t m, int64_t k, int64_t ldw,
+                                 wg_weight_format format, int bits,
+                                 wg_weights **out);
+
+/* Releases packed weights.  NULL is accepted. */
+WG_API void wg_weights_destroy(wg_weights *weights);
+
+/* Rows (M) and depth (K) of packed weights; 0 for NULL. */
+WG_API int64_t wg_weights_rows(const wg_weights *weights);
+WG_API int64_t wg_weights_depth(const wg_weights *weights);
+
+/* ------------------------------------------------------------------------ */
+/* Activations.                                                              */
+/* ------------------------------------------------------------------------ */
+typedef struct wg_act_format {
+  int bits;        /* ba in 1..8: every code is in 0 .. 2^ba - 1 (checked)  */
+  int zero_point;  /* zx in 0..255, subtracted from every code; padding of a
+                      convolution is this code (0 for unsigned codes)       */
+} wg_act_format;
+
+/* ------------------------------------------------------------------------ */
+/* Epilogue: wrap, cyclic activation, output stage.                          */
+/* ------------------------------------------------------------------------ */
+typedef enum wg_cyclic {
+  WG_CYCLIC_NONE = 0,   /* c = a: the bare modulo                            */
+  WG_CYCLIC_SMOOTH = 1, /* h = 2^(b-1), slope k >= 1:
+                             c = a             where (k+1)|a| <= k*h
+                             c = k*h - k*a     where a > 0 beyond that
+                             c = -k*h - k*a    where a < 0 beyond that       */
+  WG_CYCLIC_ABS = 2     /* c = |a|                                           */
+} wg_cyclic;
+
+typedef enum wg_output_kind {
+  /* Integers: c itself (with WG_CYCLIC_NONE, the raw wrapped accumulator a).
+   * The type must hold every value of c: int8 needs b <= 8 (b <= 7 with abs),
+   * int16 needs b <= 16 (b <= 15 with abs), else UNSUPPORTED. */
+  WG_OUTPUT_INT8 = 0,
+  WG_OUTPUT_INT16 = 1,
+  WG_OUTPUT_INT32 = 2,
+  /* uint8 codes for the next layer, in float32:
+   *   y = fmaf((float)c, scale[m], bias[m])          one rounding
+   *   y = max(y, 0) if relu
+   *   q = clamp(round_half_even(y), 0, 2^out_bits - 1)                    */
+  WG_OUTPUT_UINT8_FLOAT = 3,
+  /* uint8 codes through gemmlowp/TFLite fixed point, all integer:
+   *   v = sat32(c + qbias[m])                (qbias NULL = 0)
+   *   v = sat32(v * 2^max(shift[m], 0))
+   *   v = SaturatingRoundingDoublingHighMul(v, multiplier[m])
+   *   v = RoundingDivideByPOT(v, max(-shift[m], 0))
+   *   q = clamp(v + out_zero_point, relu ? out_zero_point : 0, 2^out_bits - 1)
+   * multiplier[m] in [2^30, 2^31) or 0, shift[m] in -31..30.               */
+  WG_OUTPUT_UINT8_FIXED = 4,
+  /* float32: y = fmaf((float)c, scale[m], bias[m]), then max(y, 0) if relu. */
+  WG_OUTPUT_FLOAT32 = 5
+} wg_output_kind;
+
+typedef struct wg_epilogue {
+  int acc_bits;            /* b: 2..16, or 32                               */
+  wg_cyclic cyclic;
+  int slope;               /* k >= 1, read only for WG_CYCLIC_SMOOTH        */
+  wg_output_kind output;
+  /* float stages (UINT8_FLOAT, FLOAT32): M entries each, all finite        */
+  const float *scale;
+  const float *bias;
+  int relu;                /* 0 or 1                                        */
+  int out_bits;            /* 1..8, uint8 outputs only                      */
+  /* fixed-point stage (UINT8_FIXED): M entries each                       */
+  const int32_t *multiplier;
+  const int32_t *shift;
+  const int32_t *qbias;    /* may be NULL                                   */
+  int out_zero_point;      /* 0 .. 2^out_bits - 1                           */
+} wg_epilogue;
+
+/* An epilogue for raw 32-bit accumulators: b = 32, no activation, int32 out.
+ * Start from it and set what differs. */
+WG_API wg_epilogue wg_epilogue_default(void);
+
+/* ------------------------------------------------------------------------ */
+/* Results of a call.                                                        */
+/* ------------------------------------------------------------------------ */
+typedef struct wg_run_info {
+  const char *kernel;      /* name of the kernel that ran (static string)   */
+} wg_run_info;
+
+/* ------------------------------------------------------------------------ */
+/* GEMM: Y (M x N) = epilogue(W (M x K, packed) * (X (K x N) - zx)).         */
+/* ------------------------------------------------------------------------ */
+/* X(k,n) is x[k*ldx + n], ldx >= n.  Y(m,n) is element m*ldy + n of y, whose
+ * element type follows ep->output (int8/int16/int32/uint8/float), ldy >= n.
+ * `info` may be NULL.
+ * Errors: NULL_POINTER, BAD_SIZE (n < 1), BAD_STRIDE, SIZE_OVERFLOW,
+ * BAD_OPTION (act or epilogue fields out of range, non-finite scale/bias),
+ * BAD_CODE (an activation code >= 2^act.bits), UNSUPPORTED (output type too
+ * narrow for b, or the forced kernel cannot compute this combination),
+ * NO_MEMORY, THREAD.  On error nothing is written to y or info. */
+WG_API wg_status wg_gemm(wg_context *ctx, const wg_weights *w,
+                         const uint8_t *x, int64_t n, int64_t ldx,
+                         wg_act_format act, const wg_epilogue *ep,
+                         void *y, int64_t ldy, wg_run_info *info);
+
+/* ------------------------------------------------------------------------ */
+/* 2-D convolution, lowered to the same GEMM.                                */
+/* ------------------------------------------------------------------------ */
+typedef enum wg_layout { WG_NCHW = 0, WG_NHWC = 1 } wg_layout;
+
+typedef struct wg_conv2d_desc {
+  wg_layout layout;          /* input layout; the output has the same       */
+  int64_t batch, channels, height, width;   /* input N, C, H, W             */
+  int64_t kernel_h, kernel_w;
+  int64_t stride_h, stride_w;               /* >= 1                          */
+  int64_t pad_top, pad_left, pad_bottom, pad_right;   /* >= 0, padding = zx  */
+  int64_t dilation_h, dilation_w;           /* >= 1                          */
+} wg_conv2d_desc;
+
+/* Output height and width of `d` (0 if the window does not fit or d is bad). */
+WG_API int64_t wg_conv2d_out_h(const wg_conv2d_desc *d);
+WG_API int64_t wg_conv2d_out_w(const wg_conv2d_desc *d);
+
+/* Y = epilogue(conv(X, W)).  The weights hold M = output channels rows and
+ * K = channels * kernel_h * kernel_w columns, in the filter order named at
+ * wg_weights_pack.  X is dense in d->layout; Y is dense in the same layout
+ * with M channels and wg_conv2d_out_h x wg_conv2d_out_w pixels, element type
+ * from ep->output.  Errors as wg_gemm, plus BAD_SIZE for a window that does
+ * not fit and UNSUPPORTED for weights whose K does not match d. */
+WG_API wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
+                           const wg_conv2d_desc *d, const uint8_t *x,
+                           wg_act_format act, const wg_epilogue *ep, void *y,
+                           wg_run_info *info);
+
+/* ------------------------------------------------------------------------ */
+/* Bit-packed general-register arithmetic (SWAR): carry mode and statistics. */
+/* ------------------------------------------------------------------------ */
+/* (section: SWAR) */
+
+/* ------------------------------------------------------------------------ */
+/* Calibration and weight quantization.                                      */
+/* ------------------------------------------------------------------------ */
+/* (section: calibration) */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WRAPGEMM_H */

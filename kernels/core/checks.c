@@ -1,0 +1,133 @@
+/* Argument checks and the resolved epilogue shared by wg_gemm and wg_conv2d. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+int wg_mul_ok(int64_t a, int64_t b, int64_t *out) {
+  if (a < 0 || b < 0) return 0;
+  if (a != 0 && b > INT64_MAX / a) return 0;
+  int64_t v = a * b;
+  if ((uint64_t)v > (uint64_t)SIZE_MAX) return 0;
+  *out = v;
+  return 1;
+}
+
+int wg_add_ok(int64_t a, int64_t b, int64_t *out) {
+  if (a < 0 || b < 0 || a > INT64_MAX - b) return 0;
+  int64_t v = a + b;
+  if ((uint64_t)v > (uint64_t)SIZE_MAX) return 0;
+  *out = v;
+  return 1;
+}
+
+wg_epilogue wg_epilogue_default(void) {
+  wg_epilogue e;
+  memset(&e, 0, sizeof e);
+  e.acc_bits = 32;
+  e.cyclic = WG_CYCLIC_NONE;
+  e.slope = 1;
+  e.output = WG_OUTPUT_INT32;
+  e.out_bits = 8;
+  return e;
+}
+
+wg_status wg_check_act(wg_act_format act) {
+  if (act.bits < 1 || act.bits > 8) return WG_ERR_BAD_OPTION;
+  if (act.zero_point < 0 || act.zero_point > 255) return WG_ERR_BAD_OPTION;
+  return WG_OK;
+}
+
+static int all_finite(const float *v, int64_t n) {
+  for (int64_t i = 0; i < n; i++)
+    if (!isfinite(v[i])) return 0;
+  return 1;
+}
+
+wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m) {
+  int b = ep->acc_bits;
+  if (!((b >= 2 && b <= 16) || b == 32)) return WG_ERR_BAD_OPTION;
+  switch (ep->cyclic) {
+    case WG_CYCLIC_NONE: break;
+    case WG_CYCLIC_SMOOTH:
+      if (ep->slope < 1 || ep->slope > 65536) return WG_ERR_BAD_OPTION;
+      break;
+    case WG_CYCLIC_ABS:
+      if (b > 16) return WG_ERR_UNSUPPORTED; /* |-2^31| has no int32 */
+      break;
+    default: return WG_ERR_BAD_OPTION;
+  }
+  if (ep->relu != 0 && ep->relu != 1) return WG_ERR_BAD_OPTION;
+  /* Largest |c|: h for abs, h-1 (or h for a = -h) otherwise. */
+  int need = ep->cyclic == WG_CYCLIC_ABS ? b + 1 : b;
+  switch (ep->output) {
+    case WG_OUTPUT_INT8:
+      return need <= 8 ? WG_OK : WG_ERR_UNSUPPORTED;
+    case WG_OUTPUT_INT16:
+      return need <= 16 ? WG_OK : WG_ERR_UNSUPPORTED;
+    case WG_OUTPUT_INT32:
+      return WG_OK;
+    case WG_OUTPUT_UINT8_FLOAT:
+      if (ep->out_bits < 1 || ep->out_bits > 8) return WG_ERR_BAD_OPTION;
+      /* same scale and bias as float output */
+      __attribute__((fallthrough));
+    case WG_OUTPUT_FLOAT32:
+      if (!ep->scale || !ep->bias) return WG_ERR_NULL_POINTER;
+      if (!all_finite(ep->scale, m) || !all_finite(ep->bias, m))
+        return WG_ERR_BAD_OPTION;
+      return WG_OK;
+    case WG_OUTPUT_UINT8_FIXED:
+      if (ep->out_bits < 1 || ep->out_bits > 8) return WG_ERR_BAD_OPTION;
+      if (!ep->multiplier || !ep->shift) return WG_ERR_NULL_POINTER;
+      if (ep->out_zero_point < 0 || ep->out_zero_point > (1 << ep->out_bits) - 1)
+        return WG_ERR_BAD_OPTION;
+      for (int64_t i = 0; i < m; i++) {
+        int32_t mu = ep->multiplier[i], sh = ep->shift[i];
+        if (mu != 0 && mu < (1 << 30)) return WG_ERR_BAD_OPTION;
+        if (mu < 0 || sh < -31 || sh > 30) return WG_ERR_BAD_OPTION;
+      }
+      return WG_OK;
+  }
+  return WG_ERR_BAD_OPTION;
+}
+
+int wg_codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
+                 uint8_t maxcode) {
+  if (maxcode == 255) return 1;
+  uint8_t over = (uint8_t)~maxcode; /* maxcode is 2^bits - 1 */
+  for (int64_t i = 0; i < r; i++) {
+    const uint8_t *row = x + i * ld;
+    uint8_t acc = 0;
+    for (int64_t j = 0; j < c; j++) acc |= row[j];
+    if (acc & over) return 0;
+  }
+  return 1;
+}
+
+wg_epi wg_resolve_epilogue(const wg_epilogue *ep, const wg_weights *w,
+                           wg_act_format act) {
+  wg_epi e;
+  memset(&e, 0, sizeof e);
+  e.b = ep->acc_bits;
+  e.cyclic = ep->cyclic;
+  e.slope = ep->slope;
+  e.output = ep->output;
+  e.relu = ep->relu;
+  if (ep->output == WG_OUTPUT_UINT8_FLOAT || ep->output == WG_OUTPUT_UINT8_FIXED)
+    e.qmax = (1 << ep->out_bits) - 1;
+  e.out_zp = ep->out_zero_point;
+  e.scale = ep->scale;
+  e.bias = ep->bias;
+  e.mult = ep->multiplier;
+  e.shift = ep->shift;
+  e.qbias = ep->qbias;
+  e.rowsum = w->rowsum;
+  e.zx = (uint32_t)act.zero_point;
+  return e;
+}
+
+wg_problem wg_make_problem(const wg_weights *w, wg_act_format act,
+                           const wg_epilogue *ep) {
+  wg_problem p = {w->format, w->bits, w->wmin, w->wmax, act.bits, ep->acc_bits};
+  return p;
+}

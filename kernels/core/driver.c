@@ -1,0 +1,176 @@
+/*
+ * The macro-kernel: splits a call into tasks (image x column chunk x row
+ * range), and in each task runs the BLIS loop nest
+ *
+ *   for each depth block k0 (kernel's kc):
+ *     pack the chunk's B panels for [k0, k0+kc)           (kernel pack_b)
+ *     for each NR-column panel jp:        <- its B panel stays in L1
+ *       for each MR-row panel ip:         <- A panels stream from L2
+ *         micro-kernel(ip, jp)                            (kernel run)
+ *
+ * Every output is computed by one micro-kernel sequence whatever the split,
+ * and integer lane sums are order-independent, so results are bit-identical
+ * for every thread count.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct task_plan {
+  const wg_run *r;
+  const wg_apack *ap;
+  wg_context *ctx;
+  int64_t kpad, kc;         /* padded depth and depth block, in elements */
+  int64_t ncol, nch;        /* columns per chunk, chunks per image       */
+  int64_t ppc, mch;         /* MR-panels per row range, row ranges       */
+  size_t bpack_bytes, partial_bytes, need;
+  /* Scratch is allocated before any task runs, so that running out of
+   * memory is reported before anything is written: the context's per-thread
+   * slots when this call holds its pool, else one block per concurrent task
+   * (`per_task`) or a single block for serial execution. */
+  int use_slots, per_task;
+  uint8_t *buf;
+} task_plan;
+
+static void *slot_scratch(wg_context *ctx, int slot, size_t bytes) {
+  wg_scratch *s = &ctx->scratch[slot];
+  if (s->n < bytes) {
+    free(s->p);
+    s->p = aligned_alloc(64, bytes);
+    s->n = s->p ? bytes : 0;
+  }
+  return s->p;
+}
+
+static void run_task(void *arg, int64_t t, int slot) {
+  task_plan *pl = arg;
+  const wg_run *r = pl->r;
+  const wg_kernel *k = r->kern;
+  int64_t per_img = pl->nch * pl->mch;
+  int64_t img = t / per_img, rem = t % per_img;
+  int64_t jc = rem / pl->mch, ic = rem % pl->mch;
+  int64_t n0 = jc * pl->ncol, ncols = r->n - n0;
+  if (ncols > pl->ncol) ncols = pl->ncol;
+  int64_t mpanels = (r->w->m + k->mr - 1) / k->mr;
+  int64_t p0 = ic * pl->ppc, p1 = p0 + pl->ppc;
+  if (p1 > mpanels) p1 = mpanels;
+  if (p0 >= p1 || ncols <= 0) return;
+
+  uint8_t *mem = pl->use_slots  ? pl->ctx->scratch[slot].p
+                 : pl->per_task ? pl->buf + (size_t)t * pl->need
+                                : pl->buf;
+  uint8_t *bpack = mem;
+  uint32_t *partial = (uint32_t *)(mem + pl->bpack_bytes);
+
+  struct wg_bsrc src = r->src;
+  src.x += img * r->x_img;
+  size_t es = wg_output_size(r->epi.output);
+  char *ybase = (char *)r->y + (size_t)(img * r->y_img) * es;
+  int64_t npan = (ncols + k->nr - 1) / k->nr;
+  const char *adata = pl->ap->data;
+  int single = pl->kc >= pl->kpad;
+
+  for (int64_t k0 = 0; k0 < pl->kpad; k0 += pl->kc) {
+    int64_t depth = pl->kpad - k0 < pl->kc ? pl->kpad - k0 : pl->kc;
+    int64_t groups = depth / k->ku;
+    size_t bpanel = (size_t)groups * k->b_group_bytes;
+    for (int64_t jp = 0; jp < npan; jp++) {
+      int64_t cols = ncols - jp * k->nr;
+      k->pack_b(&src, k0, groups, n0 + jp * k->nr,
+                (int)(cols < k->nr ? cols : k->nr), bpack + jp * bpanel);
+    }
+    for (int64_t jp = 0; jp < npan; jp++) {
+      int64_t nn = n0 + jp * k->nr, cols = ncols - jp * k->nr;
+      for (int64_t ip = p0; ip < p1; ip++) {
+        int64_t m0 = ip * k->mr, rows = r->w->m - m0;
+        wg_tile tile = {
+            .kgroups = groups,
+            .a = adata + (size_t)ip * pl->ap->panel_bytes +
+                 (size_t)(k0 / k->ku) * k->a_group_bytes,
+            .b = bpack + jp * bpanel,
+            .first = k0 == 0,
+            .last = k0 + depth >= pl->kpad,
+            .partial = single ? NULL
+                              : partial + ((ip - p0) * npan + jp) * k->mr * k->nr,
+            .epi = &r->epi,
+            .m0 = m0,
+            .rows = (int)(rows < k->mr ? rows : k->mr),
+            .cols = (int)(cols < k->nr ? cols : k->nr),
+            .y = ybase + (size_t)(m0 * r->ys_m + nn * r->ys_n) * es,
+            .ys_m = r->ys_m,
+            .ys_n = r->ys_n,
+        };
+        k->run(&tile);
+      }
+    }
+  }
+}
+
+static void runner_task(void *arg, int64_t i) { run_task(arg, i, 0); }
+
+static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
+  const wg_kernel *k = r->kern;
+  task_plan pl;
+  memset(&pl, 0, sizeof pl);
+  pl.r = r;
+  pl.ctx = ctx;
+  pl.ap = wg_weights_find(r->w, k);
+  pl.kpad = ceil_div(r->w->k, k->ku) * k->ku;
+  pl.kc = k->kc > 0 && k->kc < pl.kpad ? k->kc : pl.kpad;
+
+  int par = ctx->runner ? ctx->runner_par : ctx->threads;
+  /* Enough tasks to balance `par` threads (4 per thread), but chunks no
+   * narrower than one NR panel and no wider than the kernel's nc. */
+  int64_t want = par > 1 ? 4 * (int64_t)par : 1;
+  int64_t per_img = ceil_div(want, r->nimg);
+  int64_t ncol = ceil_div(ceil_div(r->n, per_img), k->nr) * k->nr;
+  if (k->nc > 0 && ncol > k->nc) ncol = k->nc / k->nr * k->nr;
+  if (ncol < k->nr) ncol = k->nr;
+  pl.ncol = ncol;
+  pl.nch = ceil_div(r->n, ncol);
+  int64_t mpanels = ceil_div(r->w->m, k->mr);
+  pl.mch = 1;
+  if (r->nimg * pl.nch < want) pl.mch = ceil_div(want, r->nimg * pl.nch);
+  if (pl.mch > mpanels) pl.mch = mpanels;
+  pl.ppc = ceil_div(mpanels, pl.mch);
+  pl.mch = ceil_div(mpanels, pl.ppc);
+
+  int64_t npan = ceil_div(ncol, k->nr);
+  pl.bpack_bytes = (size_t)npan * (size_t)(pl.kc / k->ku) * k->b_group_bytes;
+  pl.bpack_bytes = (pl.bpack_bytes + 63) & ~(size_t)63;
+  pl.partial_bytes = pl.kc >= pl.kpad ? 0
+                     : (size_t)(pl.ppc * npan) * (size_t)(k->mr * k->nr) * 4;
+
+  pl.need = (pl.bpack_bytes + pl.partial_bytes + 63) & ~(size_t)63;
+
+  int64_t tasks = r->nimg * pl.nch * pl.mch;
+  if (ctx->runner) {
+    pl.per_task = 1;
+    pl.buf = aligned_alloc(64, (size_t)tasks * pl.need);
+    if (!pl.buf) return WG_ERR_NO_MEMORY;
+    ctx->runner(ctx->runner_user, runner_task, &pl, tasks);
+  } else if (pthread_mutex_trylock(&ctx->pool_mu) == 0) {
+    pl.use_slots = 1;
+    for (int s = 0; s < ctx->threads; s++)
+      if (!slot_scratch(ctx, s, pl.need)) {
+        pthread_mutex_unlock(&ctx->pool_mu);
+        return WG_ERR_NO_MEMORY;
+      }
+    if (ctx->pool)
+      wg_pool_run(ctx->pool, run_task, &pl, tasks);
+    else
+      for (int64_t t = 0; t < tasks; t++) run_task(&pl, t, 0);
+    pthread_mutex_unlock(&ctx->pool_mu);
+  } else {
+    /* Another application thread holds this context's pool: run on the
+     * caller alone rather than wait (same bits, no deadlock). */
+    pl.buf = aligned_alloc(64, pl.need);
+    if (!pl.buf) return WG_ERR_NO_MEMORY;
+    for (int64_t t = 0; t < tasks; t++) run_task(&pl, t, 0);
+  }
+  free(pl.buf);
+  return WG_OK;
+}

@@ -1,0 +1,89 @@
+/* Library-internal types shared by the API, the driver and the tests. */
+#ifndef WG_INTERNAL_H
+#define WG_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bsrc.h"
+#include "kernel.h"
+#include "threadpool.h"
+#include "wrapgemm.h"
+
+#define WG_MAX_THREADS 256
+
+typedef struct wg_scratch {
+  void *p;
+  size_t n;
+} wg_scratch;
+
+struct wg_context {
+  int threads;
+  const wg_kernel *forced;      /* NULL: automatic choice */
+  wg_pool *pool;                /* NULL when threads == 1 */
+  pthread_mutex_t pool_mu;      /* held by the call using the pool+scratch */
+  wg_scratch scratch[WG_MAX_THREADS];
+  wg_parallel_for_fn runner;    /* engine's parallel-for, or NULL */
+  void *runner_user;
+  int runner_par;
+};
+
+/* One packing of the weights, shared by all kernels with the same pack_a. */
+typedef struct wg_apack {
+  void (*pack_a)(const int8_t *, int64_t, int, int64_t, void *);
+  size_t panel_bytes;   /* one MR-row panel, whole padded depth */
+  void *data;
+} wg_apack;
+
+struct wg_weights {
+  int64_t m, k;
+  wg_weight_format format;
+  int bits, wmin, wmax;
+  int32_t *rowsum;
+  int npacks;
+  wg_apack packs[64];
+};
+
+const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k);
+
+/* The kernel a call runs: the forced one if eligible, else the first
+ * available eligible one with packed weights.  NULL: UNSUPPORTED. */
+const wg_kernel *wg_choose_kernel(const wg_context *ctx, const wg_weights *w,
+                                  const wg_problem *p);
+int wg_kernel_runnable(const wg_kernel *k);
+/* Looks a kernel up by name; status UNKNOWN_KERNEL / KERNEL_UNAVAILABLE. */
+wg_status wg_find_kernel(const char *name, const wg_kernel **out);
+
+/* Runs a validated GEMM over `nimg` independent images (NCHW batches; 1
+ * otherwise).  Image i reads src->x + i*x_img and writes y + i*y_img
+ * elements. */
+typedef struct wg_run {
+  const wg_kernel *kern;
+  const wg_weights *w;
+  struct wg_bsrc src;
+  int64_t n;
+  int64_t nimg, x_img, y_img;
+  wg_epi epi;
+  void *y;
+  int64_t ys_m, ys_n;
+} wg_run;
+wg_status wg_driver_run(wg_context *ctx, const wg_run *r);
+
+/* Checks shared by wg_gemm and wg_conv2d. */
+wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m);
+wg_status wg_check_act(wg_act_format act);
+/* 1 if every byte of the r x c region (row stride ld) is <= maxcode. */
+int wg_codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
+                 uint8_t maxcode);
+wg_epi wg_resolve_epilogue(const wg_epilogue *ep, const wg_weights *w,
+                           wg_act_format act);
+wg_problem wg_make_problem(const wg_weights *w, wg_act_format act,
+                           const wg_epilogue *ep);
+
+/* a*b and a+b on non-negative int64, failing on overflow of int64 or of
+ * size_t (so that 32-bit targets reject what they cannot address). */
+int wg_mul_ok(int64_t a, int64_t b, int64_t *out);
+int wg_add_ok(int64_t a, int64_t b, int64_t *out);
+
+#endif

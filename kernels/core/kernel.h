@@ -1,0 +1,135 @@
+/*
+ * The micro-kernel contract.  Every kernel of every ISA is one entry of type
+ * wg_kernel; the driver (driver.c) owns the cache-blocking loops, packing
+ * calls, threads and edge handling, and a kernel only supplies:
+ *
+ *   pack_a   one MR-row panel of weights, full depth, packed once per
+ *            wg_weights (weights.c);
+ *   pack_b   one NR-column panel of activations for a depth block, packed
+ *            per call straight from the source matrix or convolution input
+ *            (bsrc.h: implicit im2col);
+ *   run      MR x NR outputs over one depth block, then either park the
+ *            partial sums or finish them through the epilogue.
+ *
+ * Packed layout (K rounded up to KU, the kernel's depth unroll):
+ *
+ *   A panel (rows m0 .. m0+MR-1):       B panel (columns n0 .. n0+NR-1):
+ *   +-----------+-----------+---        +-----------+-----------+---
+ *   | k-group 0 | k-group 1 | ...       | k-group 0 | k-group 1 | ...
+ *   +-----------+-----------+---        +-----------+-----------+---
+ *    a_group_bytes each                  b_group_bytes each
+ *
+ * What a group holds is the kernel's own business (row-major MR x KU bytes,
+ * sign masks, bit-packed lanes...); the driver only needs the group sizes to
+ * find depth k0 (a multiple of KU) at byte (k0 / KU) * group_bytes.  Rows
+ * past M and columns past N are packed as zeros (weights) and as
+ * anything-finite (activations): padding never reaches a stored output.
+ * Depth past K is packed as zero weights, so it adds nothing.
+ *
+ * A kernel reads only inside its packed panels and writes only the
+ * rows x cols of the output it is given (tests surround every buffer with
+ * guard bytes).
+ *
+ * Lanes: a kernel accumulates in lane_bits-wide lanes that wrap (never
+ * saturate) and returns sums congruent to the exact z modulo 2^lane_bits.
+ * Since wrap_b(wrap_L(z)) = wrap_b(z) for L >= b, it may serve any
+ * acc_bits <= lane_bits.  `eligible` states the operand ranges for which the
+ * kernel's instructions provably cannot saturate; every other problem goes
+ * to another kernel.
+ */
+#ifndef WG_KERNEL_H
+#define WG_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrapgemm.h"
+
+/* CPU features, detected once (cpu.c). */
+enum {
+  WG_CPU_AVX2 = 1u << 0,   /* AVX2 + FMA, with OS support for YMM state */
+  WG_CPU_NEON = 1u << 1,   /* aarch64 ASIMD or armv7 NEON */
+  WG_CPU_DOTPROD = 1u << 2 /* aarch64 sdot/udot */
+};
+uint32_t wg_cpu_features(void);
+
+/* What a call asks for, reduced to what kernel eligibility depends on. */
+typedef struct wg_problem {
+  wg_weight_format wformat;
+  int wbits;       /* code width: 2..8 for INT, 2 for ternary, 1 for binary */
+  int wmin, wmax;  /* the actual smallest / largest weight code            */
+  int abits;       /* activation code width (codes < 2^abits)              */
+  int acc_bits;    /* b                                                    */
+} wg_problem;
+
+/* The epilogue of one call, resolved: per-row data already offset to m = 0. */
+typedef struct wg_epi {
+  int b;
+  wg_cyclic cyclic;
+  int slope;
+  wg_output_kind output;
+  int relu, qmax, out_zp;
+  const float *scale, *bias;
+  const int32_t *mult, *shift, *qbias;
+  const int32_t *rowsum;  /* sum_k W[m,k]: zero-point correction */
+  uint32_t zx;
+} wg_epi;
+
+/* Where the activation matrix B (K x N) comes from (bsrc.c). */
+typedef struct wg_bsrc wg_bsrc;
+
+/* One micro-kernel call. */
+typedef struct wg_tile {
+  int64_t kgroups;        /* depth of this block in units of KU            */
+  const void *a, *b;      /* packed panels, already at this depth block    */
+  int first, last;        /* first / last depth block of the output tile   */
+  uint32_t *partial;      /* MR x NR, row stride NR: the sums so far
+                             between depth blocks (read unless first,
+                             written unless last)                           */
+  /* used only when last: */
+  const wg_epi *epi;
+  int64_t m0;             /* first output row (indexes per-row epi data)   */
+  int rows, cols;         /* valid part of the tile: 1..MR, 1..NR          */
+  void *y;                /* output element (m0, n0)                       */
+  int64_t ys_m, ys_n;     /* element strides of y along m and along n      */
+} wg_tile;
+
+typedef struct wg_kernel {
+  const char *name;        /* <acc>_<weights>_x_<acts>_<MR>x<NR>__<isa>     */
+  uint32_t cpu;            /* WG_CPU_* bits it needs                        */
+  int lane_bits;           /* 8, 16 or 32                                   */
+  int mr, nr, ku;          /* register tile and depth unroll                */
+  int64_t kc;              /* depth block (multiple of ku), 0 = whole K     */
+  int64_t nc;              /* column block (multiple of nr)                 */
+  size_t a_group_bytes, b_group_bytes;
+  int (*eligible)(const wg_problem *p);
+  /* Packs rows [0, rows) (rows <= MR) of w, depth [0, k), into one panel of
+   * ceil(k / ku) groups; w's codes are already validated. */
+  void (*pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst);
+  /* Packs B[k0 .. k0+kgroups*ku) x [n0 .. n0+cols), cols <= NR; depth past
+   * K reads as any value (the weights there are zero). */
+  void (*pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
+                 int cols, void *dst);
+  void (*run)(const wg_tile *t);
+} wg_kernel;
+
+/* The kernel table (kernel_table.c), in priority order. */
+extern const wg_kernel *const wg_kernels[];
+extern const int wg_kernel_table_size;
+
+/* ---- helpers shared by kernels (epilogue.c) ---- */
+
+/* Finishes a tile whose sums the kernel holds as MR x NR uint32 (row stride
+ * nr, the kernel's NR): parks them in t->partial unless last, else adds the
+ * parked sums and runs the scalar epilogue into t->y.  Sums may be any value
+ * congruent to the exact z modulo 2^lane_bits. */
+void wg_tile_finish(const wg_tile *t, const uint32_t *acc, int nr);
+
+/* The scalar epilogue of one output: z is congruent to the exact sum modulo
+ * 2^b (before the zero-point correction). */
+void wg_epi_store(const wg_epi *e, int64_t m, uint32_t z, void *y);
+
+/* Bytes of one output element. */
+size_t wg_output_size(wg_output_kind k);
+
+#endif /* WG_KERNEL_H */

@@ -1,0 +1,118 @@
+/* Weight validation and packing, once per wg_weights, for every kernel that
+ * might run them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int code_range(wg_weight_format f, int bits, int *lo, int *hi) {
+  switch (f) {
+    case WG_WEIGHTS_INT:
+      if (bits < 2 || bits > 8) return 0;
+      *lo = -(1 << (bits - 1));
+      *hi = (1 << (bits - 1)) - 1;
+      return 1;
+    case WG_WEIGHTS_TERNARY: *lo = -1; *hi = 1; return 1;
+    case WG_WEIGHTS_BINARY: *lo = -1; *hi = 1; return 1;
+  }
+  return 0;
+}
+
+const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k) {
+  for (int i = 0; i < w->npacks; i++)
+    if (w->packs[i].pack_a == k->pack_a) return &w->packs[i];
+  return NULL;
+}
+
+void wg_weights_destroy(wg_weights *w) {
+  if (!w) return;
+  for (int i = 0; i < w->npacks; i++) free(w->packs[i].data);
+  free(w->rowsum);
+  free(w);
+}
+
+int64_t wg_weights_rows(const wg_weights *w) { return w ? w->m : 0; }
+int64_t wg_weights_depth(const wg_weights *w) { return w ? w->k : 0; }
+
+static wg_status add_pack(wg_weights *w, const wg_kernel *k, const int8_t *src,
+                          int64_t ldw) {
+  if (wg_weights_find(w, k)) return WG_OK;
+  if (w->npacks == (int)(sizeof w->packs / sizeof w->packs[0]))
+    return WG_ERR_UNSUPPORTED;
+  int64_t groups = (w->k + k->ku - 1) / k->ku, panels = (w->m + k->mr - 1) / k->mr;
+  int64_t panel, total;
+  if (!wg_mul_ok(groups, (int64_t)k->a_group_bytes, &panel) ||
+      !wg_mul_ok(panel, panels, &total))
+    return WG_ERR_SIZE_OVERFLOW;
+  /* 64-byte alignment and slack so that kernels may use aligned loads. */
+  size_t bytes = ((size_t)total + 63) & ~(size_t)63;
+  void *data = aligned_alloc(64, bytes ? bytes : 64);
+  if (!data) return WG_ERR_NO_MEMORY;
+  for (int64_t p = 0; p < panels; p++) {
+    int64_t rows = w->m - p * k->mr;
+    if (rows > k->mr) rows = k->mr;
+    k->pack_a(src + p * k->mr * ldw, ldw, (int)rows, w->k,
+              (char *)data + (size_t)(p * panel));
+  }
+  wg_apack *ap = &w->packs[w->npacks++];
+  ap->pack_a = k->pack_a;
+  ap->panel_bytes = (size_t)panel;
+  ap->data = data;
+  return WG_OK;
+}
+
+wg_status wg_weights_pack(const wg_context *ctx, const int8_t *src, int64_t m,
+                          int64_t k, int64_t ldw, wg_weight_format format,
+                          int bits, wg_weights **out) {
+  if (!ctx || !src || !out) return WG_ERR_NULL_POINTER;
+  if (m < 1 || k < 1) return WG_ERR_BAD_SIZE;
+  if (ldw < k) return WG_ERR_BAD_STRIDE;
+  int64_t span;
+  if (!wg_mul_ok(m - 1, ldw, &span) || !wg_add_ok(span, k, &span) ||
+      !wg_mul_ok(m, 4, &span))
+    return WG_ERR_SIZE_OVERFLOW;
+  int lo, hi;
+  if (!code_range(format, bits, &lo, &hi)) return WG_ERR_BAD_OPTION;
+  int wmin = 127, wmax = -128;
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < k; j++) {
+      int v = src[i * ldw + j];
+      if (v < lo || v > hi || (format == WG_WEIGHTS_BINARY && v == 0))
+        return WG_ERR_BAD_CODE;
+      if (v < wmin) wmin = v;
+      if (v > wmax) wmax = v;
+    }
+  wg_weights *w = calloc(1, sizeof *w);
+  if (!w) return WG_ERR_NO_MEMORY;
+  w->m = m;
+  w->k = k;
+  w->format = format;
+  w->bits = format == WG_WEIGHTS_INT ? bits : format == WG_WEIGHTS_TERNARY ? 2 : 1;
+  w->wmin = wmin;
+  w->wmax = wmax;
+  w->rowsum = malloc((size_t)m * sizeof *w->rowsum);
+  if (!w->rowsum) {
+    wg_weights_destroy(w);
+    return WG_ERR_NO_MEMORY;
+  }
+  for (int64_t i = 0; i < m; i++) {
+    uint32_t s = 0; /* modulo 2^32 is all the epilogue needs */
+    for (int64_t j = 0; j < k; j++) s += (uint32_t)(int32_t)src[i * ldw + j];
+    memcpy(&w->rowsum[i], &s, sizeof s);
+  }
+  /* Pack for every kernel this CPU can run that accepts these weights with
+   * the easiest activations, plus the context's forced kernel. */
+  wg_problem easiest = {format, w->bits, wmin, wmax, 1, 2};
+  wg_status st = WG_OK;
+  for (int i = 0; i < wg_kernel_table_size && st == WG_OK; i++) {
+    const wg_kernel *kk = wg_kernels[i];
+    if (wg_kernel_runnable(kk) && (kk->eligible(&easiest) || kk == ctx->forced))
+      st = add_pack(w, kk, src, ldw);
+  }
+  if (st != WG_OK) {
+    wg_weights_destroy(w);
+    return st;
+  }
+  *out = w;
+  return WG_OK;
+}

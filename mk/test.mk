@@ -1,0 +1,24 @@
+# make test: every test lane.  Each lane is its own target so that one can be
+# rerun alone (make test-asan, ...).
+TEST_LANES += test-native test-asan test-tsan test-readme
+
+test-native: $(TEST_BIN)
+	$(RUN) ./$(TEST_BIN)
+
+# Sanitizers: the whole suite under ASan+UBSan (native builds only; ARM
+# lanes run their own under qemu-aarch64).
+test-asan: $(ASAN_TEST_BIN)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(RUN) ./$(ASAN_TEST_BIN)
+
+test-tsan: $(TSAN_TEST_BIN)
+	$(RUN) ./$(TSAN_TEST_BIN) threads
+
+# The README's example, extracted from README.md so the two cannot drift.
+README_EXAMPLE := $(BUILD)/readme_example
+$(README_EXAMPLE).c: README.md
+	@mkdir -p $(dir $@)
+	sed -n '/^```c readme-example/,/^```/p' README.md | sed '1d;$$d' > $@
+$(README_EXAMPLE): $(README_EXAMPLE).c $(LIB_A)
+	$(CC) -std=c11 -Wall -Wextra -Werror -Iinclude -o $@ $< $(LIB_A) $(LDLIBS)
+test-readme: $(README_EXAMPLE)
+	$(RUN) ./$(README_EXAMPLE)

@@ -1,0 +1,187 @@
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/reference.h"
+#include "core/kernel.h"
+
+#define GUARD 64
+#define CANARY 0xA5
+
+void wgt_fill_weights(wgt_rng *r, int8_t *w, size_t n, wg_weight_format f,
+                      int bits, int data) {
+  int lo = f == WG_WEIGHTS_INT ? -(1 << (bits - 1)) : -1;
+  int hi = f == WG_WEIGHTS_INT ? (1 << (bits - 1)) - 1 : 1;
+  for (size_t i = 0; i < n; i++) {
+    int v;
+    if (data == WGT_EXTREME)
+      v = lo; /* every product at its most negative magnitude */
+    else if (data == WGT_EXTREME_MIXED)
+      v = (wgt_next(r) & 1) ? lo : hi;
+    else
+      v = (int)wgt_range(r, lo, hi);
+    if (f == WG_WEIGHTS_BINARY && v == 0) v = 1;
+    w[i] = (int8_t)v;
+  }
+}
+
+void wgt_fill_acts(wgt_rng *r, uint8_t *x, size_t n, int abits, int data) {
+  int hi = (1 << abits) - 1;
+  for (size_t i = 0; i < n; i++)
+    x[i] = data == WGT_EXTREME ? (uint8_t)hi
+           : data == WGT_EXTREME_MIXED ? (uint8_t)((wgt_next(r) & 1) ? hi : 0)
+                                      : (uint8_t)wgt_range(r, 0, hi);
+}
+
+void wgt_epi_data_make(wgt_epi_data *d, wgt_rng *r, int64_t m) {
+  d->scale = malloc((size_t)m * sizeof *d->scale);
+  d->bias = malloc((size_t)m * sizeof *d->bias);
+  d->mult = malloc((size_t)m * sizeof *d->mult);
+  d->shift = malloc((size_t)m * sizeof *d->shift);
+  d->qbias = malloc((size_t)m * sizeof *d->qbias);
+  for (int64_t i = 0; i < m; i++) {
+    /* Scales around 2^-5..2^1 with either sign, so ReLU, clamping and
+     * exact halves all occur; biases include exact .5 values. */
+    d->scale[i] = (float)wgt_range(r, -4096, 4096) / 2048.0f / 16.0f;
+    d->bias[i] = (float)wgt_range(r, -40, 40) / 4.0f;
+    d->mult[i] = (int32_t)wgt_range(r, 1 << 30, INT32_MAX);
+    d->shift[i] = (int32_t)wgt_range(r, -12, 3);
+    d->qbias[i] = (int32_t)wgt_range(r, -1000, 1000);
+  }
+}
+
+void wgt_epi_data_free(wgt_epi_data *d) {
+  free(d->scale);
+  free(d->bias);
+  free(d->mult);
+  free(d->shift);
+  free(d->qbias);
+}
+
+void wgt_epi_attach(wg_epilogue *ep, const wgt_epi_data *d) {
+  ep->scale = d->scale;
+  ep->bias = d->bias;
+  ep->multiplier = d->mult;
+  ep->shift = d->shift;
+  ep->qbias = d->qbias;
+}
+
+void wgt_epilogue(wgt_case *c, wg_output_kind out, wg_cyclic cyc, int slope,
+                  int b) {
+  c->ep = wg_epilogue_default();
+  c->ep.acc_bits = b;
+  c->ep.cyclic = cyc;
+  c->ep.slope = slope;
+  c->ep.output = out;
+  c->ep.out_bits = 4;
+  c->ep.out_zero_point = 3;
+}
+
+int wgt_kernel_runnable(int index) { return wg_kernel_available(index); }
+
+static void describe(const char *kernel, int threads, const wgt_case *c,
+                     uint64_t seed, char *buf, size_t n) {
+  snprintf(buf, n,
+           "kernel=%s threads=%d M=%lld N=%lld K=%lld wf=%d wbits=%d abits=%d "
+           "zx=%d b=%d cyc=%d k=%d out=%d data=%d seed=%llu",
+           kernel ? kernel : "auto", threads, (long long)c->m, (long long)c->n,
+           (long long)c->k, (int)c->wf, c->wbits, c->abits, c->zx,
+           c->ep.acc_bits, (int)c->ep.cyclic, c->ep.slope, (int)c->ep.output,
+           c->data, (unsigned long long)seed);
+}
+
+int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
+                  uint64_t seed) {
+  char what[400];
+  describe(kernel, threads, c, seed, what, sizeof what);
+  wgt_rng r = {seed};
+  int64_t ldw = c->k + c->ldw_pad, ldx = c->n + c->ldx_pad,
+          ldy = c->n + c->ldy_pad;
+  size_t es = wg_output_size(c->ep.output);
+  int8_t *w = malloc((size_t)(c->m * ldw));
+  uint8_t *x = malloc((size_t)(c->k * ldx));
+  size_t ybytes = (size_t)(c->m * ldy) * es;
+  unsigned char *ybuf = malloc(ybytes + 2 * GUARD);
+  unsigned char *want = malloc(ybytes);
+  wgt_fill_weights(&r, w, (size_t)(c->m * ldw), c->wf, c->wbits, c->data);
+  wgt_fill_acts(&r, x, (size_t)(c->k * ldx), c->abits, c->data);
+  wgt_epi_data d;
+  wgt_epi_data_make(&d, &r, c->m);
+  wg_epilogue ep = c->ep;
+  wgt_epi_attach(&ep, &d);
+  memset(ybuf, CANARY, ybytes + 2 * GUARD);
+  memset(want, CANARY, ybytes);
+  unsigned char *y = ybuf + GUARD;
+
+  int result = WGT_PASS;
+  wg_context *ctx = NULL;
+  wg_weights *pw = NULL;
+  wg_status st = wg_context_create(threads, &ctx);
+  if (st == WG_OK && kernel) st = wg_context_force_kernel(ctx, kernel);
+  if (st == WG_ERR_KERNEL_UNAVAILABLE) {
+    result = WGT_CANNOT;
+    goto out;
+  }
+  if (st != WG_OK) {
+    wgt_fail(__FILE__, __LINE__, "%s: context: %s", what, wg_status_name(st));
+    result = WGT_FAIL;
+    goto out;
+  }
+  st = wg_weights_pack(ctx, w, c->m, c->k, ldw, c->wf, c->wbits, &pw);
+  if (st != WG_OK) {
+    wgt_fail(__FILE__, __LINE__, "%s: pack: %s", what, wg_status_name(st));
+    result = WGT_FAIL;
+    goto out;
+  }
+  wg_act_format act = {c->abits, c->zx};
+  wg_run_info info = {0};
+  st = wg_gemm(ctx, pw, x, c->n, ldx, act, &ep, y, ldy, &info);
+  if (st == WG_ERR_UNSUPPORTED && kernel) {
+    result = WGT_CANNOT;
+    goto out;
+  }
+  if (st != WG_OK) {
+    wgt_fail(__FILE__, __LINE__, "%s: gemm: %s", what, wg_status_name(st));
+    result = WGT_FAIL;
+    goto out;
+  }
+  if (kernel && (!info.kernel || strcmp(info.kernel, kernel) != 0)) {
+    wgt_fail(__FILE__, __LINE__, "%s: ran %s instead", what,
+             info.kernel ? info.kernel : "(null)");
+    result = WGT_FAIL;
+    goto out;
+  }
+  wg_ref_gemm(w, ldw, c->m, c->k, x, ldx, c->n, c->zx, &ep, want, ldy, 1);
+  for (int g = 0; g < GUARD; g++)
+    if (ybuf[g] != CANARY || ybuf[GUARD + ybytes + g] != CANARY) {
+      wgt_fail(__FILE__, __LINE__, "%s: wrote outside the output buffer", what);
+      result = WGT_FAIL;
+      goto out;
+    }
+  for (int64_t i = 0; i < c->m && result == WGT_PASS; i++)
+    for (int64_t j = 0; j < ldy; j++) {
+      size_t off = (size_t)(i * ldy + j) * es;
+      if (memcmp(y + off, want + off, es) != 0) {
+        long long got = 0, exp = 0;
+        memcpy(&got, y + off, es);
+        memcpy(&exp, want + off, es);
+        wgt_fail(__FILE__, __LINE__,
+                 "%s: y[%lld,%lld]%s expected 0x%llx got 0x%llx (ran %s)", what,
+                 (long long)i, (long long)j, j >= c->n ? " (stride gap)" : "",
+                 exp, got, info.kernel);
+        result = WGT_FAIL;
+        break;
+      }
+    }
+  wgt_count_check(1);
+out:
+  wg_weights_destroy(pw);
+  wg_context_destroy(ctx);
+  wgt_epi_data_free(&d);
+  free(w);
+  free(x);
+  free(ybuf);
+  free(want);
+  return result;
+}
