@@ -73,6 +73,13 @@ ASAN_TEST_BIN := $(BUILD)/wgtest-asan
 TSAN_TEST_BIN := $(BUILD)/wgtest-tsan
 LDLIBS := -lm -lpthread
 
+# Quiet by default; V=1 prints whole commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 .PHONY: all lib test test-native test-asan test-tsan test-readme install clean \
         bench bench-quick help
 all: lib
@@ -80,13 +87,16 @@ lib: $(LIB_A) $(LIB_SO)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(call flags_for,$<) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASEFLAGS) $(call flags_for,$<) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(call flags_for,$<) $(ASANFLAGS) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASEFLAGS) $(call flags_for,$<) $(ASANFLAGS) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
 $(BUILD)/tsan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(call flags_for,$<) $(TSANFLAGS) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASEFLAGS) $(call flags_for,$<) $(TSANFLAGS) $(CFLAGS) $(CPPFLAGS_DEP) -c $< -o $@
 
 $(LIB_A): $(OBJ)
 	@rm -f $@

@@ -240,7 +240,9 @@ typedef struct wg_run_info {
 /* GEMM: Y (M x N) = epilogue(W (M x K, packed) * (X (K x N) - zx)).         */
 /* ------------------------------------------------------------------------ */
 /* X(k,n) is x[k*ldx + n], ldx >= n.  Y(m,n) is element m*ldy + n of y, whose
- * element type follows ep->output (int8/int16/int32/uint8/float), ldy >= n.
+ * element type follows ep->output (int8/int16/int32/uint8/float), ldy >= n;
+ * y must be aligned for that type (as any C array of it is); x needs no
+ * alignment.
  * `info` may be NULL.
  * Errors: NULL_POINTER, BAD_SIZE (n < 1), BAD_STRIDE, SIZE_OVERFLOW,
  * BAD_OPTION (act or epilogue fields out of range, non-finite scale/bias),

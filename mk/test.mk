@@ -11,7 +11,7 @@ test-asan: $(ASAN_TEST_BIN)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(RUN) ./$(ASAN_TEST_BIN)
 
 test-tsan: $(TSAN_TEST_BIN)
-	$(RUN) ./$(TSAN_TEST_BIN) threads
+	WG_TEST_QUICK=1 $(RUN) ./$(TSAN_TEST_BIN) threads
 
 # The README's example, extracted from README.md so the two cannot drift.
 README_EXAMPLE := $(BUILD)/readme_example

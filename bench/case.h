@@ -1,0 +1,91 @@
+// The benchmark's case registry.  Every implementation adds its cases here;
+// one driver (Google Benchmark, or the built-in timer where that library is
+// missing for the target) times them, and the report groups them by name:
+//
+//     table / shape / implementation         e.g.
+//     table7/64x56x56/acc8_ternary_x_u8_4x64__avx2.conv_fused
+//     table7/64x56x56/gemmlowp_u8u8s32__avx2.gemm
+//     ceiling/registers/acc8_sign_add__avx2
+#ifndef WGBENCH_CASE_H
+#define WGBENCH_CASE_H
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace wgb {
+
+// One ResNet-18 3x3 layer: input C x H x W, C output channels, stride 1,
+// pad 1, so GEMM M = C, N = H*W, K = 9*C.  paper_* are the paper's Table 7
+// and Table 8 figures in ms (i7-7700HQ, 2.8 GHz).
+struct Layer {
+  int c, h, w;
+  double paper_acc8_ms, paper_acc32_ms;      // Table 7: 8-bit, 32-bit
+  double paper_packed_ms, paper_naive_ms;    // Table 8: bit packing, naive
+  std::string name() const {
+    return std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w);
+  }
+  int64_t m() const { return c; }
+  int64_t n() const { return int64_t(h) * w; }
+  int64_t k() const { return int64_t(9) * c; }
+  double macs() const { return double(m()) * double(n()) * double(k()); }
+};
+
+// The layers of the current run (full size, or scaled down with --quick).
+const std::vector<Layer> &layers();
+
+// Which family a case belongs to; threaded runs give each its own process.
+enum class Lib { wrapgemm, gemmlowp, onednn, openblas, ceiling, naive };
+const char *lib_name(Lib l);
+
+struct Case {
+  std::string name;     // table/shape/implementation
+  Lib lib;
+  double macs;          // multiply-accumulates per call
+  // Run once before any timing: does the call compute the right thing?
+  // (empty: nothing to check).  Returns false with *why.
+  std::function<bool(std::string *why)> check;
+  // One timed call.  Returns false (with *why) if the call failed.
+  std::function<bool(std::string *why)> run;
+};
+
+struct Options {
+  bool quick = false;   // scaled-down layers, one short repetition
+  int threads = 1;      // threads for every library (each in its own process
+                        // when > 1)
+  int reps = 3;
+  double min_time = 0.05;  // seconds per repetition (at least one call)
+};
+const Options &options();
+
+// Registration, one function per implementation family.  Each returns the
+// number of cases it added and appends a line to `notes` for anything it
+// left out (a peer that is not built for this target, a kernel this CPU
+// cannot run) so that the report shows it.
+using Notes = std::vector<std::string>;
+int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes);
+int add_gemmlowp_cases(std::vector<Case> &out, Notes &notes);
+int add_onednn_cases(std::vector<Case> &out, Notes &notes);
+int add_openblas_cases(std::vector<Case> &out, Notes &notes);
+int add_ceiling_cases(std::vector<Case> &out, Notes &notes);
+int add_naive_cases(std::vector<Case> &out, Notes &notes);
+
+// Test data shared by the peers: one layer's input as uint8 codes (NCHW),
+// its weights as int8 codes (OIHW), and the im2col lowering (K x N).
+struct LayerData {
+  std::vector<uint8_t> x;     // C*H*W activations, codes < 2^abits
+  std::vector<int8_t> w;      // M*K weights
+  std::vector<uint8_t> cols;  // K*N lowered input
+};
+void fill_layer(const Layer &l, int abits, int wlo, int whi, bool no_zero,
+                uint64_t seed, LayerData *d);
+// Lowers NCHW x (C x H x W, 3x3, stride 1, pad 1 with zeros) to K x N.
+void im2col3x3(const Layer &l, const uint8_t *x, uint8_t *cols);
+// Exact z = W * cols for one layer (int64 sums), the oracle of every check.
+void exact_gemm(const Layer &l, const int8_t *w, const uint8_t *cols,
+                std::vector<int64_t> *z);
+
+}  // namespace wgb
+
+#endif

@@ -1,0 +1,288 @@
+// wrapgemm's cases: every kernel of the table that this CPU can run, forced
+// by name through the public API, on every layer, three ways:
+//   .gemm_raw    wg_gemm on the already lowered K x N input, raw wrapped sums
+//   .conv_raw    wg_conv2d (implicit im2col packing included), raw sums
+//   .conv_fused  wg_conv2d with the fused cyclic + requantization epilogue:
+//                the whole layer as an engine would run it
+// Raw outputs are compared with the exact sums wrapped to b bits before any
+// timing, so a case that computes the wrong thing fails the run.
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include "case.h"
+#include "wrapgemm.h"
+
+namespace wgb {
+namespace {
+
+// The operands a kernel is built for, read from its name
+// (<acc>_<weights>_x_<acts>_<MR>x<NR>__<isa>) and confirmed by a probe call.
+struct Config {
+  int acc_bits;
+  wg_weight_format wf;
+  int wbits;  // INT only
+  int abits;
+  std::string key() const {
+    return std::to_string(int(wf)) + "/" + std::to_string(wbits) + "/" +
+           std::to_string(abits);
+  }
+};
+
+bool parse_name(const std::string &name, Config *c) {
+  if (std::sscanf(name.c_str(), "acc%d_", &c->acc_bits) != 1) return false;
+  const size_t us = name.find('_'), x = name.find("_x_");
+  if (us == std::string::npos || x == std::string::npos || x <= us) return false;
+  const std::string wt = name.substr(us + 1, x - us - 1);
+  if (wt == "ternary") {
+    c->wf = WG_WEIGHTS_TERNARY;
+    c->wbits = 2;
+  } else if (wt == "binary") {
+    c->wf = WG_WEIGHTS_BINARY;
+    c->wbits = 1;
+  } else if (std::sscanf(wt.c_str(), "int%d", &c->wbits) == 1) {
+    c->wf = WG_WEIGHTS_INT;
+  } else {
+    return false;
+  }
+  return std::sscanf(name.c_str() + x + 3, "u%d", &c->abits) == 1 &&
+         c->abits >= 1 && c->abits <= 8;
+}
+
+// Tried in order when a name does not parse or its reading is refused.
+std::vector<Config> fallback_configs(int acc) {
+  return {{acc, WG_WEIGHTS_TERNARY, 2, 8}, {acc, WG_WEIGHTS_INT, 8, 8},
+          {acc, WG_WEIGHTS_TERNARY, 2, 7}, {acc, WG_WEIGHTS_INT, 8, 7},
+          {acc, WG_WEIGHTS_BINARY, 1, 8},  {acc, WG_WEIGHTS_TERNARY, 2, 4},
+          {acc, WG_WEIGHTS_INT, 4, 4}};
+}
+
+struct CtxDeleter {
+  void operator()(wg_context *c) const { wg_context_destroy(c); }
+};
+struct WDeleter {
+  void operator()(wg_weights *w) const { wg_weights_destroy(w); }
+};
+
+// One layer's operands for one configuration, shared by every kernel and
+// variant that uses that configuration.
+struct Operands {
+  LayerData d;
+  std::vector<int64_t> z;  // exact sums, computed on first use
+  std::vector<float> scale, bias;
+};
+
+std::shared_ptr<Operands> operands(const Layer &l, size_t li, const Config &c) {
+  static std::map<std::string, std::shared_ptr<Operands>> cache;
+  const std::string key = std::to_string(li) + ":" + c.key();
+  auto &slot = cache[key];
+  if (slot) return slot;
+  slot = std::make_shared<Operands>();
+  int lo = -1, hi = 1;
+  if (c.wf == WG_WEIGHTS_INT) {
+    lo = -(1 << (c.wbits - 1));
+    hi = (1 << (c.wbits - 1)) - 1;
+  }
+  fill_layer(l, c.abits, lo, hi, c.wf == WG_WEIGHTS_BINARY,
+             0x5eed0000u + li * 131 + uint64_t(c.wf) * 7 + uint64_t(c.wbits) * 3 +
+                 uint64_t(c.abits),
+             &slot->d);
+  // Requantization to the next layer's codes: the scale keeps typical
+  // outputs inside the code range so the clamp is not all that runs.
+  slot->scale.assign(size_t(l.m()), 1.0f / 64.0f);
+  slot->bias.assign(size_t(l.m()), 0.5f);
+  for (size_t i = 0; i < slot->bias.size(); i++) slot->bias[i] += float(i % 5);
+  return slot;
+}
+
+wg_epilogue raw_epilogue(int b) {
+  wg_epilogue e = wg_epilogue_default();
+  e.acc_bits = b;
+  e.output = b <= 8 ? WG_OUTPUT_INT8 : b <= 16 ? WG_OUTPUT_INT16 : WG_OUTPUT_INT32;
+  return e;
+}
+
+wg_epilogue fused_epilogue(int b, int abits, const Operands &o) {
+  wg_epilogue e = wg_epilogue_default();
+  e.acc_bits = b;
+  // The paper's cyclic activation (slope 2) where the sums wrap; a 32-bit
+  // accumulator needs none.
+  e.cyclic = b < 32 ? WG_CYCLIC_SMOOTH : WG_CYCLIC_NONE;
+  e.slope = 2;
+  e.output = WG_OUTPUT_UINT8_FLOAT;
+  e.scale = o.scale.data();
+  e.bias = o.bias.data();
+  e.relu = 1;
+  e.out_bits = abits;
+  return e;
+}
+
+enum class Variant { gemm_raw, conv_raw, conv_fused };
+const char *variant_name(Variant v) {
+  return v == Variant::gemm_raw ? "gemm_raw" : v == Variant::conv_raw ? "conv_raw"
+                                                                     : "conv_fused";
+}
+
+// Everything one case needs, kept alive by its closure.
+struct WgCase {
+  std::shared_ptr<wg_context> ctx;
+  std::shared_ptr<wg_weights> w;
+  std::shared_ptr<Operands> o;
+  Layer layer;
+  Config cfg;
+  Variant v;
+  std::string kernel;
+  std::vector<uint8_t> y;
+
+  wg_status call(wg_run_info *info) {
+    const wg_act_format act = {cfg.abits, 0};
+    wg_epilogue ep = v == Variant::conv_fused ? fused_epilogue(cfg.acc_bits, cfg.abits, *o)
+                                              : raw_epilogue(cfg.acc_bits);
+    if (v == Variant::gemm_raw)
+      return wg_gemm(ctx.get(), w.get(), o->d.cols.data(), layer.n(), layer.n(),
+                     act, &ep, y.data(), layer.n(), info);
+    wg_conv2d_desc d = {};
+    d.layout = WG_NCHW;
+    d.batch = 1;
+    d.channels = layer.c;
+    d.height = layer.h;
+    d.width = layer.w;
+    d.kernel_h = d.kernel_w = 3;
+    d.stride_h = d.stride_w = 1;
+    d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 1;
+    d.dilation_h = d.dilation_w = 1;
+    return wg_conv2d(ctx.get(), w.get(), &d, o->d.x.data(), act, &ep, y.data(), info);
+  }
+
+  // First call: the forced kernel must run, and raw sums must be exact.
+  bool verify(std::string *why) {
+    wg_run_info info = {};
+    const wg_status st = call(&info);
+    if (st != WG_OK) {
+      *why = std::string("status ") + wg_status_name(st);
+      return false;
+    }
+    if (!info.kernel || kernel != info.kernel) {
+      *why = "ran " + std::string(info.kernel ? info.kernel : "(none)");
+      return false;
+    }
+    if (v == Variant::conv_fused) return true;
+    if (o->z.empty()) exact_gemm(layer, o->d.w.data(), o->d.cols.data(), &o->z);
+    const int b = cfg.acc_bits;
+    for (size_t i = 0; i < o->z.size(); i++) {
+      const uint64_t u = uint64_t(o->z[i]);
+      int64_t want, got;
+      if (b <= 8) {
+        want = int8_t(uint8_t(u));
+        got = int8_t(y[i]);
+      } else if (b <= 16) {
+        int16_t g;
+        std::memcpy(&g, &y[2 * i], 2);
+        want = int16_t(uint16_t(u));
+        got = g;
+      } else {
+        int32_t g;
+        std::memcpy(&g, &y[4 * i], 4);
+        want = int32_t(uint32_t(u));
+        got = g;
+      }
+      if (want != got) {
+        *why = "output " + std::to_string(i) + ": got " + std::to_string(got) +
+               ", exact sum wrapped to " + std::to_string(b) + " bits is " +
+               std::to_string(want);
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
+  int added = 0;
+  for (int i = 0; i < wg_kernel_count(); i++) {
+    const std::string name = wg_kernel_name(i);
+    if (!wg_kernel_available(i)) {
+      notes.push_back("left out: wrapgemm kernel " + name +
+                      " (not compiled in or this CPU lacks its features)");
+      continue;
+    }
+    wg_context *raw_ctx = nullptr;
+    wg_status st = wg_context_create(options().threads, &raw_ctx);
+    if (st == WG_OK) st = wg_context_force_kernel(raw_ctx, name.c_str());
+    std::shared_ptr<wg_context> ctx(raw_ctx, CtxDeleter());
+    if (st != WG_OK) {
+      notes.push_back("left out: wrapgemm kernel " + name + " (" +
+                      wg_status_name(st) + ")");
+      continue;
+    }
+    // The configuration: the name's reading if the kernel accepts it on the
+    // first layer, else the first fallback it accepts.
+    std::vector<Config> tries;
+    Config parsed = {32, WG_WEIGHTS_INT, 8, 8};
+    const bool named = parse_name(name, &parsed);
+    if (named) tries.push_back(parsed);
+    for (const Config &c : fallback_configs(parsed.acc_bits)) tries.push_back(c);
+    const std::string table = name.find("__swar") != std::string::npos ? "table8" : "table7";
+
+    const Layer &l0 = layers()[0];
+    bool found = false;
+    Config cfg = parsed;
+    for (const Config &c : tries) {
+      auto o = operands(l0, 0, c);
+      wg_weights *w = nullptr;
+      if (wg_weights_pack(ctx.get(), o->d.w.data(), l0.m(), l0.k(), l0.k(), c.wf,
+                          c.wbits, &w) != WG_OK)
+        continue;
+      WgCase probe{ctx, std::shared_ptr<wg_weights>(w, WDeleter()), o, l0, c,
+                   Variant::gemm_raw, name, std::vector<uint8_t>(size_t(l0.m() * l0.n()) * 4)};
+      wg_run_info info = {};
+      if (probe.call(&info) == WG_OK) {
+        cfg = c;
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      notes.push_back("left out: wrapgemm kernel " + name +
+                      " (accepts none of the benchmark's operand formats)");
+      continue;
+    }
+    if (!named || cfg.key() != parsed.key())
+      notes.push_back("wrapgemm kernel " + name + " runs with weight format " +
+                      std::to_string(int(cfg.wf)) + ", " + std::to_string(cfg.abits) +
+                      "-bit activations (its name did not say)");
+
+    for (size_t li = 0; li < layers().size(); li++) {
+      const Layer &l = layers()[li];
+      auto o = operands(l, li, cfg);
+      wg_weights *w = nullptr;
+      st = wg_weights_pack(ctx.get(), o->d.w.data(), l.m(), l.k(), l.k(), cfg.wf,
+                           cfg.wbits, &w);
+      if (st != WG_OK) {
+        notes.push_back("left out: " + name + " on " + l.name() + " (pack: " +
+                        wg_status_name(st) + ")");
+        continue;
+      }
+      std::shared_ptr<wg_weights> ws(w, WDeleter());
+      for (Variant v : {Variant::gemm_raw, Variant::conv_raw, Variant::conv_fused}) {
+        auto c = std::make_shared<WgCase>(WgCase{
+            ctx, ws, o, l, cfg, v, name,
+            std::vector<uint8_t>(size_t(l.m() * l.n()) * 4)});
+        out.push_back(Case{table + "/" + l.name() + "/" + name + "." + variant_name(v),
+                           Lib::wrapgemm, l.macs(),
+                           [c](std::string *why) { return c->verify(why); },
+                           [c](std::string *why) {
+                             const wg_status s = c->call(nullptr);
+                             if (s != WG_OK) *why = wg_status_name(s);
+                             return s == WG_OK;
+                           }});
+        added++;
+      }
+    }
+  }
+  return added;
+}
+
+}  // namespace wgb

@@ -1,0 +1,175 @@
+/* Thread counts, an engine's parallel-for, and concurrent callers: every
+ * configuration must give the single-thread bits. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+typedef struct problem {
+  int64_t m, n, k;
+  int8_t *w;
+  uint8_t *x;
+  wg_epilogue ep;
+  wgt_epi_data ed;
+} problem;
+
+static void make_problem(problem *p, int64_t m, int64_t n, int64_t k, uint64_t seed) {
+  wgt_rng r = {seed};
+  p->m = m;
+  p->n = n;
+  p->k = k;
+  p->w = malloc((size_t)(m * k));
+  p->x = malloc((size_t)(k * n));
+  wgt_fill_weights(&r, p->w, (size_t)(m * k), WG_WEIGHTS_TERNARY, 2, WGT_RANDOM);
+  wgt_fill_acts(&r, p->x, (size_t)(k * n), 4, WGT_RANDOM);
+  wgt_epi_data_make(&p->ed, &r, m);
+  p->ep = wg_epilogue_default();
+  p->ep.acc_bits = 8;
+  p->ep.cyclic = WG_CYCLIC_SMOOTH;
+  p->ep.slope = 2;
+  p->ep.output = WG_OUTPUT_UINT8_FLOAT;
+  p->ep.out_bits = 4;
+  wgt_epi_attach(&p->ep, &p->ed);
+}
+
+static void free_problem(problem *p) {
+  free(p->w);
+  free(p->x);
+  wgt_epi_data_free(&p->ed);
+}
+
+static wg_status run(wg_context *ctx, const problem *p, uint8_t *y) {
+  wg_weights *w;
+  wg_status st = wg_weights_pack(ctx, p->w, p->m, p->k, p->k, WG_WEIGHTS_TERNARY, 0, &w);
+  if (st != WG_OK) return st;
+  st = wg_gemm(ctx, w, p->x, p->n, p->n, (wg_act_format){4, 0}, &p->ep, y, p->n, NULL);
+  wg_weights_destroy(w);
+  return st;
+}
+
+static const int64_t SHAPES[][3] = {{64, 3136, 576}, {512, 49, 600}, {7, 5, 3}, {33, 97, 1000}};
+
+TEST(threads_counts_1_2_3_7_bit_identical) {
+  /* Quick runs (TSan, qemu) keep the shapes that split along M and N. */
+  size_t nshapes = wgt_quick() ? 3 : sizeof SHAPES / sizeof SHAPES[0];
+  for (size_t s = wgt_quick() ? 1 : 0; s < nshapes; s++) {
+    problem p;
+    make_problem(&p, SHAPES[s][0], SHAPES[s][1], SHAPES[s][2], wgt_seed() + s);
+    size_t bytes = (size_t)(p.m * p.n);
+    uint8_t *ref = malloc(bytes), *y = malloc(bytes);
+    wg_context *c1;
+    CHECK(wg_context_create(1, &c1) == WG_OK, "ctx");
+    CHECK(run(c1, &p, ref) == WG_OK, "1 thread");
+    wg_context_destroy(c1);
+    const int counts[] = {2, 3, 7};
+    for (int i = 0; i < 3; i++) {
+      wg_context *c;
+      CHECK(wg_context_create(counts[i], &c) == WG_OK, "ctx %d", counts[i]);
+      CHECK(wg_context_threads(c) == counts[i], "threads");
+      memset(y, 0, bytes);
+      CHECK(run(c, &p, y) == WG_OK, "%d threads", counts[i]);
+      CHECK(memcmp(ref, y, bytes) == 0, "%d threads differ from 1 (shape %zu)", counts[i], s);
+      wg_context_destroy(c);
+      wgt_count_check(1);
+    }
+    free(ref);
+    free(y);
+    free_problem(&p);
+  }
+}
+
+/* An engine's parallel-for: runs tasks on its own threads. */
+typedef struct engine {
+  int threads;
+  int calls;
+} engine;
+typedef struct eng_job {
+  wg_task_fn task;
+  void *ctx;
+  int64_t count, first, stride;
+} eng_job;
+static void *eng_worker(void *v) {
+  eng_job *j = v;
+  for (int64_t i = j->first; i < j->count; i += j->stride) j->task(j->ctx, i);
+  return NULL;
+}
+static void engine_parallel_for(void *user, wg_task_fn task, void *task_ctx, int64_t count) {
+  engine *e = user;
+  e->calls++;
+  pthread_t t[8];
+  eng_job jobs[8];
+  for (int i = 0; i < e->threads; i++) {
+    jobs[i] = (eng_job){task, task_ctx, count, i, e->threads};
+    pthread_create(&t[i], NULL, eng_worker, &jobs[i]);
+  }
+  for (int i = 0; i < e->threads; i++) pthread_join(t[i], NULL);
+}
+
+TEST(threads_engine_parallel_for) {
+  problem p;
+  make_problem(&p, 100, 300, 200, wgt_seed());
+  size_t bytes = (size_t)(p.m * p.n);
+  uint8_t *ref = malloc(bytes), *y = malloc(bytes);
+  wg_context *c;
+  CHECK(wg_context_create(1, &c) == WG_OK, "ctx");
+  CHECK(run(c, &p, ref) == WG_OK, "ref");
+  engine e = {3, 0};
+  CHECK(wg_context_set_parallel_for(c, engine_parallel_for, &e, 3) == WG_OK, "set");
+  CHECK(wg_context_threads(c) == 3, "parallelism reported");
+  CHECK(run(c, &p, y) == WG_OK, "run");
+  CHECK(e.calls == 1, "the engine's parallel-for was used (%d calls)", e.calls);
+  CHECK(memcmp(ref, y, bytes) == 0, "engine threads differ");
+  CHECK(wg_context_set_parallel_for(c, NULL, NULL, 0) == WG_OK, "unset");
+  wg_context_destroy(c);
+  free(ref);
+  free(y);
+  free_problem(&p);
+  wgt_count_check(1);
+}
+
+typedef struct caller {
+  wg_context *ctx;
+  const problem *p;
+  uint8_t *y;
+  wg_status st;
+} caller;
+static void *caller_main(void *v) {
+  caller *c = v;
+  for (int rep = 0; rep < 3 && c->st == WG_OK; rep++) c->st = run(c->ctx, c->p, c->y);
+  return NULL;
+}
+
+TEST(threads_concurrent_callers_shared_and_separate_contexts) {
+  problem p;
+  make_problem(&p, 70, 400, 300, wgt_seed() + 99);
+  size_t bytes = (size_t)(p.m * p.n);
+  uint8_t *ref = malloc(bytes);
+  wg_context *shared;
+  CHECK(wg_context_create(2, &shared) == WG_OK, "ctx");
+  CHECK(run(shared, &p, ref) == WG_OK, "ref");
+  for (int separate = 0; separate < 2; separate++) {
+    enum { NC = 4 };
+    caller cs[NC];
+    pthread_t t[NC];
+    for (int i = 0; i < NC; i++) {
+      cs[i].ctx = shared;
+      if (separate) wg_context_create(2, &cs[i].ctx);
+      cs[i].p = &p;
+      cs[i].y = calloc(1, bytes);
+      cs[i].st = WG_OK;
+      pthread_create(&t[i], NULL, caller_main, &cs[i]);
+    }
+    for (int i = 0; i < NC; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < NC; i++) {
+      CHECK(cs[i].st == WG_OK, "caller %d: %s", i, wg_status_name(cs[i].st));
+      CHECK(memcmp(cs[i].y, ref, bytes) == 0, "caller %d differs (separate=%d)", i, separate);
+      if (separate) wg_context_destroy(cs[i].ctx);
+      free(cs[i].y);
+      wgt_count_check(1);
+    }
+  }
+  wg_context_destroy(shared);
+  free(ref);
+  free_problem(&p);
+}
