@@ -16,3 +16,15 @@ install: $(LIB_A) $(LIB_SO) $(BUILD)/wrapgemm.pc
 	ln -sf libwrapgemm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libwrapgemm.so.0
 	ln -sf libwrapgemm.so.0 $(DESTDIR)$(LIBDIR)/libwrapgemm.so
 	install -m 644 $(BUILD)/wrapgemm.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+# The installed header, libraries and pkg-config file are enough to build
+# the README example: install into a scratch DESTDIR and build against it.
+TEST_LANES += test-install
+test-install: $(BUILD)/readme_example.c
+	rm -rf $(BUILD)/stage
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/stage PREFIX=/usr
+	PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(BUILD)/stage \
+	PKG_CONFIG_LIBDIR=$(CURDIR)/$(BUILD)/stage/usr/lib/pkgconfig \
+	  sh -c '$(CC) -std=c11 -o $(BUILD)/readme_installed $(BUILD)/readme_example.c $$(pkg-config --cflags --libs --static wrapgemm)'
+	LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/stage/usr/lib $(RUN) ./$(BUILD)/readme_installed > /dev/null
+	@echo "test-install: ok"

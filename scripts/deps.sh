@@ -5,7 +5,7 @@
 #   Otherwise: prints the one apt-get line needed and fails if any is missing.
 set -eu
 what=${1:-all}
-TEST_PKGS="build-essential clang libclang-rt-14-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user"
+TEST_PKGS="build-essential pkg-config clang libclang-rt-14-dev gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user"
 BENCH_PKGS="g++ libbenchmark-dev libgemmlowp-dev libdnnl-dev libopenblas-dev gnuplot-nox"
 case $what in
   test) pkgs="$TEST_PKGS $BENCH_PKGS" ;;   # make test runs bench-quick too

@@ -17,8 +17,9 @@
  *   A group:  row m0: w[k..k+3] | row m0+1: w[k..k+3] | ...     MR x 4 int8
  *   B group:  col n0: x'[k..k+3] | col n0+1: x'[k..k+3] | ...   NR x 4 int8
  *
- * Missing rows, columns and depth are zero (x' = -128 past N: padding
- * columns never reach an output).
+ * Missing rows and depth past K are zero weights, so whatever the
+ * activations hold there adds nothing; missing columns are packed as zero
+ * and never reach an output.
  */
 #ifndef WG_PACK_NEON_H
 #define WG_PACK_NEON_H

@@ -1,0 +1,96 @@
+// oneDNN dnnl_gemm_u8s8s32: uint8 activations x int8 weights -> int32.
+// oneDNN's GEMM is row-major with the uint8 operand on the left, so it
+// computes Y^T (N x M) = X^T (N x K) * W^T (K x M) from the same buffers.
+// Without VNNI its AVX2 path saturates in vpmaddubsw on full-range codes
+// (../shared/guide/testing.md), so its data use 7-bit activations, where no
+// pair can saturate, and its output is checked exactly.
+#include "case.h"
+
+#if WGB_HAVE_ONEDNN
+#include <oneapi/dnnl/dnnl.h>
+
+#include <memory>
+
+namespace wgb {
+namespace {
+
+struct DnCase {
+  Layer l;
+  bool conv;
+  LayerData d;
+  std::vector<uint8_t> cols;
+  std::vector<int32_t> y;
+
+  dnnl_status_t call() {
+    const int64_t M = l.m(), N = l.n(), K = l.k();
+    const uint8_t *b = d.cols.data();
+    if (conv) {
+      im2col3x3(l, d.x.data(), cols.data());
+      b = cols.data();
+    }
+    const int32_t co = 0;
+    return dnnl_gemm_u8s8s32('T', 'T', 'F', N, M, K, 1.0f, b, N, 0, d.w.data(), K,
+                             0, 0.0f, y.data(), M, &co);
+  }
+
+  bool check(std::string *why) {
+    const dnnl_status_t st = call();
+    if (st != dnnl_success) {
+      *why = "dnnl status " + std::to_string(int(st));
+      return false;
+    }
+    std::vector<int64_t> z;
+    exact_gemm(l, d.w.data(), d.cols.data(), &z);
+    const int64_t M = l.m(), N = l.n();
+    for (int64_t m = 0; m < M; m++)
+      for (int64_t n = 0; n < N; n++)
+        if (int64_t(y[size_t(n * M + m)]) != z[size_t(m * N + n)]) {
+          *why = "output (" + std::to_string(m) + "," + std::to_string(n) + "): got " +
+                 std::to_string(y[size_t(n * M + m)]) + ", exact " +
+                 std::to_string(z[size_t(m * N + n)]);
+          return false;
+        }
+    return true;
+  }
+};
+
+}  // namespace
+
+int add_onednn_cases(std::vector<Case> &out, Notes &notes) {
+  const dnnl_version_t *v = dnnl_version();
+  notes.push_back("version: oneDNN " + std::to_string(v->major) + "." +
+                  std::to_string(v->minor) + "." + std::to_string(v->patch) + " (" +
+                  v->hash + ", cpu runtime " + std::to_string(v->cpu_runtime) + ")");
+  int added = 0;
+  for (size_t li = 0; li < layers().size(); li++) {
+    const Layer &l = layers()[li];
+    for (bool conv : {false, true}) {
+      auto c = std::make_shared<DnCase>();
+      c->l = l;
+      c->conv = conv;
+      fill_layer(l, 7, -128, 127, false, 0xd0e0 + li, &c->d);
+      c->cols.resize(c->d.cols.size());
+      c->y.resize(size_t(l.m() * l.n()));
+      out.push_back(Case{"table7/" + l.name() + "/onednn_u8s8s32" + (conv ? ".conv" : ".gemm"),
+                         Lib::onednn, l.macs(),
+                         [c](std::string *why) { return c->check(why); },
+                         [c](std::string *why) {
+                           const dnnl_status_t st = c->call();
+                           if (st != dnnl_success) *why = "dnnl status " + std::to_string(int(st));
+                           return st == dnnl_success;
+                         }});
+      added++;
+    }
+  }
+  return added;
+}
+
+}  // namespace wgb
+#else
+namespace wgb {
+int add_onednn_cases(std::vector<Case> &, Notes &notes) {
+  notes.push_back("left out: oneDNN (libdnnl not installed for " WGB_TARGET ")");
+  return 0;
+}
+}  // namespace wgb
+#endif

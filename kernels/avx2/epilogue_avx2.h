@@ -1,0 +1,175 @@
+/*
+ * The epilogue of every AVX2 kernel, applied to eight outputs of one row
+ * (columns j0 .. j0+7 of the tile) while they are still in a register.
+ * Included only by kernels/avx2/ files (static inline: each AVX2 object has
+ * its own private copy, nothing AVX2 can leak into generic code).
+ *
+ * Each step is the vector form of one arith.h primitive and gives the same
+ * bits:
+ *   v = z - zx*rowsum[m]                 exact modulo 2^32
+ *   a = wrap_b(v)                        shift left then arithmetic right by
+ *                                        32-b: sign-extends the low b bits
+ *   c = cyclic(a)                        smooth: see smooth_vec
+ *   y = fmadd(float(c), s, t)            _mm256_fmadd_ps rounds once, as fmaf;
+ *                                        cvtepi32_ps rounds to nearest even,
+ *                                        as (float)c
+ *   relu: max(+0, y)                     keeps y = -0.0f as the scalar
+ *                                        `y < 0 ? 0 : y` does
+ *   q = cvtps(min(max(y, 0), qmax))      clamping first is exact (integer
+ *                                        bounds); cvtps rounds half to even
+ *                                        under the default MXCSR mode, as
+ *                                        nearbyintf does
+ * The fixed-point requantization and smooth cyclic at b = 32 are rare and
+ * need 64-bit intermediates: they finish the vector's lanes with the scalar
+ * primitives, still without leaving the kernel.
+ */
+#ifndef WG_EPILOGUE_AVX2_H
+#define WG_EPILOGUE_AVX2_H
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../core/arith.h"
+#include "../core/kernel.h"
+
+/* Per-tile constants, derived once from the tile's epilogue. */
+typedef struct wg_avx2_epi {
+  const wg_epi *e;
+  __m128i wrap_shift;   /* 32 - b (0 for b = 32) */
+  __m256i zx;
+  __m256i slope, h;     /* smooth at b <= 16 */
+  int vec_cyclic;       /* cyclic computable in 32-bit lanes */
+  size_t es;
+} wg_avx2_epi;
+
+static inline void wg_avx2_epi_init(wg_avx2_epi *c, const wg_epi *e) {
+  c->e = e;
+  c->wrap_shift = _mm_cvtsi32_si128(e->b >= 32 ? 0 : 32 - e->b);
+  c->zx = _mm256_set1_epi32((int32_t)e->zx);
+  c->slope = _mm256_set1_epi32(e->slope);
+  c->h = _mm256_set1_epi32(e->b >= 32 ? 0 : 1 << (e->b - 1));
+  c->vec_cyclic = e->cyclic != WG_CYCLIC_SMOOTH || e->b <= 16;
+  c->es = wg_output_size(e->output);
+}
+
+/* smooth, b <= 16: with mag = |a| <= h <= 2^15 and k <= 65536, (k+1)*mag
+ * and k*h stay below 2^32, so the contract's test is an unsigned 32-bit
+ * comparison.  Beyond the threshold c = sign(a) * k * (h - |a|), which is
+ * k*h - k*a for a > 0 and -k*h - k*a for a < 0, and |c| < h: the wrapping
+ * 32-bit product is exact. */
+static inline __m256i wg_avx2_smooth(const wg_avx2_epi *c, __m256i a) {
+  __m256i mag = _mm256_abs_epi32(a);
+  __m256i lhs = _mm256_mullo_epi32(_mm256_add_epi32(c->slope, _mm256_set1_epi32(1)), mag);
+  __m256i rhs = _mm256_mullo_epi32(c->slope, c->h);
+  __m256i inside = _mm256_cmpeq_epi32(_mm256_max_epu32(lhs, rhs), rhs);
+  __m256i far = _mm256_sign_epi32(_mm256_mullo_epi32(c->slope, _mm256_sub_epi32(c->h, mag)), a);
+  return _mm256_blendv_epi8(far, a, inside);
+}
+
+/* c = cyclic(wrap_b(z - zx*rowsum[m])) for eight lanes. */
+static inline __m256i wg_avx2_activate(const wg_avx2_epi *c, int64_t m, __m256i z) {
+  const wg_epi *e = c->e;
+  if (e->zx)
+    z = _mm256_sub_epi32(z, _mm256_mullo_epi32(c->zx, _mm256_set1_epi32(e->rowsum[m])));
+  __m256i a = _mm256_sra_epi32(_mm256_sll_epi32(z, c->wrap_shift), c->wrap_shift);
+  switch (e->cyclic) {
+    case WG_CYCLIC_NONE: return a;
+    case WG_CYCLIC_ABS: return _mm256_abs_epi32(a);
+    case WG_CYCLIC_SMOOTH:
+      if (c->vec_cyclic) return wg_avx2_smooth(c, a);
+      {
+        int32_t l[8];
+        _mm256_storeu_si256((__m256i *)l, a);
+        for (int j = 0; j < 8; j++) l[j] = wg_cyclic_apply(l[j], e->b, e->cyclic, e->slope);
+        return _mm256_loadu_si256((const __m256i *)l);
+      }
+  }
+  return a;
+}
+
+static inline __m256 wg_avx2_affine(const wg_epi *e, int64_t m, __m256i c) {
+  __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(c), _mm256_set1_ps(e->scale[m]),
+                             _mm256_set1_ps(e->bias[m]));
+  return e->relu ? _mm256_max_ps(_mm256_setzero_ps(), y) : y;
+}
+
+/* Writes n elements (es bytes each) of buf to dst with element stride s. */
+static inline void wg_avx2_scatter(char *dst, const char *buf, int n, size_t es,
+                                   int64_t s) {
+  if (s == 1) {
+    memcpy(dst, buf, (size_t)n * es);
+    return;
+  }
+  for (int j = 0; j < n; j++) memcpy(dst + (size_t)(j * s) * es, buf + (size_t)j * es, es);
+}
+
+/* Finishes lanes j0 .. j0+7 of tile row i: parks them in t->partial, or adds
+ * the parked sums and stores min(8, cols - j0) outputs.  z holds sums
+ * congruent to the exact ones modulo 2^lane_bits; nr is the kernel's NR. */
+static inline void wg_avx2_finish8(const wg_tile *t, const wg_avx2_epi *c, int nr,
+                                   int i, int j0, __m256i z) {
+  if (t->partial) {
+    __m256i *p = (__m256i *)(t->partial + i * nr + j0);
+    if (!t->first) z = _mm256_add_epi32(z, _mm256_loadu_si256(p));
+    if (!t->last) {
+      _mm256_storeu_si256(p, z);
+      return;
+    }
+  }
+  int n = t->cols - j0;
+  if (n <= 0 || i >= t->rows) return;
+  if (n > 8) n = 8;
+  const wg_epi *e = c->e;
+  int64_t m = t->m0 + i;
+  __m256i v = wg_avx2_activate(c, m, z);
+  char *dst = (char *)t->y + (size_t)(i * t->ys_m + j0 * t->ys_n) * c->es;
+  int full = n == 8 && t->ys_n == 1;
+  _Alignas(32) char buf[32];
+  switch (e->output) {
+    case WG_OUTPUT_INT8: {
+      __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+      w = _mm_packs_epi16(w, w);
+      if (full) { _mm_storel_epi64((__m128i *)dst, w); return; }
+      _mm_storel_epi64((__m128i *)buf, w);
+      break;
+    }
+    case WG_OUTPUT_INT16: {
+      __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+      if (full) { _mm_storeu_si128((__m128i *)dst, w); return; }
+      _mm_store_si128((__m128i *)buf, w);
+      break;
+    }
+    case WG_OUTPUT_INT32:
+      if (full) { _mm256_storeu_si256((__m256i *)dst, v); return; }
+      _mm256_store_si256((__m256i *)buf, v);
+      break;
+    case WG_OUTPUT_UINT8_FLOAT: {
+      __m256 y = wg_avx2_affine(e, m, v);
+      y = _mm256_min_ps(_mm256_max_ps(y, _mm256_setzero_ps()), _mm256_set1_ps((float)e->qmax));
+      __m256i q = _mm256_cvtps_epi32(y);
+      __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+      w = _mm_packus_epi16(w, w);
+      if (full) { _mm_storel_epi64((__m128i *)dst, w); return; }
+      _mm_storel_epi64((__m128i *)buf, w);
+      break;
+    }
+    case WG_OUTPUT_UINT8_FIXED: {
+      int32_t l[8];
+      _mm256_storeu_si256((__m256i *)l, v);
+      for (int j = 0; j < n; j++)
+        buf[j] = (char)wg_requant_fixed(l[j], e->qbias ? e->qbias[m] : 0, e->mult[m],
+                                        e->shift[m], e->out_zp, e->relu, e->qmax);
+      break;
+    }
+    case WG_OUTPUT_FLOAT32: {
+      __m256 y = wg_avx2_affine(e, m, v);
+      if (full) { _mm256_storeu_ps((float *)dst, y); return; }
+      _mm256_store_ps((float *)buf, y);
+      break;
+    }
+  }
+  wg_avx2_scatter(dst, buf, n, c->es, t->ys_n);
+}
+
+#endif /* WG_EPILOGUE_AVX2_H */

@@ -1,0 +1,42 @@
+/*
+ * Packed layouts of the AVX2 kernels.  A register holds eight output
+ * columns, one 32-bit lane per column; inside a lane sit the KU depth
+ * steps that one instruction combines.
+ *
+ * Byte quads (KU = 4; sign+add, maddubs kernels):
+ *
+ *   A group, MR rows:   w[i][k] w[i][k+1] w[i][k+2] w[i][k+3]  for i = 0..MR-1
+ *                       (4*MR int8; one row's quad is broadcast to 8 lanes)
+ *   B group, NR cols:   x[k][j] x[k+1][j] x[k+2][j] x[k+3][j]  for j = 0..NR-1
+ *                       (4*NR uint8; eight columns per 32-byte register)
+ *
+ * 16-bit pairs (KU = 2; full-range madd kernel):
+ *
+ *   A group:  (int16) w[i][k], w[i][k+1]       for i = 0..MR-1
+ *   B group:  (uint16) x[k][j], x[k+1][j]      for j = 0..NR-1
+ *
+ * Rows past M and depth past K are zero weights; columns past N are zero
+ * activations.  B comes straight from the source through wg_bsrc_row (row
+ * runs: plain matrices, NCHW convolutions) or wg_bsrc_col (column runs:
+ * NHWC convolutions, whose channels are contiguous): implicit im2col.
+ */
+#ifndef WG_PACK_AVX2_H
+#define WG_PACK_AVX2_H
+
+#include <stdint.h>
+
+#include "../core/kernel.h"
+
+/* Largest depth block (elements) any AVX2 kernel packs at once. */
+#define WG_AVX2_MAX_KC 1024
+
+void wg_avx2_pack_a_quads(const int8_t *w, int64_t ldw, int rows, int64_t k,
+                          int mr, int8_t *dst);
+void wg_avx2_pack_a_pairs16(const int8_t *w, int64_t ldw, int rows, int64_t k,
+                            int mr, int16_t *dst);
+void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
+                          int64_t n0, int cols, int nr, uint8_t *dst);
+void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
+                            int64_t n0, int cols, int nr, uint16_t *dst);
+
+#endif /* WG_PACK_AVX2_H */

@@ -1,0 +1,77 @@
+/*
+ * aarch64 dot-product kernel (ARMv8.2 dotprod, HWCAP_ASIMDDP): 32-bit
+ * lanes, 4 x 16 tile, 4 k per group.  One sdot by element multiplies four
+ * int8 pairs and adds them to a 32-bit lane: 16 multiply-accumulates per
+ * instruction, the 8-bit path's rate with 32-bit lanes.
+ *
+ * sdot is signed x signed, so activations are packed as x - 128 (x ^ 0x80,
+ * pack_neon.h) and 128 * rowsum[m] is added back once per output; products
+ * are at most 128 * 128, four of them 2^16, so the lane add is the only
+ * wrap, mod 2^32 as the contract allows.
+ *
+ * This file alone is compiled with -march=armv8.2-a+dotprod (mk/arm.mk,
+ * NEONFLAGS_<stem>) and holds nothing but static functions and the kernel
+ * entry, so no dotprod instruction can reach a core without it: dispatch
+ * runs it only when WG_CPU_DOTPROD is set.
+ */
+#include <arm_neon.h>
+#include <stdint.h>
+
+#include "neon/eligible_neon.h"
+#include "neon/epilogue_neon.h"
+#include "neon/pack_neon.h"
+
+#define MR 4
+#define NR 16
+
+static void pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
+  wg_neon_pack_a_k4(w, ldw, rows, k, MR, (int8_t *)dst);
+}
+
+static void pack_b(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
+                   int cols, void *dst) {
+  wg_neon_pack_b_k4(src, k0, kgroups, n0, cols, NR, (int8_t *)dst);
+}
+
+static void run(const wg_tile *t) {
+  const int8_t *a = (const int8_t *)t->a;
+  const int8_t *b = (const int8_t *)t->b;
+  int32x4_t acc[MR][NR / 4];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 16
+    for (int v = 0; v < NR / 4; v++) acc[i][v] = vdupq_n_s32(0);
+  for (int64_t g = 0; g < t->kgroups; g++, a += 4 * MR, b += 4 * NR) {
+    int8x16_t w = vld1q_s8(a);
+#pragma GCC unroll 16
+    for (int v = 0; v < NR / 4; v++) {
+      int8x16_t x = vld1q_s8(b + 16 * v);
+      acc[0][v] = vdotq_laneq_s32(acc[0][v], x, w, 0);
+      acc[1][v] = vdotq_laneq_s32(acc[1][v], x, w, 1);
+      acc[2][v] = vdotq_laneq_s32(acc[2][v], x, w, 2);
+      acc[3][v] = vdotq_laneq_s32(acc[3][v], x, w, 3);
+    }
+  }
+  uint32_t sums[MR * NR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 16
+    for (int v = 0; v < NR / 4; v++)
+      vst1q_u32(sums + i * NR + 4 * v, vreinterpretq_u32_s32(acc[i][v]));
+  if (t->last) wg_neon_add_rowsum128(t, sums, NR);
+  wg_neon_tile_finish(t, sums, NR);
+}
+
+const wg_kernel wg_kernel_acc32_int8_x_u8_4x16__aarch64_neondot = {
+    .name = "acc32_int8_x_u8_4x16__aarch64_neondot",
+    .cpu = WG_CPU_NEON | WG_CPU_DOTPROD,
+    .lane_bits = 32,
+    .mr = MR, .nr = NR, .ku = 4,
+    /* kc x NR bytes of B: 8 KiB. */
+    .kc = 512, .nc = 8 * NR,
+    .a_group_bytes = 4 * MR, .b_group_bytes = 4 * NR,
+    .eligible = wg_neon_eligible_lanes32,
+    .pack_a = pack_a,
+    .pack_b = pack_b,
+    .run = run,
+};

@@ -1,0 +1,76 @@
+/*
+ * NEON micro-kernel template, 16-bit wrapping lanes, 4 rows: codes are
+ * widened to int16 at packing time (pack_neon.h), so each k is one load of
+ * the four weights and NR/8 loads of activations, then one mla by element
+ * (vmlaq_lane_s16, mla .8h by v.h[i]) per row and activation vector.  mla
+ * keeps the low 16 bits: the wrap-around sum mod 2^16, and |w*x| <= 32640
+ * so even one product is exact before wrapping.
+ *
+ * Before including, define WG_NK_STEM and WG_NK_NR (multiple of 8).
+ * Defines the kernel wg_kernel_<stem>.
+ */
+#include <arm_neon.h>
+#include <stdint.h>
+
+#include "neon/eligible_neon.h"
+#include "neon/epilogue_neon.h"
+#include "neon/pack_neon.h"
+#include "neon/ukernel_name_neon.h"
+
+#define WG_NK_MR 4
+#define WG_NK_NV (WG_NK_NR / 8)
+
+static void WG_NK_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k,
+                             void *dst) {
+  wg_neon_pack_a_i16(w, ldw, rows, k, WG_NK_MR, (int16_t *)dst);
+}
+
+static void WG_NK_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                             int64_t n0, int cols, void *dst) {
+  wg_neon_pack_b_i16(src, k0, kgroups, n0, cols, WG_NK_NR, (int16_t *)dst);
+}
+
+static void WG_NK_FN(run)(const wg_tile *t) {
+  const int16_t *a = (const int16_t *)t->a;
+  const int16_t *b = (const int16_t *)t->b;
+  int16x8_t acc[WG_NK_MR][WG_NK_NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < WG_NK_MR; i++)
+#pragma GCC unroll 16
+    for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = vdupq_n_s16(0);
+  for (int64_t k = 0; k < t->kgroups; k++, a += WG_NK_MR, b += WG_NK_NR) {
+    int16x4_t w = vld1_s16(a);
+#pragma GCC unroll 16
+    for (int v = 0; v < WG_NK_NV; v++) {
+      int16x8_t x = vld1q_s16(b + 8 * v);
+      /* The lane index must be a constant: one line per row. */
+      acc[0][v] = vmlaq_lane_s16(acc[0][v], x, w, 0);
+      acc[1][v] = vmlaq_lane_s16(acc[1][v], x, w, 1);
+      acc[2][v] = vmlaq_lane_s16(acc[2][v], x, w, 2);
+      acc[3][v] = vmlaq_lane_s16(acc[3][v], x, w, 3);
+    }
+  }
+  uint16_t lanes[WG_NK_MR * WG_NK_NR];
+#pragma GCC unroll 16
+  for (int i = 0; i < WG_NK_MR; i++)
+#pragma GCC unroll 16
+    for (int v = 0; v < WG_NK_NV; v++)
+      vst1q_u16(lanes + i * WG_NK_NR + 8 * v, vreinterpretq_u16_s16(acc[i][v]));
+  uint32_t sums[WG_NK_MR * WG_NK_NR];
+  for (int e = 0; e < WG_NK_MR * WG_NK_NR; e++) sums[e] = lanes[e];
+  wg_neon_tile_finish(t, sums, WG_NK_NR);
+}
+
+const wg_kernel WG_NK_SYM = {
+    .name = WG_NK_STR(WG_NK_STEM),
+    .cpu = WG_CPU_NEON,
+    .lane_bits = 16,
+    .mr = WG_NK_MR, .nr = WG_NK_NR, .ku = 1,
+    /* kc x NR x 2 bytes of B: 16 KiB at NR = 32. */
+    .kc = 256, .nc = 4 * WG_NK_NR,
+    .a_group_bytes = 2 * WG_NK_MR, .b_group_bytes = 2 * WG_NK_NR,
+    .eligible = wg_neon_eligible_lanes16,
+    .pack_a = WG_NK_FN(pack_a),
+    .pack_b = WG_NK_FN(pack_b),
+    .run = WG_NK_FN(run),
+};

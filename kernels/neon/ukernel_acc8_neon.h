@@ -1,0 +1,76 @@
+/*
+ * NEON micro-kernel template, 8-bit wrapping lanes: per k, one weight per
+ * row broadcast (ld1r / vld1.8 {d[]}) times NR activations, accumulated by
+ * vmlaq_s8 (mla .16b).  mla keeps the low 8 bits of w*x + acc, which is the
+ * wrap-around sum mod 2^8 whatever the signedness of x: reading uint8
+ * activations as int8 changes each product by a multiple of 256.
+ *
+ * Before including, define WG_NK_STEM (the kernel name, e.g.
+ * acc8_int8_x_u8_4x64__aarch64_neon), WG_NK_MR and WG_NK_NR (multiple of
+ * 16).  Defines the kernel wg_kernel_<stem>.  Packing is the portable
+ * k-major layout (pack_rowmajor_c.h); only the tile differs per target.
+ */
+#include <arm_neon.h>
+#include <stdint.h>
+
+#include "portable/pack_rowmajor_c.h"
+#include "neon/eligible_neon.h"
+#include "neon/epilogue_neon.h"
+#include "neon/ukernel_name_neon.h"
+
+#define WG_NK_NV (WG_NK_NR / 16)
+
+static void WG_NK_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k,
+                             void *dst) {
+  wg_pack_a_kmajor(w, ldw, rows, k, WG_NK_MR, (int8_t *)dst);
+}
+
+static void WG_NK_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                             int64_t n0, int cols, void *dst) {
+  wg_pack_b_kmajor(src, k0, kgroups, n0, cols, WG_NK_NR, (uint8_t *)dst);
+}
+
+static void WG_NK_FN(run)(const wg_tile *t) {
+  const int8_t *a = (const int8_t *)t->a;
+  const int8_t *b = (const int8_t *)t->b;
+  int8x16_t acc[WG_NK_MR][WG_NK_NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < WG_NK_MR; i++)
+#pragma GCC unroll 16
+    for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = vdupq_n_s8(0);
+  for (int64_t k = 0; k < t->kgroups; k++, a += WG_NK_MR, b += WG_NK_NR) {
+    int8x16_t x[WG_NK_NV];
+#pragma GCC unroll 16
+    for (int v = 0; v < WG_NK_NV; v++) x[v] = vld1q_s8(b + 16 * v);
+#pragma GCC unroll 16
+    for (int i = 0; i < WG_NK_MR; i++) {
+      int8x16_t w = vld1q_dup_s8(a + i);
+#pragma GCC unroll 16
+      for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = vmlaq_s8(acc[i][v], w, x[v]);
+    }
+  }
+  uint8_t lanes[WG_NK_MR * WG_NK_NR];
+#pragma GCC unroll 16
+  for (int i = 0; i < WG_NK_MR; i++)
+#pragma GCC unroll 16
+    for (int v = 0; v < WG_NK_NV; v++)
+      vst1q_u8(lanes + i * WG_NK_NR + 16 * v, vreinterpretq_u8_s8(acc[i][v]));
+  uint32_t sums[WG_NK_MR * WG_NK_NR];
+  for (int e = 0; e < WG_NK_MR * WG_NK_NR; e++) sums[e] = lanes[e];
+  wg_neon_tile_finish(t, sums, WG_NK_NR);
+}
+
+const wg_kernel WG_NK_SYM = {
+    .name = WG_NK_STR(WG_NK_STEM),
+    .cpu = WG_CPU_NEON,
+    .lane_bits = 8,
+    .mr = WG_NK_MR, .nr = WG_NK_NR, .ku = 1,
+    /* kc x NR bytes of B (16 KiB at NR = 64) stay in a 32 KiB L1 while
+     * the A panels stream past them. */
+    .kc = 256, .nc = 4 * WG_NK_NR,
+    .a_group_bytes = WG_NK_MR, .b_group_bytes = WG_NK_NR,
+    .eligible = wg_neon_eligible_lanes8,
+    .pack_a = WG_NK_FN(pack_a),
+    .pack_b = WG_NK_FN(pack_b),
+    .run = WG_NK_FN(run),
+};

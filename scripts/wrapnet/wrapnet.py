@@ -1,0 +1,246 @@
+"""WrapNet on Fashion-MNIST: data, weight quantizers, the network, calibration.
+
+The network is VGG-7 scaled down to 28x28 inputs:
+
+    L0  conv3x3  1 -> 16  full precision, BN, ReLU, maxpool 2     28 -> 14
+    L1  conv3x3 16 -> 32  quantized (K = 144), BN, ReLU, maxpool 2 14 -> 7
+    L2  conv3x3 32 -> 64  quantized (K = 288), BN, ReLU            7
+    L3  conv3x3 64 -> 64  quantized (K = 576), BN, ReLU, maxpool 2  7 -> 3
+    L4  dense 576 -> 10   full precision
+
+A quantized layer computes, in units of codes, z = sum_k W[m,k] * X[k,n] with
+integer weight codes W and activation codes X; then c = cyclic(wrap_b(z)) in
+WrapNet, y = BN(c * step * alpha[m]), ReLU and the next layer's quantizer.
+Everything below is written so that the integer simulation in export.py and
+the C library compute the same bits (see export.py).
+"""
+import gzip
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+DATA_DIR = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
+QUANT_LAYERS = (1, 2, 3)
+CHANNELS = (1, 16, 32, 64, 64)
+POOL_AFTER = (True, True, False, True)
+FC_IN = 64 * 3 * 3
+# Full-precision layers are exported as 12-bit fixed-point codes so that their
+# sums are exact int32 in both Python and C (2047 * 255 * 576 < 2^31).
+FP_CODE_MAX = 2047
+# SAWB (PACT/SAWB paper, eq. 7) regression coefficients for 4 bins.
+SAWB_C1, SAWB_C2 = 2.587, 1.693
+
+
+def load_idx(name):
+    with gzip.open(os.path.join(DATA_DIR, name), "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load_split(train):
+    p = "train" if train else "t10k"
+    x = load_idx(p + "-images-idx3-ubyte.gz")
+    y = load_idx(p + "-labels-idx1-ubyte.gz")
+    return torch.from_numpy(x.copy()), torch.from_numpy(y.astype(np.int64))
+
+
+class STE(torch.autograd.Function):
+    """Forward: the quantized value exactly; backward: identity to the input."""
+
+    @staticmethod
+    def forward(ctx, x, q):
+        return q
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+def weight_codes(w, wtype):
+    """Float weights (M, ...) -> (integer codes as float, per-channel scale).
+
+    binary: BWN, codes sign(w) (0 -> +1), alpha_m = mean |w_m|.
+    ternary: TWN, delta = 0.7 mean |w_m|, alpha_m = mean of |w| above delta.
+    sawb2: SAWB with 4 bins, one alpha per layer, levels {-3,-1,1,3} * alpha/3.
+    """
+    m = w.shape[0]
+    flat = w.detach().reshape(m, -1)
+    if wtype == "binary":
+        codes = torch.where(flat >= 0, 1.0, -1.0)
+        alpha = flat.abs().mean(1)
+    elif wtype == "ternary":
+        delta = 0.7 * flat.abs().mean(1, keepdim=True)
+        mask = (flat.abs() > delta).float()
+        codes = torch.sign(flat) * mask
+        alpha = (flat.abs() * mask).sum(1) / mask.sum(1).clamp(min=1)
+    elif wtype == "sawb2":
+        a = SAWB_C1 * flat.pow(2).mean().sqrt() - SAWB_C2 * flat.abs().mean()
+        a = torch.clamp(a, min=1e-8)
+        u = flat / (a / 3)
+        codes = torch.clamp(2 * torch.floor(u / 2) + 1, -3, 3)
+        alpha = torch.full((m,), float(a / 3))
+    else:
+        raise ValueError(wtype)
+    alpha = torch.clamp(alpha, min=1e-8)
+    return codes.reshape(w.shape), alpha
+
+
+def cyclic(z, b, k):
+    """Smooth modulo of the paper, section 3: the float form of
+    wg_cyclic_apply(wg_wrap(z, b), b, WG_CYCLIC_SMOOTH, k), identical on
+    integer inputs (remainder of integers below 2^24 is exact in float32)."""
+    h = float(1 << (b - 1))
+    m = torch.remainder(z + h, 2 * h) - h
+    inner = (k + 1) * m.abs() <= k * h
+    return torch.where(inner, m, torch.where(m > 0, k * h - k * m, -k * h - k * m))
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        c = CHANNELS
+        self.convs = nn.ModuleList(
+            [nn.Conv2d(c[i], c[i + 1], 3, padding=1, bias=False) for i in range(4)])
+        self.bns = nn.ModuleList([nn.BatchNorm2d(c[i + 1]) for i in range(4)])
+        self.fc = nn.Linear(FC_IN, 10)
+        self.wtype = None          # None: float weights everywhere
+        self.steps = None          # per quantized layer input step, and the FC input step
+        self.bits = None           # activation bits of those inputs
+        self.quant_acts = False
+        self.cyclic_bits = 0       # 0: no cyclic activation
+        self.slope = 2
+        self.penalty_bits = 8
+        self.penalty = torch.zeros(())
+
+    def quantize_input(self, h, i):
+        """Input of quantized layer i (or of the FC for i = 4) in code units."""
+        xs = h / self.steps[i]
+        if not self.quant_acts:
+            return xs
+        qmax = float((1 << self.bits[i]) - 1)
+        xc = xs.clamp(0, qmax)
+        return STE.apply(xc, torch.round(xc))   # torch.round: half to even
+
+    def forward(self, x, collect=None):
+        h = x.float() / 255.0
+        h = h.unsqueeze(1) if h.dim() == 3 else h
+        self.penalty = torch.zeros((), device=h.device)
+        for i in range(4):
+            conv, bn = self.convs[i], self.bns[i]
+            if i in QUANT_LAYERS and self.wtype is not None:
+                codes, alpha = weight_codes(conv.weight, self.wtype)
+                wc = STE.apply(conv.weight / alpha.view(-1, 1, 1, 1), codes)
+                step = self.steps[i] if self.steps is not None else 1.0
+                xin = self.quantize_input(h, i) if self.steps is not None else h
+                if collect is not None:
+                    collect.append((i, h.detach(), codes.detach()))
+                z = F.conv2d(xin, wc, padding=1)
+                self.penalty = self.penalty + F.relu(
+                    z.abs() - float(1 << (self.penalty_bits - 1))).mean()
+                if self.cyclic_bits:
+                    z = cyclic(z, self.cyclic_bits, self.slope)
+                h = z * (step * alpha.view(1, -1, 1, 1))
+            else:
+                h = conv(h)
+            h = F.relu(bn(h))
+            if POOL_AFTER[i]:
+                h = F.max_pool2d(h, 2)
+        h = h.flatten(1)
+        if self.steps is not None and self.quant_acts:
+            h = self.quantize_input(h, 4) * self.steps[4]
+        return self.fc(h)
+
+
+def evaluate(net, x, y, bs=1000):
+    net.eval()
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, len(x), bs):
+            correct += (net(x[i:i + bs]).argmax(1) == y[i:i + bs]).sum().item()
+    return 100.0 * correct / len(x)
+
+
+def act_bits_for(step, clip):
+    """Fewest bits whose largest code reaches the clip value (at most 8)."""
+    ba = 1
+    while ba < 8 and ((1 << ba) - 1) * step < clip:
+        ba += 1
+    return ba
+
+
+def overflow_rate(xcodes, wcodes, b):
+    """Share of outputs whose exact sum lies outside [-2^(b-1), 2^(b-1)).
+    float64 convolution of small integers is exact (sums far below 2^53)."""
+    z = F.conv2d(xcodes.double(), wcodes.double(), padding=1)
+    h = float(1 << (b - 1))
+    return ((z < -h) | (z >= h)).double().mean().item()
+
+
+def calibrate(net, x, b, p, grid=8):
+    """Section 3.2: per quantized layer, the smallest step on the grid
+    clip * 2^(-j/grid) (j = 0, 1, ...; at most 8-bit codes) such that this
+    step and every larger one overflow a b-bit accumulator on at most p of the
+    outputs.  Layers are calibrated in order, each on inputs produced with the
+    steps already chosen for the layers before it.  The clip is the 99.99th
+    percentile of the layer's float input.  Returns steps, bits, rates."""
+    steps, bits, rates = [None] * 5, [8] * 5, [0.0] * 5
+    net.eval()
+    for li in QUANT_LAYERS:
+        h = layer_input(net, x, li, steps, bits)
+        wcodes = weight_codes(net.convs[li].weight, net.wtype)[0]
+        clip = percentile(h, 0.9999, li)
+        chosen, j = None, 0
+        while True:
+            step = clip * 2.0 ** (-j / grid)
+            ba = act_bits_for(step, clip)
+            if ((1 << ba) - 1) * step < clip:
+                break  # finer steps would need more than 8 bits
+            xc = torch.clamp(torch.round(h / step), 0, (1 << ba) - 1)
+            r = overflow_rate(xc, wcodes, b)
+            if r > p and chosen is not None:
+                break
+            chosen = (step, ba, r)
+            j += 1
+        steps[li], bits[li], rates[li] = chosen
+        print(f"  calib L{li}: clip {clip:.4f} step {chosen[0]:.5f} bits {chosen[1]} "
+              f"overflow({b}) {100 * chosen[2]:.2f}%", flush=True)
+    # FC input: 8-bit codes up to the 99.99th percentile.
+    h = layer_input(net, x, 4, steps, bits)
+    steps[4], bits[4] = percentile(h, 0.9999, 4) / 255.0, 8
+    return steps, bits, rates
+
+
+def percentile(h, q, seed):
+    flat = h.flatten()
+    idx = torch.randperm(flat.numel(), generator=torch.Generator().manual_seed(seed))
+    return torch.quantile(flat[idx[:1000000]], q).item()
+
+
+def layer_input(net, x, li, steps, bits):
+    """Float input of layer li (4 = FC) with layers before li quantized at
+    their steps (activations quantized) and no cyclic activation."""
+    saved = (net.steps, net.bits, net.quant_acts, net.cyclic_bits)
+    outs = []
+    with torch.no_grad():
+        for i in range(0, len(x), 500):
+            h = x[i:i + 500].float().unsqueeze(1) / 255.0
+            for k in range(li):
+                conv, bn = net.convs[k], net.bns[k]
+                if k in QUANT_LAYERS:
+                    codes, alpha = weight_codes(conv.weight, net.wtype)
+                    qmax = (1 << bits[k]) - 1
+                    xc = torch.clamp(torch.round(h / steps[k]), 0, qmax)
+                    h = F.conv2d(xc, codes, padding=1) * (steps[k] * alpha.view(1, -1, 1, 1))
+                else:
+                    h = conv(h)
+                h = F.relu(bn(h))
+                if POOL_AFTER[k]:
+                    h = F.max_pool2d(h, 2)
+            outs.append(h)
+    net.steps, net.bits, net.quant_acts, net.cyclic_bits = saved
+    return torch.cat(outs)
