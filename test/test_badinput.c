@@ -273,3 +273,43 @@ TEST(badinput_conv2d) {
   wg_weights_destroy(w9);
   teardown(f);
 }
+
+/* One bad activation code anywhere (first, last, inside the vector body or
+ * the scalar tail, dense or strided) is found; exactly-max codes are fine. */
+TEST(badinput_activation_code_anywhere) {
+  wgt_rng r = {wgt_seed() ^ 0xc0de};
+  wg_context *ctx;
+  wg_weights *pw;
+  int8_t w[3 * 300];
+  memset(w, 1, sizeof w);
+  CHECK(wg_context_create(1, &ctx) == WG_OK, "ctx");
+  for (int64_t k = 1; k <= 300; k += (k < 40 ? 1 : 37)) {
+    CHECK(wg_weights_pack(ctx, w, 3, k, k, WG_WEIGHTS_BINARY, 0, &pw) == WG_OK, "pack");
+    for (int64_t n = 1; n <= 200; n += (n < 70 ? 13 : 61)) {
+      int64_t ldx = n + (k % 3);
+      uint8_t *x = malloc((size_t)(k * ldx));
+      int32_t y[3 * 200];
+      for (int bits = 1; bits <= 7; bits += 3) {
+        memset(x, (1 << bits) - 1, (size_t)(k * ldx));
+        int64_t at = wgt_range(&r, 0, k - 1) * ldx + wgt_range(&r, 0, n - 1);
+        wg_act_format act = {bits, 0};
+        wg_epilogue ep = wg_epilogue_default();
+        CHECK(wg_gemm(ctx, pw, x, n, ldx, act, &ep, y, n, NULL) == WG_OK, "max codes k=%lld n=%lld",
+              (long long)k, (long long)n);
+        x[at] = (uint8_t)(1 << bits);
+        CHECK(wg_gemm(ctx, pw, x, n, ldx, act, &ep, y, n, NULL) == WG_ERR_BAD_CODE,
+              "bad code at %lld missed (k=%lld n=%lld bits=%d)", (long long)at, (long long)k,
+              (long long)n, bits);
+        /* A bad byte in the stride gap is not an activation: ignored. */
+        if (ldx > n) {
+          x[at] = 0;
+          x[(k - 1) * ldx + n] = 0xFF;
+          CHECK(wg_gemm(ctx, pw, x, n, ldx, act, &ep, y, n, NULL) == WG_OK, "gap byte");
+        }
+      }
+      free(x);
+    }
+    wg_weights_destroy(pw);
+  }
+  wg_context_destroy(ctx);
+}

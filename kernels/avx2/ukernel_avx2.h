@@ -45,13 +45,16 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
       for (int v = 0; v < WG_AX_NV; v++) acc[i][v] = WG_AX_ACC(acc[i][v], bv[v], av);
     }
   }
-  wg_avx2_epi c;
-  wg_avx2_epi_init(&c, t->epi);
+  __m256i sum[WG_AX_MR][WG_AX_NV];
 #pragma GCC unroll 16
   for (int i = 0; i < WG_AX_MR; i++)
 #pragma GCC unroll 4
+    for (int v = 0; v < WG_AX_NV; v++) sum[i][v] = WG_AX_SUM32(acc[i][v]);
+  wg_avx2_epi c;
+  wg_avx2_epi_init(&c, t->epi);
+  for (int i = 0; i < WG_AX_MR; i++)
     for (int v = 0; v < WG_AX_NV; v++)
-      wg_avx2_finish8(t, &c, WG_AX_NR, i, 8 * v, WG_AX_SUM32(acc[i][v]));
+      wg_avx2_finish8(t, &c, WG_AX_NR, i, 8 * v, sum[i][v]);
 }
 
 #undef WG_AX_NR

@@ -91,16 +91,36 @@ wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m) {
   return WG_ERR_BAD_OPTION;
 }
 
+/* Whether any byte of p[0..n) has a bit of `over` set, eight bytes per word
+ * and four independent words per step: the check runs on every call over
+ * all of X, so a byte loop would cost as much as an 8-bit GEMM itself. */
+static int any_bits(const uint8_t *p, int64_t n, uint8_t over) {
+  uint64_t mask = over * 0x0101010101010101ull, a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    uint64_t w[4];
+    memcpy(w, p + i, sizeof w);
+    a0 |= w[0];
+    a1 |= w[1];
+    a2 |= w[2];
+    a3 |= w[3];
+  }
+  uint64_t acc = a0 | a1 | a2 | a3;
+  uint8_t tail = 0;
+  for (; i < n; i++) tail |= p[i];
+  return (acc & mask) != 0 || (tail & over) != 0;
+}
+
 int wg_codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                  uint8_t maxcode) {
   if (maxcode == 255) return 1;
   uint8_t over = (uint8_t)~maxcode; /* maxcode is 2^bits - 1 */
-  for (int64_t i = 0; i < r; i++) {
-    const uint8_t *row = x + i * ld;
-    uint8_t acc = 0;
-    for (int64_t j = 0; j < c; j++) acc |= row[j];
-    if (acc & over) return 0;
-  }
+#if defined(__x86_64__) || defined(__i386__)
+  if (wg_cpu_features() & WG_CPU_AVX2) return wg_codes_fit_avx2(x, r, c, ld, over);
+#endif
+  if (ld == c) return !any_bits(x, r * c, over); /* dense: one run */
+  for (int64_t i = 0; i < r; i++)
+    if (any_bits(x + i * ld, c, over)) return 0;
   return 1;
 }
 

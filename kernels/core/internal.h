@@ -76,6 +76,12 @@ wg_status wg_check_act(wg_act_format act);
 /* 1 if every byte of the r x c region (row stride ld) is <= maxcode. */
 int wg_codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                  uint8_t maxcode);
+#if defined(__x86_64__) || defined(__i386__)
+/* The same check with AVX2 (kernels/avx2/codes_fit_avx2.c); `over` holds the
+ * bits no code may have. */
+int wg_codes_fit_avx2(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
+                      uint8_t over);
+#endif
 wg_epi wg_resolve_epilogue(const wg_epilogue *ep, const wg_weights *w,
                            wg_act_format act);
 wg_problem wg_make_problem(const wg_weights *w, wg_act_format act,

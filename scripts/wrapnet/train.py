@@ -61,11 +61,13 @@ def main():
     ap.add_argument("--slope", type=int, default=2)
     ap.add_argument("--reg", type=float, default=0.01, help="R^o coefficient")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--train-images", type=int, default=60000, help="smoke tests use fewer")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     os.makedirs(a.out, exist_ok=True)
     xtr, ytr = W.load_split(True)
+    xtr, ytr = xtr[:a.train_images], ytr[:a.train_images]
     xte, yte = W.load_split(False)
     ep = lambda n: max(1, round(n * a.epochs_scale))
     fpath = os.path.join(a.out, "float.pt")

@@ -1,0 +1,173 @@
+// Register-only ceilings: the inner loop of a kernel with every load taken
+// away, so a kernel's MAC rate can be read as a fraction of what the core's
+// arithmetic allows.  Each loop keeps several independent accumulators (more
+// than the adds' latency times their throughput) and launders its operands
+// through an empty asm each iteration, so the compiler can neither hoist the
+// work out of the loop nor fold it; the sums are returned and consumed.
+//
+//   acc8_sign_add__avx2       vpsignb + vpaddb: 32 ternary x uint8 MACs into
+//                             wrapping 8-bit lanes (WrapNet's 8-bit path)
+//   acc32_maddubs_madd__avx2  vpmaddubsw + vpmaddwd + vpaddd: 32 uint8 x int8
+//                             MACs into 32-bit lanes (the path gemmlowp and
+//                             oneDNN take on AVX2 without VNNI)
+//   acc8_mla__neon            vmlaq_u8: 16 MACs into wrapping 8-bit lanes
+//   acc32_umull_uadalp__neon  umull + uadalp: 8 MACs into 32-bit lanes
+//   swar64_add                one 64-bit add: 8 packed 8-bit lanes, general
+//                             registers only (Table 8's ceiling)
+#include <cstdint>
+#include <memory>
+#include <thread>
+
+#include "case.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#if defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+namespace wgb {
+namespace {
+
+constexpr int64_t kIters = 1 << 16;
+
+#if defined(__x86_64__)
+#define WGB_AVX2 __attribute__((target("avx2")))
+#define LAUNDER_YMM(v) __asm__ volatile("" : "+x"(v))
+
+// 6 accumulators x 32 lanes per iteration.
+WGB_AVX2 uint64_t sign_add_avx2(int64_t iters) {
+  __m256i x = _mm256_set1_epi8(3);
+  __m256i w0 = _mm256_set1_epi8(1), w1 = _mm256_set1_epi8(-1), w2 = _mm256_set1_epi8(0);
+  __m256i w3 = _mm256_set1_epi8(1), w4 = _mm256_set1_epi8(-1), w5 = _mm256_set1_epi8(1);
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+  for (int64_t i = 0; i < iters; i++) {
+    LAUNDER_YMM(x);
+    a0 = _mm256_add_epi8(a0, _mm256_sign_epi8(x, w0));
+    a1 = _mm256_add_epi8(a1, _mm256_sign_epi8(x, w1));
+    a2 = _mm256_add_epi8(a2, _mm256_sign_epi8(x, w2));
+    a3 = _mm256_add_epi8(a3, _mm256_sign_epi8(x, w3));
+    a4 = _mm256_add_epi8(a4, _mm256_sign_epi8(x, w4));
+    a5 = _mm256_add_epi8(a5, _mm256_sign_epi8(x, w5));
+  }
+  __m256i s = _mm256_add_epi8(_mm256_add_epi8(a0, a1), _mm256_add_epi8(a2, a3));
+  s = _mm256_add_epi8(s, _mm256_add_epi8(a4, a5));
+  return uint64_t(_mm256_extract_epi64(s, 0));
+}
+
+// 4 accumulators x 32 MACs per iteration.
+WGB_AVX2 uint64_t maddubs_madd_avx2(int64_t iters) {
+  __m256i x = _mm256_set1_epi8(3), ones = _mm256_set1_epi16(1);
+  __m256i w0 = _mm256_set1_epi8(1), w1 = _mm256_set1_epi8(-2), w2 = _mm256_set1_epi8(3);
+  __m256i w3 = _mm256_set1_epi8(-4);
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  for (int64_t i = 0; i < iters; i++) {
+    LAUNDER_YMM(x);
+    a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w0), ones));
+    a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w1), ones));
+    a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w2), ones));
+    a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w3), ones));
+  }
+  __m256i s = _mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3));
+  return uint64_t(_mm256_extract_epi64(s, 0));
+}
+#endif
+
+#if defined(__aarch64__)
+#define LAUNDER_Q(v) __asm__ volatile("" : "+w"(v))
+uint64_t mla_neon(int64_t iters) {
+  uint8x16_t x = vdupq_n_u8(3), w0 = vdupq_n_u8(1), w1 = vdupq_n_u8(255),
+             w2 = vdupq_n_u8(0), w3 = vdupq_n_u8(2);
+  uint8x16_t a0 = vdupq_n_u8(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+  for (int64_t i = 0; i < iters; i++) {
+    LAUNDER_Q(x);
+    a0 = vmlaq_u8(a0, x, w0);
+    a1 = vmlaq_u8(a1, x, w1);
+    a2 = vmlaq_u8(a2, x, w2);
+    a3 = vmlaq_u8(a3, x, w3);
+    a4 = vmlaq_u8(a4, x, w0);
+    a5 = vmlaq_u8(a5, x, w1);
+    a6 = vmlaq_u8(a6, x, w2);
+    a7 = vmlaq_u8(a7, x, w3);
+  }
+  uint8x16_t s = vaddq_u8(vaddq_u8(vaddq_u8(a0, a1), vaddq_u8(a2, a3)),
+                          vaddq_u8(vaddq_u8(a4, a5), vaddq_u8(a6, a7)));
+  return vgetq_lane_u64(vreinterpretq_u64_u8(s), 0);
+}
+
+uint64_t umull_uadalp_neon(int64_t iters) {
+  uint8x8_t x = vdup_n_u8(3), w0 = vdup_n_u8(1), w1 = vdup_n_u8(2), w2 = vdup_n_u8(3),
+            w3 = vdup_n_u8(4);
+  uint32x4_t a0 = vdupq_n_u32(0), a1 = a0, a2 = a0, a3 = a0;
+  for (int64_t i = 0; i < iters; i++) {
+    __asm__ volatile("" : "+w"(x));
+    a0 = vpadalq_u16(a0, vmull_u8(x, w0));
+    a1 = vpadalq_u16(a1, vmull_u8(x, w1));
+    a2 = vpadalq_u16(a2, vmull_u8(x, w2));
+    a3 = vpadalq_u16(a3, vmull_u8(x, w3));
+  }
+  uint32x4_t s = vaddq_u32(vaddq_u32(a0, a1), vaddq_u32(a2, a3));
+  return vgetq_lane_u64(vreinterpretq_u64_u32(s), 0);
+}
+#endif
+
+// 4 accumulators x 8 lanes per iteration; the "r" constraints keep the
+// operands in general registers.
+uint64_t swar64_add(int64_t iters) {
+  uint64_t x0 = 0x0102030405060708ull, x1 = x0 << 1, x2 = x0 << 2, x3 = x0 << 3;
+  uint64_t a0 = 0, a1 = 1, a2 = 2, a3 = 3;
+  for (int64_t i = 0; i < iters; i++) {
+    __asm__ volatile("" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3));
+    a0 += x0;
+    a1 += x1;
+    a2 += x2;
+    a3 += x3;
+  }
+  return a0 ^ a1 ^ a2 ^ a3;
+}
+
+// Runs the loop on `threads` threads at once (the caller included): the
+// ceiling of a threaded run is every core's ceiling together.
+void run_on_threads(uint64_t (*f)(int64_t), int threads, volatile uint64_t *sink) {
+  std::vector<std::thread> pool;
+  std::vector<uint64_t> r(size_t(threads), 0);
+  for (int t = 1; t < threads; t++) pool.emplace_back([&r, f, t] { r[size_t(t)] = f(kIters); });
+  r[0] = f(kIters);
+  for (auto &th : pool) th.join();
+  for (uint64_t v : r) *sink = *sink + v;
+}
+
+void add(std::vector<Case> &out, const char *name, uint64_t (*f)(int64_t), int lanes) {
+  auto sink = std::make_shared<uint64_t>(0);
+  const int threads = options().threads;
+  out.push_back(Case{std::string("ceiling/registers/") + name, Lib::ceiling,
+                     double(kIters) * lanes * threads, nullptr,
+                     [f, sink, threads](std::string *) {
+                       run_on_threads(f, threads, sink.get());
+                       return true;
+                     }});
+}
+
+}  // namespace
+
+int add_ceiling_cases(std::vector<Case> &out, Notes &notes) {
+  const size_t before = out.size();
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2")) {
+    add(out, "acc8_sign_add__avx2", sign_add_avx2, 6 * 32);
+    add(out, "acc32_maddubs_madd__avx2", maddubs_madd_avx2, 4 * 32);
+  } else {
+    notes.push_back("left out: the AVX2 ceilings (this CPU has no AVX2)");
+  }
+#elif defined(__aarch64__)
+  add(out, "acc8_mla__neon", mla_neon, 8 * 16);
+  add(out, "acc32_umull_uadalp__neon", umull_uadalp_neon, 4 * 8);
+#else
+  notes.push_back("left out: vector ceilings (none written for " WGB_TARGET ")");
+#endif
+  add(out, "swar64_add", swar64_add, 4 * 8);
+  return int(out.size() - before);
+}
+
+}  // namespace wgb

@@ -1,0 +1,118 @@
+// The Google Benchmark driver: every checked case becomes one benchmark
+// (real time, MAC/s counter), its JSON goes to *json, and a slim reporter
+// shows one progress line per case and keeps the per-repetition times.
+#include "driver.h"
+
+#if WGB_HAVE_GBENCH
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+
+namespace wgb {
+namespace {
+
+class Progress : public benchmark::BenchmarkReporter {
+ public:
+  explicit Progress(size_t total) : total_(total) {}
+  std::map<std::string, std::vector<double>> times;
+  std::map<std::string, std::string> errors;
+
+  bool ReportContext(const Context &ctx) override {
+    std::printf("timing %zu cases on %d CPUs at %.0f MHz (Google Benchmark)\n", total_,
+                ctx.cpu_info.num_cpus, ctx.cpu_info.cycles_per_second / 1e6);
+    return true;
+  }
+
+  void ReportRuns(const std::vector<Run> &runs) override {
+    for (const Run &r : runs) {
+      if (r.run_type != Run::RT_Iteration) continue;
+      const std::string name = r.run_name.function_name;
+      if (r.error_occurred) {
+        errors[name] = r.error_message;
+      } else {
+        times[name].push_back(r.GetAdjustedRealTime() / 1e3);  // ms -> s
+      }
+      if (r.repetition_index + 1 < r.repetitions && !r.error_occurred) continue;
+      done_++;
+      Result tmp;
+      summarize(times[name], &tmp);
+      if (r.error_occurred)
+        std::printf("[%3zu/%zu] %-70s ERROR %s\n", done_, total_, name.c_str(),
+                    r.error_message.c_str());
+      else
+        std::printf("[%3zu/%zu] %-70s %9.3f ms %8.2f GMAC/s\n", done_, total_, name.c_str(),
+                    tmp.median_s * 1e3, macs_[name] / tmp.median_s / 1e9);
+      std::fflush(stdout);
+    }
+  }
+  std::map<std::string, double> macs_;
+
+ private:
+  size_t total_, done_ = 0;
+};
+
+}  // namespace
+
+std::vector<Result> run_cases(const std::vector<Case> &cases,
+                              const std::vector<std::string> &gbench_args,
+                              std::string *json, Notes *notes) {
+  std::vector<Result> results = check_cases(cases);
+  std::vector<std::string> args = {"wgbench", "--benchmark_out=" + *json,
+                                   "--benchmark_out_format=json"};
+  args.insert(args.end(), gbench_args.begin(), gbench_args.end());
+  std::vector<char *> argv;
+  for (auto &s : args) argv.push_back(&s[0]);
+  int argc = int(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+
+  size_t timed = 0;
+  std::map<std::string, double> macs;
+  for (size_t i = 0; i < cases.size(); i++) {
+    if (!results[i].ok) continue;
+    const Case c = cases[i];
+    macs[c.name] = c.macs;
+    benchmark::RegisterBenchmark(c.name.c_str(),
+                                 [c](benchmark::State &st) {
+                                   std::string why;
+                                   for (auto _ : st)
+                                     if (!c.run(&why)) {
+                                       st.SkipWithError(why.c_str());
+                                       break;
+                                     }
+                                   st.counters["MAC/s"] = benchmark::Counter(
+                                       c.macs, benchmark::Counter::kIsIterationInvariantRate);
+                                 })
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond)
+        ->Repetitions(options().reps)
+        ->MinTime(options().min_time);
+    timed++;
+  }
+  Progress live(timed);
+  live.macs_ = macs;
+  if (timed) benchmark::RunSpecifiedBenchmarks(&live);
+  else json->clear();
+  benchmark::Shutdown();
+  notes->push_back("version: Google Benchmark " WGB_GBENCH_VERSION);
+
+  for (Result &r : results) {
+    if (!r.ok) continue;
+    auto e = live.errors.find(r.name);
+    if (e != live.errors.end()) {
+      r.ok = false;
+      r.why = e->second;
+    }
+    auto t = live.times.find(r.name);
+    if (t == live.times.end()) {
+      // Filtered out by a --benchmark_filter: not a result.
+      r.reps = 0;
+      continue;
+    }
+    summarize(t->second, &r);
+  }
+  return results;
+}
+
+}  // namespace wgb
+#endif  // WGB_HAVE_GBENCH

@@ -1,0 +1,337 @@
+// The report: Tables 7 and 8 laid out as in the paper with this CPU's
+// figures beside the paper's, speed-ups of the 8-bit path over each 32-bit
+// baseline, fractions of the register-only ceilings; the same tables plus
+// every case in report.md, and a gnuplot chart of time per layer.
+#include "report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "wrapgemm.h"
+
+namespace wgb {
+
+bool write_results(const std::string &path, const std::vector<Result> &rs,
+                   const Notes &notes) {
+  std::ofstream f(path);
+  for (const Result &r : rs)
+    f << "R\t" << r.name << '\t' << r.lib << '\t' << r.macs << '\t' << r.median_s << '\t'
+      << r.min_s << '\t' << r.max_s << '\t' << r.reps << '\t' << r.ok << '\t' << r.why
+      << '\n';
+  for (const std::string &n : notes) f << "N\t" << n << '\n';
+  return bool(f);
+}
+
+bool read_results(const std::string &path, std::vector<Result> *rs, Notes *notes) {
+  std::ifstream f(path);
+  if (!f) return false;
+  std::string line;
+  while (std::getline(f, line)) {
+    std::vector<std::string> col;
+    std::stringstream ss(line);
+    std::string c;
+    while (std::getline(ss, c, '\t')) col.push_back(c);
+    if (col.size() >= 2 && col[0] == "N") {
+      notes->push_back(col[1]);
+    } else if (col.size() >= 9 && col[0] == "R") {
+      Result r;
+      r.name = col[1];
+      r.lib = col[2];
+      r.macs = std::atof(col[3].c_str());
+      r.median_s = std::atof(col[4].c_str());
+      r.min_s = std::atof(col[5].c_str());
+      r.max_s = std::atof(col[6].c_str());
+      r.reps = std::atoi(col[7].c_str());
+      r.ok = col[8] == "1";
+      r.why = col.size() > 9 ? col[9] : "";
+      rs->push_back(r);
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// A table rendered twice: aligned text for the terminal, Markdown for the file.
+struct Table {
+  std::string title;
+  std::vector<std::string> head;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> foot;
+
+  std::string text() const {
+    std::vector<size_t> w(head.size(), 0);
+    for (size_t i = 0; i < head.size(); i++) w[i] = head[i].size();
+    for (const auto &r : rows)
+      for (size_t i = 0; i < r.size() && i < w.size(); i++) w[i] = std::max(w[i], r[i].size());
+    std::string s = title + "\n";
+    auto line = [&](const std::vector<std::string> &r) {
+      for (size_t i = 0; i < w.size(); i++) {
+        const std::string v = i < r.size() ? r[i] : "";
+        s += (i ? "  " : "") + std::string(w[i] - v.size(), ' ') + v;
+      }
+      s += "\n";
+    };
+    line(head);
+    for (const auto &r : rows) line(r);
+    for (const auto &f : foot) s += "  " + f + "\n";
+    return s + "\n";
+  }
+
+  std::string md() const {
+    std::string s = "### " + title + "\n\n|";
+    for (const auto &h : head) s += " " + h + " |";
+    s += "\n|";
+    for (size_t i = 0; i < head.size(); i++) s += i ? "---:|" : "---|";
+    s += "\n";
+    for (const auto &r : rows) {
+      s += "|";
+      for (const auto &v : r) s += " " + v + " |";
+      s += "\n";
+    }
+    s += "\n";
+    for (const auto &f : foot) s += f + "  \n";
+    return s + "\n";
+  }
+};
+
+std::string fmt(const char *f, double v) {
+  if (!(v > 0) || !std::isfinite(v)) return "-";
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+struct Index {
+  std::map<std::string, const Result *> by_name;
+  const Result *get(const std::string &n) const {
+    auto it = by_name.find(n);
+    return it != by_name.end() && it->second->ok && it->second->reps > 0 ? it->second
+                                                                        : nullptr;
+  }
+  // The fastest timed case under `prefix` whose name ends with `suffix` and
+  // does not contain `not_in`.
+  const Result *best(const std::string &prefix, const std::string &suffix,
+                     const std::string &not_in = "") const {
+    const Result *b = nullptr;
+    for (auto it = by_name.lower_bound(prefix);
+         it != by_name.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      const Result *r = it->second;
+      const std::string &n = r->name;
+      if (!r->ok || r->reps == 0 || n.size() < suffix.size() ||
+          n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      if (!not_in.empty() && n.find(not_in) != std::string::npos) continue;
+      if (!b || r->median_s < b->median_s) b = r;
+    }
+    return b;
+  }
+};
+
+double ms(const Result *r) { return r ? r->median_s * 1e3 : 0; }
+double gmacs(const Result *r) { return r ? r->macs / r->median_s / 1e9 : 0; }
+std::string impl(const Result *r) {
+  if (!r) return "-";
+  const size_t s = r->name.rfind('/');
+  return r->name.substr(s + 1);
+}
+std::string ratio(const Result *fast, const Result *slow) {
+  return fast && slow ? fmt("%.2fx", slow->median_s / fast->median_s) : "-";
+}
+std::string pct(const Result *r, const Result *ceiling) {
+  return r && ceiling ? fmt("%.0f%%", 100.0 * gmacs(r) / gmacs(ceiling)) : "-";
+}
+
+std::string read_first(const char *path, const char *key) {
+  std::ifstream f(path);
+  std::string line;
+  while (std::getline(f, line))
+    if (line.compare(0, std::strlen(key), key) == 0) {
+      const size_t c = line.find(':');
+      return c == std::string::npos ? line : line.substr(c + 2);
+    }
+  return "";
+}
+
+std::string cpu_model() {
+  std::string m = read_first("/proc/cpuinfo", "model name");
+  if (m.empty()) m = read_first("/proc/cpuinfo", "CPU part");
+  return m.empty() ? std::string(WGB_TARGET) : m;
+}
+
+std::string loadavg() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  f >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+// Ceiling of each family, by its name's prefix (see ceiling.cc).
+const Result *ceiling(const Index &ix, const std::string &prefix) {
+  return ix.best("ceiling/registers/" + prefix, "");
+}
+
+}  // namespace
+
+int report(const std::vector<Result> &results, const RunInfo &info) {
+  Index ix;
+  int failed = 0, timed = 0;
+  for (const Result &r : results) {
+    ix.by_name[r.name] = &r;
+    if (!r.ok) failed++;
+    else if (r.reps > 0) timed++;
+  }
+  const Result *c8 = ceiling(ix, "acc8_"), *c32 = ceiling(ix, "acc32_"),
+               *cswar = ceiling(ix, "swar64_");
+  const int T = options().threads;
+  const std::string how = std::to_string(T) + (T == 1 ? " thread" : " threads") +
+                          ", median of " + std::to_string(options().reps) +
+                          (options().quick ? ", QUICK smoke run: layers scaled down 1/256, "
+                                             "figures are not comparable with the paper's"
+                                           : "");
+
+  Table t7{"Table 7: ms per 3x3 conv layer, 8-bit vs 32-bit accumulators (" + how + ")",
+           {"Input size", "Output", "8-bit", "gemmlowp 32", "oneDNN 32", "OpenBLAS f32",
+            "wrapgemm 32", "wrapgemm 16", "paper 8-bit", "paper 32-bit"},
+           {},
+           {}};
+  Table s7{"Table 7, speed-up of the 8-bit path over each 32-bit baseline, and share "
+           "of the register-only ceiling",
+           {"Input size", "x gemmlowp", "x oneDNN", "x OpenBLAS", "x wrapgemm 32",
+            "paper x", "8-bit / ceil8", "gemmlowp / ceil32", "8-bit kernel"},
+           {},
+           {}};
+  Table t8{"Table 8: ms per 3x3 conv layer, no vector instructions (" + how + ")",
+           {"Input size", "Output", "bit packing", "naive", "speed-up", "paper packing",
+            "paper naive", "paper x", "packing / ceil", "packing kernel"},
+           {},
+           {}};
+  std::string dat = "# layer 8-bit wrapgemm32 gemmlowp oneDNN OpenBLAS packing naive\n";
+  for (const Layer &l : layers()) {
+    const std::string p7 = "table7/" + l.name() + "/", p8 = "table8/" + l.name() + "/";
+    const Result *a8 = ix.best(p7 + "acc8_", ".conv_raw");
+    const Result *a16 = ix.best(p7 + "acc16_", ".conv_raw");
+    const Result *a32 = ix.best(p7 + "acc32_", ".conv_raw");
+    const Result *gl = ix.best(p7 + "gemmlowp_", ".conv");
+    const Result *dn = ix.get(p7 + "onednn_u8s8s32.conv");
+    const Result *bl = ix.get(p7 + "openblas_sgemm.conv");
+    const Result *pk = ix.best(p8, ".conv_raw", "naive_loop");
+    const Result *nv = ix.get(p8 + "naive_loop_acc8__c.conv_raw");
+    const std::string oc = std::to_string(l.c);
+    t7.rows.push_back({l.name(), oc, fmt("%.3f", ms(a8)), fmt("%.3f", ms(gl)),
+                       fmt("%.3f", ms(dn)), fmt("%.3f", ms(bl)), fmt("%.3f", ms(a32)),
+                       fmt("%.3f", ms(a16)), fmt("%.3f", l.paper_acc8_ms),
+                       fmt("%.3f", l.paper_acc32_ms)});
+    s7.rows.push_back({l.name(), ratio(a8, gl), ratio(a8, dn), ratio(a8, bl), ratio(a8, a32),
+                       fmt("%.2fx", l.paper_acc32_ms / l.paper_acc8_ms), pct(a8, c8),
+                       pct(gl, c32), impl(a8)});
+    t8.rows.push_back({l.name(), oc, fmt("%.3f", ms(pk)), fmt("%.3f", ms(nv)), ratio(pk, nv),
+                       fmt("%.2f", l.paper_packed_ms), fmt("%.3f", l.paper_naive_ms),
+                       fmt("%.2fx", l.paper_naive_ms / l.paper_packed_ms), pct(pk, cswar),
+                       impl(pk)});
+    auto d = [](const Result *r) { return r ? fmt("%.4f", ms(r)) : std::string("-"); };
+    dat += l.name() + " " + d(a8) + " " + d(a32) + " " + d(gl) + " " + d(dn) + " " + d(bl) +
+           " " + d(pk) + " " + d(nv) + "\n";
+  }
+  t7.foot = {"8-bit / 16 / 32: the fastest wrapgemm kernel with that accumulator, full "
+             "wg_conv2d (implicit im2col packing), raw output.",
+             "Peers: im2col + their GEMM, raw int32 (float for OpenBLAS); gemmlowp "
+             "u8 x u8, oneDNN u8 x s8, all pinned to the same thread count.",
+             "Paper: Intel i7-7700HQ at 2.8 GHz, 8-bit = gemmlowp extended with 8-bit "
+             "accumulators, 32-bit = gemmlowp AVX2."};
+  s7.foot = {"x: baseline time / 8-bit time in this run (>1: the 8-bit path is faster).",
+             "ceil8 = " + impl(c8) + " " + fmt("%.1f", gmacs(c8)) + " GMAC/s, ceil32 = " +
+                 impl(c32) + " " + fmt("%.1f", gmacs(c32)) +
+                 " GMAC/s: register-only loops measured in this run (docs/performance.md)."};
+  t8.foot = {"bit packing: the fastest SWAR kernel of the table, wg_conv2d, raw 8-bit output; "
+             "naive: lowering + one scalar 8-bit multiply-add per step (bench/naive_loop.c).",
+             "ceil = " + impl(cswar) + " " + fmt("%.1f", gmacs(cswar)) +
+                 " GMAC/s (eight 8-bit lanes per 64-bit add, general registers only)."};
+  if (!ix.best("table8/", ".conv_raw", "naive_loop"))
+    t8.foot.push_back("No bit-packed (SWAR) kernel in this build's kernel table: the "
+                      "bit-packing column is empty.");
+
+  // Every case, for the file.
+  Table all{"Every case (median ms, rate, share of its family's ceiling)",
+            {"case", "ms", "min ms", "max ms", "GMAC/s", "of ceiling", "status"},
+            {},
+            {}};
+  for (const auto &kv : ix.by_name) {
+    const Result *r = kv.second;
+    const std::string &n = r->name;
+    const Result *c = nullptr;
+    if (n.compare(0, 7, "table8/") == 0) c = cswar;
+    else if (n.find("/acc8_") != std::string::npos) c = c8;
+    else if (n.find("/acc32_") != std::string::npos || n.find("/gemmlowp_") != std::string::npos ||
+             n.find("/onednn_") != std::string::npos)
+      c = c32;
+    const bool t = r->ok && r->reps > 0;
+    all.rows.push_back({n, t ? fmt("%.3f", ms(r)) : "-", t ? fmt("%.3f", r->min_s * 1e3) : "-",
+                        t ? fmt("%.3f", r->max_s * 1e3) : "-", t ? fmt("%.2f", gmacs(r)) : "-",
+                        t && n.compare(0, 8, "ceiling/") != 0 ? pct(r, c) : "-",
+                        r->ok ? (r->reps ? "ok" : "not run") : "FAILED: " + r->why});
+  }
+
+  Notes versions, others;
+  for (const std::string &n : info.notes)
+    (n.compare(0, 9, "version: ") == 0 ? versions : others).push_back(n);
+
+  std::printf("\n%s%s%s", t7.text().c_str(), s7.text().c_str(), t8.text().c_str());
+  for (const std::string &n : others) std::printf("note: %s\n", n.c_str());
+
+  // Files.
+  const std::string dir = info.out_dir;
+  std::ofstream(dir + "/chart.dat") << dat;
+  std::ofstream gp(dir + "/chart.gp");
+  gp << "# Time per layer and implementation (wgbench); gnuplot chart.gp -> chart.png\n"
+        "set terminal pngcairo size 1100,600 font ',10'\n"
+        "set output '" << dir << "/chart.png'\n"
+        "set title 'wrapgemm: ms per ResNet-18 3x3 layer (" << how << ")' noenhanced\n"
+        "set style data histograms\nset style histogram clustered gap 1\n"
+        "set style fill solid 0.85 border -1\nset logscale y\nset grid ytics\n"
+        "set ylabel 'ms per layer (log scale, lower is better)'\n"
+        "set datafile missing '-'\nset key outside right noenhanced\n"
+        "plot '" << dir << "/chart.dat' using 2:xtic(1) title '8-bit wrapgemm', "
+        "'' using 3 title '32-bit wrapgemm', '' using 4 title '32-bit gemmlowp', "
+        "'' using 5 title '32-bit oneDNN', '' using 6 title 'float OpenBLAS', "
+        "'' using 7 title 'bit packing (SWAR)', '' using 8 title 'naive loop'\n";
+  gp.close();
+  const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  bool chart = false;
+  if (have_gnuplot)
+    chart = std::system(("gnuplot '" + dir + "/chart.gp' 2>" + dir + "/gnuplot.log").c_str()) == 0;
+
+  char when[64];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  std::ofstream md(dir + "/report.md");
+  md << "# wgbench report: Tables 7 and 8 on this CPU\n\n"
+     << "- Date: " << when << ", wall time of the run " << fmt("%.0f", info.seconds)
+     << " s\n- CPU: " << cpu_model() << " (" << WGB_TARGET << "), load average at the end "
+     << loadavg() << "\n- Run: " << how << "; " << timed << " cases timed, " << failed
+     << " failed\n- Compiler: " << WGB_CXX_VERSION << "\n- Flags: library `" << WGB_LIB_FLAGS
+     << "`; bench `" << WGB_BENCH_FLAGS << "`\n- wrapgemm " << wg_version() << "\n";
+  for (const std::string &v : versions) md << "- " << v.substr(9) << "\n";
+  md << "- Google Benchmark JSON: " << (info.json.empty() ? "none" : info.json) << "\n\n"
+     << t7.md() << s7.md() << t8.md();
+  md << (chart ? "![time per layer](chart.png)\n\n"
+               : have_gnuplot ? "gnuplot failed: see gnuplot.log\n\n"
+                              : "gnuplot not installed: chart.gp and chart.dat written, no PNG\n\n");
+  if (!others.empty()) {
+    md << "### Notes\n\n";
+    for (const std::string &n : others) md << "- " << n << "\n";
+    md << "\n";
+  }
+  md << all.md();
+  md.close();
+  std::printf("\nwrote %s/report.md%s%s (%d cases timed, %d failed, %.0f s)\n", dir.c_str(),
+              chart ? ", chart.png" : "", info.json.empty() ? "" : ", bench.json", timed,
+              failed, info.seconds);
+  return failed == 0 && bool(md) ? 0 : 1;
+}
+
+}  // namespace wgb

@@ -1,0 +1,9 @@
+#ifndef WG_ELIGIBLE_AVX2_H
+#define WG_ELIGIBLE_AVX2_H
+#include "../core/kernel.h"
+/* Operand ranges for which each AVX2 scheme provably cannot saturate
+ * (eligible_avx2.c states the proofs). */
+int wg_avx2_eligible_sign8(const wg_problem *p);
+int wg_avx2_eligible_maddubs(const wg_problem *p);
+int wg_avx2_eligible_madd16(const wg_problem *p);
+#endif

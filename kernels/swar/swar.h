@@ -1,0 +1,103 @@
+/*
+ * Bit-packed general-register (SWAR) kernels: ternary / binary weights x
+ * unsigned activation codes, L lanes of 8 bits packed along K in one 32-bit
+ * (L = 4) or 64-bit (L = 8) register, so KU = L.  Multiplication is masking;
+ * only additions remain, and how a carry out of a lane is treated is the
+ * mode (docs/swar.md):
+ *
+ *   exact   carries cut between 8-bit lanes          sum == z mod 2^8
+ *   buffer  7-bit lanes, guard bit cleared after
+ *           every addition                           sum == z mod 2^7
+ *   carry   plain register addition: a carry enters the next lane, the one
+ *           out of the top lane is lost              defined by the registers
+ *
+ * Packed layout, one k-group = L consecutive depths k0 .. k0+L-1, lane l
+ * holding depth k0+l in bits [8l, 8l+8) (R = register of 32 or 64 bits):
+ *
+ *   A group (rows i = 0..MR-1)           B group (columns j = 0..NR-1)
+ *   +------+-----+--------+------+---    +------+-----+--------+------+---
+ *   | P[0] | ... | P[MR-1]| N[0] | ...   | X[0] | ... | X[NR-1]| NX[0]| ...
+ *   +------+-----+--------+------+---    +------+-----+--------+------+---
+ *   P lane = 0xFF where w = +1           X lane  = x
+ *   N lane = 0xFF where w = -1           NX lane = (2^lb - x) mod 2^lb,
+ *   (both 0 for w = 0 and past K)                  lb = 8 (7 for buffer)
+ *
+ * so the packed product register is V = (X & P) | (NX & N): every lane
+ * holds w*x mod 2^lb, the two's-complement byte a processor would pack
+ * (the negation is done once per activation at packing time, not per MAC).
+ * The sum of the lanes of sum(V) is what each mode computes.
+ */
+#ifndef WG_SWAR_H
+#define WG_SWAR_H
+
+#include <stdint.h>
+
+#include "../core/kernel.h"
+
+enum { WG_SWAR_MODE_EXACT = 0, WG_SWAR_MODE_BUFFER = 1, WG_SWAR_MODE_CARRY = 2 };
+
+/* Groups per exact-mode chunk: the even-lane partial sums live in 16-bit
+ * fields, each adding at most 255 per group, so 257 groups cannot overflow
+ * a field; 256 keeps the chunk a power of two. */
+#define WG_SWAR_EXACT_CHUNK 256
+
+/* Everything the SWAR API needs to run one mode at one register width. */
+typedef struct wg_swar_impl {
+  const char *name;
+  const wg_kernel *apack;  /* the table kernel whose packed weights it reads */
+  int reg_bits, mode, mr, nr;
+  size_t b_group_bytes;
+  void (*pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
+                 int cols, void *dst);
+  /* exact / buffer: adds the tile's lane sums (congruent to z modulo 2^8 or
+   * 2^7) into state, uint32_t[MR*NR].  carry: state is the MR*NR registers
+   * themselves (uint32_t or uint64_t), carried on across calls. */
+  void (*tile)(const void *a, const void *b, int64_t groups, void *state);
+} wg_swar_impl;
+
+/* Lookup by register width and mode; NULL for anything else. */
+const wg_swar_impl *wg_swar_find_impl(int reg_bits, int mode);
+
+/* Packing shared by every kernel of one register width and tile: pack_a
+ * per (width, MR) so that the modes share one packed copy of the weights,
+ * pack_b per (width, NR, lane width). */
+void wg_swar_pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k,
+                    void *dst, int mr, int reg_bytes);
+void wg_swar_pack_b(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                    int64_t n0, int cols, void *dst, int nr, int reg_bytes,
+                    int lane_bits);
+
+#define WG_SWAR_PACK_A_DECL(rb, mr)                                         \
+  void wg_swar##rb##_pack_a_mr##mr(const int8_t *w, int64_t ldw, int rows, \
+                                   int64_t k, void *dst);
+WG_SWAR_PACK_A_DECL(32, 1)
+WG_SWAR_PACK_A_DECL(32, 2)
+WG_SWAR_PACK_A_DECL(64, 1)
+WG_SWAR_PACK_A_DECL(64, 2)
+
+/* Sum of the 16-bit fields of t (each <= 4096), exact in the low 16 bits. */
+static inline uint32_t wg_swar_fold64(uint64_t t) {
+  t += t >> 32;
+  t += t >> 16;
+  return (uint32_t)t & 0xFFFFu;
+}
+static inline uint32_t wg_swar_fold32(uint32_t t) {
+  t += t >> 16;
+  return t & 0xFFFFu;
+}
+
+/* Sum of the byte lanes of a register, exact (<= 2040). */
+static inline uint32_t wg_swar_hsum64(uint64_t r) {
+  const uint64_t e = 0x00FF00FF00FF00FFull;
+  return wg_swar_fold64((r & e) + ((r >> 8) & e));
+}
+static inline uint32_t wg_swar_hsum32(uint32_t r) {
+  const uint32_t e = 0x00FF00FFu;
+  return wg_swar_fold32((r & e) + ((r >> 8) & e));
+}
+
+/* Eligibility of the table kernels (swar_eligible.c). */
+int wg_swar_eligible_exact(const wg_problem *p);
+int wg_swar_eligible_buffer(const wg_problem *p);
+
+#endif /* WG_SWAR_H */

@@ -1,0 +1,106 @@
+/* libFuzzer harness: arbitrary bytes -> one wg_gemm call on a forced kernel,
+ * compared with the reference oracle; on an error status the output must be
+ * untouched.  Codes are usually valid and sometimes not, so both the
+ * arithmetic and the argument checks are explored. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kernel.h"
+#include "core/reference.h"
+#include "wrapgemm.h"
+
+typedef struct cursor {
+  const uint8_t *p;
+  size_t n;
+} cursor;
+static unsigned take(cursor *c) {
+  if (!c->n) return 0;
+  c->n--;
+  return *c->p++;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  cursor c = {data, size};
+  int64_t m = 1 + take(&c) % 19, n = 1 + take(&c) % 37, k = 1 + take(&c) % 70;
+  int64_t ldw = k + take(&c) % 3, ldx = n + take(&c) % 3, ldy = n + take(&c) % 3;
+  wg_weight_format wf = (wg_weight_format)(take(&c) % 3);
+  int wbits = 2 + take(&c) % 7;
+  wg_act_format act = {1 + take(&c) % 8, 0};
+  if (take(&c) % 4 == 0) act.zero_point = (int)take(&c);
+  wg_epilogue ep = wg_epilogue_default();
+  static const int bs[] = {2, 3, 5, 7, 8, 9, 12, 15, 16, 32};
+  ep.acc_bits = bs[take(&c) % 10];
+  ep.cyclic = (wg_cyclic)(take(&c) % 3);
+  ep.slope = 1 + take(&c) % 5;
+  ep.output = (wg_output_kind)(take(&c) % 6);
+  ep.relu = take(&c) & 1;
+  ep.out_bits = 1 + take(&c) % 8;
+  int kernel = (int)(take(&c) % (unsigned)(wg_kernel_count() + 1)) - 1;
+  int invalid = take(&c) % 16 == 0; /* let raw bytes through unclamped */
+
+  int lo = wf == WG_WEIGHTS_INT ? -(1 << (wbits - 1)) : -1;
+  int hi = wf == WG_WEIGHTS_INT ? (1 << (wbits - 1)) - 1 : 1;
+  int8_t *w = malloc((size_t)(m * ldw));
+  uint8_t *x = malloc((size_t)(k * ldx));
+  for (int64_t i = 0; i < m * ldw; i++) {
+    int v = (int8_t)take(&c);
+    if (!invalid) {
+      v = lo + (int)((unsigned)(v + 128) % (unsigned)(hi - lo + 1));
+      if (wf == WG_WEIGHTS_BINARY && v == 0) v = 1;
+    }
+    w[i] = (int8_t)v;
+  }
+  for (int64_t i = 0; i < k * ldx; i++) {
+    unsigned v = take(&c);
+    x[i] = (uint8_t)(invalid ? v : v % (1u << act.bits));
+  }
+  float scale[19], bias[19];
+  int32_t mult[19], shift[19], qbias[19];
+  for (int i = 0; i < 19; i++) {
+    scale[i] = (float)((int)take(&c) - 128) / 64.0f;
+    bias[i] = (float)((int)take(&c) - 128) / 8.0f;
+    mult[i] = (int32_t)((1u << 30) + take(&c) * 4000000u);
+    shift[i] = (int32_t)(take(&c) % 20) - 15;
+    qbias[i] = (int32_t)take(&c) - 128;
+  }
+  ep.scale = scale;
+  ep.bias = bias;
+  ep.multiplier = mult;
+  ep.shift = shift;
+  ep.qbias = qbias;
+  ep.out_zero_point = (int)(take(&c) % (1u << ep.out_bits));
+
+  size_t es = wg_output_size(ep.output);
+  size_t ybytes = (size_t)(m * ldy) * es;
+  unsigned char *y = aligned_alloc(16, (ybytes + 15) & ~(size_t)15);
+  unsigned char *want = malloc(ybytes);
+  memset(y, 0xEE, ybytes);
+  memset(want, 0xEE, ybytes);
+  wg_context *ctx = NULL;
+  wg_weights *pw = NULL;
+  if (wg_context_create(1, &ctx) != WG_OK) abort();
+  if (kernel >= 0 && wg_kernel_available(kernel))
+    wg_context_force_kernel(ctx, wg_kernel_name(kernel));
+  wg_status st = wg_weights_pack(ctx, w, m, k, ldw, wf, wbits, &pw);
+  if (st == WG_OK) {
+    st = wg_gemm(ctx, pw, x, n, ldx, act, &ep, y, ldy, NULL);
+    if (st == WG_OK) {
+      wg_ref_gemm(w, ldw, m, k, x, ldx, n, act.zero_point, &ep, want, ldy, 1);
+      for (int64_t i = 0; i < m; i++)
+        if (memcmp(y + (size_t)(i * ldy) * es, want + (size_t)(i * ldy) * es,
+                   (size_t)n * es) != 0)
+          abort(); /* a kernel disagrees with the reference */
+    }
+  }
+  if (st != WG_OK)
+    for (size_t i = 0; i < ybytes; i++)
+      if (y[i] != 0xEE) abort(); /* written on error */
+  wg_weights_destroy(pw);
+  wg_context_destroy(ctx);
+  free(w);
+  free(x);
+  free(y);
+  free(want);
+  return 0;
+}
