@@ -130,10 +130,16 @@ RUN := $(if $(filter $(HOST_ARCH),$(ARCH)),,$(QEMU_$(ARCH)))
 
 # Each concern has its own file in mk/; a file adds its test lanes to
 # TEST_LANES, and `test` (below, after all of them) runs every lane.
+TEST_LANES := test-native test-asan test-tsan test-readme
 include $(sort $(wildcard mk/*.mk))
 
-test: $(TEST_LANES)
-	@echo "make test: all lanes passed ($(TEST_LANES))"
+# Lanes run one after another (each may build in parallel with -j), so
+# their reports never interleave; the first failing lane stops the run.
+test:
+	@for lane in $(TEST_LANES); do \
+	  echo "==== $$lane"; \
+	  $(MAKE) --no-print-directory $$lane || { echo "make test: lane $$lane FAILED"; exit 1; }; \
+	done; echo "make test: all lanes passed ($(TEST_LANES))"
 
 clean:
 	rm -rf build

@@ -1,62 +1,77 @@
 /*
- * One AVX2 micro-kernel, instantiated per accumulation scheme (a macro
- * template rather than four copies of the loop).  Before including, define:
+ * The 6 x 16 AVX2 micro-kernel, instantiated per accumulation scheme (a
+ * macro template rather than four copies of the loop).  Before including,
+ * define:
  *
- *   WG_AX_NAME          function-name stem, e.g. wg_acc8_ternary_x_u8_8x8__avx2
- *   WG_AX_MR, WG_AX_NV  register tile: MR rows x NV registers of 8 columns
- *   WG_AX_ACC(acc, b, a)  one depth group: acc + products of the B register
- *                       b and the broadcast A lane a, in wrapping lanes
+ *   WG_AX_NAME          function-name stem, e.g. wg_acc8_ternary_x_u8_6x16__avx2
+ *   WG_AX_OP(bx, cx)    assembly text of one register product-accumulate:
+ *                       accumulator %[cx] += products of B register %[bx]
+ *                       and the broadcast A lane %[av], in wrapping lanes;
+ *                       %[t] is a scratch register, %[ones] sixteen int16 1s
+ *                       in memory
  *   WG_AX_SUM32(acc)    the lanes of one column folded into its 32-bit lane,
  *                       congruent to the column's sum modulo 2^lane_bits
  *
- * The tile's MR x NV accumulators live in registers for the whole depth
- * block; per group the kernel loads NV B registers and broadcasts MR A
- * lanes (vpbroadcastd from memory is a load, no shuffle uop).  The epilogue
- * then runs on the same registers (epilogue_avx2.h).
+ * Why 6 x 16: AVX2 has 16 ymm registers.  12 accumulators (6 rows x 2
+ * registers of 8 columns), 2 B registers, 1 broadcast A lane and 1 product
+ * fill them exactly; per depth group that is 8 loads (6 of them dword
+ * broadcasts, which are pure loads on Zen3) for 12 product-accumulates, so
+ * the loop is bound by the vector ALUs, not by loads.  The loop is written
+ * in assembly because GCC, given the same loop in intrinsics, spills and
+ * shuffles the accumulators through the stack.  The epilogue then runs on
+ * the same registers (epilogue_avx2.h).
  */
 #include <immintrin.h>
-#include <string.h>
 
 #include "../core/kernel.h"
 #include "epilogue_avx2.h"
 
+#define WG_AX_MR 6
+#define WG_AX_NR 16
 #define WG_AX_CAT2(a, b) a##b
 #define WG_AX_CAT(a, b) WG_AX_CAT2(a, b)
-#define WG_AX_NR (8 * WG_AX_NV)
+#define WG_AX_ROW(i)                                         \
+  "vpbroadcastd " #i "*4(%[a]), %[av]\n\t" WG_AX_OP(b0, c##i##0) \
+      WG_AX_OP(b1, c##i##1)
 
 static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
-  __m256i acc[WG_AX_MR][WG_AX_NV];
-#pragma GCC unroll 16
-  for (int i = 0; i < WG_AX_MR; i++)
-#pragma GCC unroll 4
-    for (int v = 0; v < WG_AX_NV; v++) acc[i][v] = _mm256_setzero_si256();
+  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00,
+          c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
+          c50 = c00, c51 = c00;
+  __m256i av, b0, b1, tmp;
+  static const int16_t ones16[16] __attribute__((aligned(32))) = {
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   const char *a = (const char *)t->a;
-  const __m256i *b = (const __m256i *)t->b;
-  for (int64_t g = 0; g < t->kgroups; g++, a += 4 * WG_AX_MR, b += WG_AX_NV) {
-    __m256i bv[WG_AX_NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < WG_AX_NV; v++) bv[v] = _mm256_load_si256(b + v);
-#pragma GCC unroll 16
-    for (int i = 0; i < WG_AX_MR; i++) {
-      int32_t q;
-      memcpy(&q, a + 4 * i, 4);
-      __m256i av = _mm256_set1_epi32(q);
-#pragma GCC unroll 4
-      for (int v = 0; v < WG_AX_NV; v++) acc[i][v] = WG_AX_ACC(acc[i][v], bv[v], av);
-    }
-  }
-  __m256i sum[WG_AX_MR][WG_AX_NV];
-#pragma GCC unroll 16
-  for (int i = 0; i < WG_AX_MR; i++)
-#pragma GCC unroll 4
-    for (int v = 0; v < WG_AX_NV; v++) sum[i][v] = WG_AX_SUM32(acc[i][v]);
+  const char *b = (const char *)t->b;
+  int64_t n = t->kgroups;
+  if (n > 0)
+    __asm__ volatile(
+        "1:\n\t"
+        "vmovdqa (%[b]), %[b0]\n\t"
+        "vmovdqa 32(%[b]), %[b1]\n\t"
+        WG_AX_ROW(0) WG_AX_ROW(1) WG_AX_ROW(2) WG_AX_ROW(3) WG_AX_ROW(4) WG_AX_ROW(5)
+        "add $24, %[a]\n\t"
+        "add $64, %[b]\n\t"
+        "dec %[n]\n\t"
+        "jnz 1b\n\t"
+        : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),
+          [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),
+          [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51),
+          [av] "=&x"(av), [b0] "=&x"(b0), [b1] "=&x"(b1), [t] "=&x"(tmp),
+          [a] "+r"(a), [b] "+r"(b), [n] "+r"(n)
+        : [ones] "m"(*(const int16_t(*)[16])ones16)
+        : "cc", "memory");
+  (void)ones16;
+  __m256i sum[WG_AX_MR][2] = {
+      {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)},
+      {WG_AX_SUM32(c20), WG_AX_SUM32(c21)}, {WG_AX_SUM32(c30), WG_AX_SUM32(c31)},
+      {WG_AX_SUM32(c40), WG_AX_SUM32(c41)}, {WG_AX_SUM32(c50), WG_AX_SUM32(c51)}};
   wg_avx2_epi c;
   wg_avx2_epi_init(&c, t->epi);
   for (int i = 0; i < WG_AX_MR; i++)
-    for (int v = 0; v < WG_AX_NV; v++)
-      wg_avx2_finish8(t, &c, WG_AX_NR, i, 8 * v, sum[i][v]);
+    for (int v = 0; v < 2; v++) wg_avx2_finish8(t, &c, WG_AX_NR, i, 8 * v, sum[i][v]);
 }
 
-#undef WG_AX_NR
+#undef WG_AX_ROW
 #undef WG_AX_CAT
 #undef WG_AX_CAT2

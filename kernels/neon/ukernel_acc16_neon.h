@@ -2,9 +2,11 @@
  * NEON micro-kernel template, 16-bit wrapping lanes, 4 rows: codes are
  * widened to int16 at packing time (pack_neon.h), so each k is one load of
  * the four weights and NR/8 loads of activations, then one mla by element
- * (vmlaq_lane_s16, mla .8h by v.h[i]) per row and activation vector.  mla
- * keeps the low 16 bits: the wrap-around sum mod 2^16, and |w*x| <= 32640
- * so even one product is exact before wrapping.
+ * (vmlaq_lane_u16, mla .8h by v.h[i]) per row and activation vector.  mla
+ * keeps the low 16 bits: the wrap-around sum mod 2^16.  The unsigned form
+ * on purpose: GCC writes vmlaq_lane_u16 as a C expression on signed lanes,
+ * whose wrap would be undefined behaviour (UBSan reports it); the low 16
+ * bits of a product do not depend on signedness.
  *
  * Before including, define WG_NK_STEM and WG_NK_NR (multiple of 8).
  * Defines the kernel wg_kernel_<stem>.
@@ -31,23 +33,23 @@ static void WG_NK_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
 }
 
 static void WG_NK_FN(run)(const wg_tile *t) {
-  const int16_t *a = (const int16_t *)t->a;
-  const int16_t *b = (const int16_t *)t->b;
-  int16x8_t acc[WG_NK_MR][WG_NK_NV];
+  const uint16_t *a = (const uint16_t *)t->a;
+  const uint16_t *b = (const uint16_t *)t->b;
+  uint16x8_t acc[WG_NK_MR][WG_NK_NV];
 #pragma GCC unroll 16
   for (int i = 0; i < WG_NK_MR; i++)
 #pragma GCC unroll 16
-    for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = vdupq_n_s16(0);
+    for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = vdupq_n_u16(0);
   for (int64_t k = 0; k < t->kgroups; k++, a += WG_NK_MR, b += WG_NK_NR) {
-    int16x4_t w = vld1_s16(a);
+    uint16x4_t w = vld1_u16(a);
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++) {
-      int16x8_t x = vld1q_s16(b + 8 * v);
+      uint16x8_t x = vld1q_u16(b + 8 * v);
       /* The lane index must be a constant: one line per row. */
-      acc[0][v] = vmlaq_lane_s16(acc[0][v], x, w, 0);
-      acc[1][v] = vmlaq_lane_s16(acc[1][v], x, w, 1);
-      acc[2][v] = vmlaq_lane_s16(acc[2][v], x, w, 2);
-      acc[3][v] = vmlaq_lane_s16(acc[3][v], x, w, 3);
+      acc[0][v] = vmlaq_lane_u16(acc[0][v], x, w, 0);
+      acc[1][v] = vmlaq_lane_u16(acc[1][v], x, w, 1);
+      acc[2][v] = vmlaq_lane_u16(acc[2][v], x, w, 2);
+      acc[3][v] = vmlaq_lane_u16(acc[3][v], x, w, 3);
     }
   }
   uint16_t lanes[WG_NK_MR * WG_NK_NR];
@@ -55,7 +57,7 @@ static void WG_NK_FN(run)(const wg_tile *t) {
   for (int i = 0; i < WG_NK_MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++)
-      vst1q_u16(lanes + i * WG_NK_NR + 8 * v, vreinterpretq_u16_s16(acc[i][v]));
+      vst1q_u16(lanes + i * WG_NK_NR + 8 * v, acc[i][v]);
   uint32_t sums[WG_NK_MR * WG_NK_NR];
   for (int e = 0; e < WG_NK_MR * WG_NK_NR; e++) sums[e] = lanes[e];
   wg_neon_tile_finish(t, sums, WG_NK_NR);
