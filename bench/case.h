@@ -5,12 +5,13 @@
 //     table / shape / implementation         e.g.
 //     table7/64x56x56/acc8_ternary_x_u8_4x64__avx2.conv_fused
 //     table7/64x56x56/gemmlowp_u8u8s32__avx2.gemm
-//     ceiling/registers/acc8_sign_add__avx2
+//     ceiling/first/acc8_sign_add__avx2
 #ifndef WGBENCH_CASE_H
 #define WGBENCH_CASE_H
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ struct Layer {
 const std::vector<Layer> &layers();
 
 // Which family a case belongs to; threaded runs give each its own process.
-enum class Lib { wrapgemm, gemmlowp, onednn, openblas, ceiling, naive };
+enum class Lib { wrapgemm, gemmlowp, onednn, openblas, ceiling, swar };
 const char *lib_name(Lib l);
 
 struct Case {
@@ -54,10 +55,17 @@ struct Options {
   bool quick = false;   // scaled-down layers, one short repetition
   int threads = 1;      // threads for every library (each in its own process
                         // when > 1)
-  int reps = 3;
-  double min_time = 0.05;  // seconds per repetition (at least one call)
+  int reps = 5;         // ceilings: three times as many (see reps_for)
+  double min_time = 0.03;  // seconds per repetition (at least one call)
 };
 const Options &options();
+
+// Repetitions of one case.  A register-only ceiling is an upper bound that
+// load can only lower, so it gets more repetitions and the report takes its
+// fastest one rather than the median.
+inline int reps_for(const Case &c) {
+  return c.lib == Lib::ceiling ? 3 * options().reps : options().reps;
+}
 
 // Registration, one function per implementation family.  Each returns the
 // number of cases it added and appends a line to `notes` for anything it
@@ -68,8 +76,10 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes);
 int add_gemmlowp_cases(std::vector<Case> &out, Notes &notes);
 int add_onednn_cases(std::vector<Case> &out, Notes &notes);
 int add_openblas_cases(std::vector<Case> &out, Notes &notes);
-int add_ceiling_cases(std::vector<Case> &out, Notes &notes);
-int add_naive_cases(std::vector<Case> &out, Notes &notes);
+// The ceilings run twice, first and last (`when`), since the load of a
+// shared machine changes during a run; the report takes the faster.
+int add_ceiling_cases(std::vector<Case> &out, Notes &notes, const char *when);
+int add_swar_cases(std::vector<Case> &out, Notes &notes);
 
 // Test data shared by the peers: one layer's input as uint8 codes (NCHW),
 // its weights as int8 codes (OIHW), and the im2col lowering (K x N).
@@ -77,14 +87,21 @@ struct LayerData {
   std::vector<uint8_t> x;     // C*H*W activations, codes < 2^abits
   std::vector<int8_t> w;      // M*K weights
   std::vector<uint8_t> cols;  // K*N lowered input
+  // Exact z = W * cols (int64 sums, M x N), the oracle of every check;
+  // computed on first use and kept.
+  const std::vector<int64_t> &exact(const Layer &l);
+  std::vector<int64_t> z;
 };
-void fill_layer(const Layer &l, int abits, int wlo, int whi, bool no_zero,
-                uint64_t seed, LayerData *d);
+// The data of layer `li` (of layers()) with activation codes < 2^abits and
+// weight codes in [wlo, whi] (no zero if no_zero): made once per distinct
+// request and shared, deterministic from the request.
+std::shared_ptr<LayerData> layer_data(size_t li, int abits, int wlo, int whi, bool no_zero);
 // Lowers NCHW x (C x H x W, 3x3, stride 1, pad 1 with zeros) to K x N.
 void im2col3x3(const Layer &l, const uint8_t *x, uint8_t *cols);
-// Exact z = W * cols for one layer (int64 sums), the oracle of every check.
-void exact_gemm(const Layer &l, const int8_t *w, const uint8_t *cols,
-                std::vector<int64_t> *z);
+void im2col3x3(const Layer &l, const float *x, float *cols);
+// wrap_b(z) = ((z + 2^(b-1)) mod 2^b) - 2^(b-1), b in 2..32: what a b-bit
+// accumulator holds (docs/semantics.md).
+int64_t wrap_bits(int64_t z, int b);
 
 }  // namespace wgb
 

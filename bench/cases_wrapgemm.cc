@@ -6,7 +6,9 @@
 //                the whole layer as an engine would run it
 // Raw outputs are compared with the exact sums wrapped to b bits before any
 // timing, so a case that computes the wrong thing fails the run.
+#include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -49,12 +51,27 @@ bool parse_name(const std::string &name, Config *c) {
          c->abits >= 1 && c->abits <= 8;
 }
 
-// Tried in order when a name does not parse or its reading is refused.
-std::vector<Config> fallback_configs(int acc) {
-  return {{acc, WG_WEIGHTS_TERNARY, 2, 8}, {acc, WG_WEIGHTS_INT, 8, 8},
-          {acc, WG_WEIGHTS_TERNARY, 2, 7}, {acc, WG_WEIGHTS_INT, 8, 7},
-          {acc, WG_WEIGHTS_BINARY, 1, 8},  {acc, WG_WEIGHTS_TERNARY, 2, 4},
-          {acc, WG_WEIGHTS_INT, 4, 4}};
+// Tried in order when the name's reading is refused (a kernel's `eligible`
+// may also depend on ranges, e.g. 7-bit activations where a saturating
+// instruction would otherwise be unsafe): the named weights with narrower
+// activations first, then other formats.
+std::vector<Config> fallback_configs(const Config &named) {
+  std::vector<Config> c = {named, named};
+  c[0].abits = 7;
+  c[1].abits = 4;
+  const int acc = named.acc_bits;
+  const Config others[] = {{acc, WG_WEIGHTS_TERNARY, 2, 8}, {acc, WG_WEIGHTS_INT, 8, 8},
+                           {acc, WG_WEIGHTS_TERNARY, 2, 7}, {acc, WG_WEIGHTS_INT, 8, 7},
+                           {acc, WG_WEIGHTS_BINARY, 1, 8},  {acc, WG_WEIGHTS_INT, 4, 4}};
+  c.insert(c.end(), std::begin(others), std::end(others));
+  return c;
+}
+
+std::string describe(const Config &c) {
+  const std::string w = c.wf == WG_WEIGHTS_TERNARY ? "ternary"
+                        : c.wf == WG_WEIGHTS_BINARY ? "binary"
+                                                    : "int" + std::to_string(c.wbits);
+  return w + " weights, " + std::to_string(c.abits) + "-bit activations";
 }
 
 struct CtxDeleter {
@@ -67,8 +84,7 @@ struct WDeleter {
 // One layer's operands for one configuration, shared by every kernel and
 // variant that uses that configuration.
 struct Operands {
-  LayerData d;
-  std::vector<int64_t> z;  // exact sums, computed on first use
+  std::shared_ptr<LayerData> d;
   std::vector<float> scale, bias;
 };
 
@@ -83,10 +99,7 @@ std::shared_ptr<Operands> operands(const Layer &l, size_t li, const Config &c) {
     lo = -(1 << (c.wbits - 1));
     hi = (1 << (c.wbits - 1)) - 1;
   }
-  fill_layer(l, c.abits, lo, hi, c.wf == WG_WEIGHTS_BINARY,
-             0x5eed0000u + li * 131 + uint64_t(c.wf) * 7 + uint64_t(c.wbits) * 3 +
-                 uint64_t(c.abits),
-             &slot->d);
+  slot->d = layer_data(li, c.abits, lo, hi, c.wf == WG_WEIGHTS_BINARY);
   // Requantization to the next layer's codes: the scale keeps typical
   // outputs inside the code range so the clamp is not all that runs.
   slot->scale.assign(size_t(l.m()), 1.0f / 64.0f);
@@ -139,7 +152,7 @@ struct WgCase {
     wg_epilogue ep = v == Variant::conv_fused ? fused_epilogue(cfg.acc_bits, cfg.abits, *o)
                                               : raw_epilogue(cfg.acc_bits);
     if (v == Variant::gemm_raw)
-      return wg_gemm(ctx.get(), w.get(), o->d.cols.data(), layer.n(), layer.n(),
+      return wg_gemm(ctx.get(), w.get(), o->d->cols.data(), layer.n(), layer.n(),
                      act, &ep, y.data(), layer.n(), info);
     wg_conv2d_desc d = {};
     d.layout = WG_NCHW;
@@ -151,7 +164,7 @@ struct WgCase {
     d.stride_h = d.stride_w = 1;
     d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 1;
     d.dilation_h = d.dilation_w = 1;
-    return wg_conv2d(ctx.get(), w.get(), &d, o->d.x.data(), act, &ep, y.data(), info);
+    return wg_conv2d(ctx.get(), w.get(), &d, o->d->x.data(), act, &ep, y.data(), info);
   }
 
   // First call: the forced kernel must run, and raw sums must be exact.
@@ -167,23 +180,20 @@ struct WgCase {
       return false;
     }
     if (v == Variant::conv_fused) return true;
-    if (o->z.empty()) exact_gemm(layer, o->d.w.data(), o->d.cols.data(), &o->z);
+    const std::vector<int64_t> &z = o->d->exact(layer);
     const int b = cfg.acc_bits;
-    for (size_t i = 0; i < o->z.size(); i++) {
-      const uint64_t u = uint64_t(o->z[i]);
-      int64_t want, got;
+    for (size_t i = 0; i < z.size(); i++) {
+      const int64_t want = wrap_bits(z[i], b);
+      int64_t got;
       if (b <= 8) {
-        want = int8_t(uint8_t(u));
         got = int8_t(y[i]);
       } else if (b <= 16) {
         int16_t g;
         std::memcpy(&g, &y[2 * i], 2);
-        want = int16_t(uint16_t(u));
         got = g;
       } else {
         int32_t g;
         std::memcpy(&g, &y[4 * i], 4);
-        want = int32_t(uint32_t(u));
         got = g;
       }
       if (want != got) {
@@ -223,7 +233,7 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
     Config parsed = {32, WG_WEIGHTS_INT, 8, 8};
     const bool named = parse_name(name, &parsed);
     if (named) tries.push_back(parsed);
-    for (const Config &c : fallback_configs(parsed.acc_bits)) tries.push_back(c);
+    for (const Config &c : fallback_configs(parsed)) tries.push_back(c);
     const std::string table = name.find("__swar") != std::string::npos ? "table8" : "table7";
 
     const Layer &l0 = layers()[0];
@@ -232,7 +242,7 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
     for (const Config &c : tries) {
       auto o = operands(l0, 0, c);
       wg_weights *w = nullptr;
-      if (wg_weights_pack(ctx.get(), o->d.w.data(), l0.m(), l0.k(), l0.k(), c.wf,
+      if (wg_weights_pack(ctx.get(), o->d->w.data(), l0.m(), l0.k(), l0.k(), c.wf,
                           c.wbits, &w) != WG_OK)
         continue;
       WgCase probe{ctx, std::shared_ptr<wg_weights>(w, WDeleter()), o, l0, c,
@@ -250,15 +260,15 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
       continue;
     }
     if (!named || cfg.key() != parsed.key())
-      notes.push_back("wrapgemm kernel " + name + " runs with weight format " +
-                      std::to_string(int(cfg.wf)) + ", " + std::to_string(cfg.abits) +
-                      "-bit activations (its name did not say)");
+      notes.push_back("wrapgemm kernel " + name + " runs on " + describe(cfg) +
+                      " (what its eligibility accepts; the name reads " +
+                      (named ? describe(parsed) : "otherwise") + ")");
 
     for (size_t li = 0; li < layers().size(); li++) {
       const Layer &l = layers()[li];
       auto o = operands(l, li, cfg);
       wg_weights *w = nullptr;
-      st = wg_weights_pack(ctx.get(), o->d.w.data(), l.m(), l.k(), l.k(), cfg.wf,
+      st = wg_weights_pack(ctx.get(), o->d->w.data(), l.m(), l.k(), l.k(), cfg.wf,
                            cfg.wbits, &w);
       if (st != WG_OK) {
         notes.push_back("left out: " + name + " on " + l.name() + " (pack: " +

@@ -138,10 +138,11 @@ void run_on_threads(uint64_t (*f)(int64_t), int threads, volatile uint64_t *sink
   for (uint64_t v : r) *sink = *sink + v;
 }
 
-void add(std::vector<Case> &out, const char *name, uint64_t (*f)(int64_t), int lanes) {
+void add(std::vector<Case> &out, const char *when, const char *name, uint64_t (*f)(int64_t),
+         int lanes) {
   auto sink = std::make_shared<uint64_t>(0);
   const int threads = options().threads;
-  out.push_back(Case{std::string("ceiling/registers/") + name, Lib::ceiling,
+  out.push_back(Case{std::string("ceiling/") + when + "/" + name, Lib::ceiling,
                      double(kIters) * lanes * threads, nullptr,
                      [f, sink, threads](std::string *) {
                        run_on_threads(f, threads, sink.get());
@@ -151,22 +152,24 @@ void add(std::vector<Case> &out, const char *name, uint64_t (*f)(int64_t), int l
 
 }  // namespace
 
-int add_ceiling_cases(std::vector<Case> &out, Notes &notes) {
+int add_ceiling_cases(std::vector<Case> &out, Notes &notes, const char *when) {
   const size_t before = out.size();
 #if defined(__x86_64__)
   if (__builtin_cpu_supports("avx2")) {
-    add(out, "acc8_sign_add__avx2", sign_add_avx2, 6 * 32);
-    add(out, "acc32_maddubs_madd__avx2", maddubs_madd_avx2, 4 * 32);
-  } else {
+    add(out, when, "acc8_sign_add__avx2", sign_add_avx2, 6 * 32);
+    add(out, when, "acc32_maddubs_madd__avx2", maddubs_madd_avx2, 4 * 32);
+  } else if (std::string(when) == "first") {
     notes.push_back("left out: the AVX2 ceilings (this CPU has no AVX2)");
   }
 #elif defined(__aarch64__)
-  add(out, "acc8_mla__neon", mla_neon, 8 * 16);
-  add(out, "acc32_umull_uadalp__neon", umull_uadalp_neon, 4 * 8);
+  (void)notes;  // ASIMD is part of every aarch64 core
+  add(out, when, "acc8_mla__neon", mla_neon, 8 * 16);
+  add(out, when, "acc32_umull_uadalp__neon", umull_uadalp_neon, 4 * 8);
 #else
-  notes.push_back("left out: vector ceilings (none written for " WGB_TARGET ")");
+  if (std::string(when) == "first")
+    notes.push_back("left out: vector ceilings (none written for " WGB_TARGET ")");
 #endif
-  add(out, "swar64_add", swar64_add, 4 * 8);
+  add(out, when, "swar64_add", swar64_add, 4 * 8);
   return int(out.size() - before);
 }
 

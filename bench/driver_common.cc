@@ -1,4 +1,6 @@
 // What both drivers share: the checks before timing and the statistics.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -9,6 +11,7 @@ namespace wgb {
 std::vector<Result> check_cases(const std::vector<Case> &cases) {
   std::vector<Result> out(cases.size());
   int failed = 0;
+  const bool tty = isatty(1);
   for (size_t i = 0; i < cases.size(); i++) {
     Result &r = out[i];
     r.name = cases[i].name;
@@ -20,10 +23,13 @@ std::vector<Result> check_cases(const std::vector<Case> &cases) {
       failed++;
       std::printf("CHECK FAILED %s: %s\n", r.name.c_str(), r.why.c_str());
     }
-    std::printf("\rchecking results against the exact sums: %zu/%zu", i + 1, cases.size());
-    std::fflush(stdout);
+    if (tty) {
+      std::printf("\rchecking every case against the exact sums: %zu/%zu", i + 1, cases.size());
+      std::fflush(stdout);
+    }
   }
-  std::printf("%s%d failed\n", cases.empty() ? "nothing to check, " : ", ", failed);
+  std::printf("%schecked %zu cases against the exact sums: %d failed\n", tty ? "\n" : "",
+              cases.size(), failed);
   return out;
 }
 

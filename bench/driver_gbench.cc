@@ -8,13 +8,15 @@
 
 #include <cstdio>
 #include <map>
+#include <utility>
 
 namespace wgb {
 namespace {
 
 class Progress : public benchmark::BenchmarkReporter {
  public:
-  explicit Progress(size_t total) : total_(total) {}
+  Progress(size_t total, std::map<std::string, double> macs)
+      : total_(total), macs_(std::move(macs)) {}
   std::map<std::string, std::vector<double>> times;
   std::map<std::string, std::string> errors;
 
@@ -46,10 +48,10 @@ class Progress : public benchmark::BenchmarkReporter {
       std::fflush(stdout);
     }
   }
-  std::map<std::string, double> macs_;
 
  private:
   size_t total_, done_ = 0;
+  std::map<std::string, double> macs_;
 };
 
 }  // namespace
@@ -85,12 +87,11 @@ std::vector<Result> run_cases(const std::vector<Case> &cases,
                                  })
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond)
-        ->Repetitions(options().reps)
+        ->Repetitions(reps_for(c))
         ->MinTime(options().min_time);
     timed++;
   }
-  Progress live(timed);
-  live.macs_ = macs;
+  Progress live(timed, macs);
   if (timed) benchmark::RunSpecifiedBenchmarks(&live);
   else json->clear();
   benchmark::Shutdown();

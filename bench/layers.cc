@@ -1,6 +1,9 @@
 // The layers of Tables 7 and 8, their test data, and the exact oracle.
 #include "case.h"
 
+#include <algorithm>
+#include <map>
+
 namespace wgb {
 
 const std::vector<Layer> &layers() {
@@ -27,7 +30,7 @@ const char *lib_name(Lib l) {
     case Lib::onednn: return "onednn";
     case Lib::openblas: return "openblas";
     case Lib::ceiling: return "ceiling";
-    case Lib::naive: return "naive";
+    case Lib::swar: return "swar";
   }
   return "?";
 }
@@ -39,9 +42,19 @@ static uint64_t splitmix(uint64_t *s) {
   return z ^ (z >> 31);
 }
 
-void fill_layer(const Layer &l, int abits, int wlo, int whi, bool no_zero,
-                uint64_t seed, LayerData *d) {
-  uint64_t s = seed;
+std::shared_ptr<LayerData> layer_data(size_t li, int abits, int wlo, int whi,
+                                      bool no_zero) {
+  static std::map<std::string, std::shared_ptr<LayerData>> cache;
+  const std::string key = std::to_string(li) + "/" + std::to_string(abits) + "/" +
+                          std::to_string(wlo) + "/" + std::to_string(whi) + "/" +
+                          std::to_string(int(no_zero));
+  auto &slot = cache[key];
+  if (slot) return slot;
+  slot = std::make_shared<LayerData>();
+  const Layer &l = layers()[li];
+  LayerData *d = slot.get();
+  uint64_t s = 0x5eed;
+  for (char ch : key) s = s * 131 + uint64_t(ch);
   d->x.resize(size_t(l.c) * l.h * l.w);
   for (auto &v : d->x) v = uint8_t(splitmix(&s) >> (64 - abits));
   d->w.resize(size_t(l.m() * l.k()));
@@ -53,38 +66,57 @@ void fill_layer(const Layer &l, int abits, int wlo, int whi, bool no_zero,
   }
   d->cols.resize(size_t(l.k() * l.n()));
   im2col3x3(l, d->x.data(), d->cols.data());
+  return slot;
 }
 
-void im2col3x3(const Layer &l, const uint8_t *x, uint8_t *cols) {
+// Row by row with one copy per output row, so that the peers' lowering is
+// not what their .conv figures measure.
+template <typename T>
+static void im2col(const Layer &l, const T *x, T *cols) {
   const int H = l.h, W = l.w;
   for (int c = 0; c < l.c; c++)
     for (int kh = 0; kh < 3; kh++)
       for (int kw = 0; kw < 3; kw++) {
-        uint8_t *row = cols + (int64_t(c) * 9 + kh * 3 + kw) * H * W;
+        T *row = cols + (int64_t(c) * 9 + kh * 3 + kw) * H * W;
+        // Output columns [lo, hi) read input column ow + kw - 1 in range.
+        const int lo = kw == 0 ? 1 : 0, hi = kw == 2 ? W - 1 : W;
         for (int oh = 0; oh < H; oh++) {
+          T *dst = row + int64_t(oh) * W;
           const int ih = oh + kh - 1;
-          for (int ow = 0; ow < W; ow++) {
-            const int iw = ow + kw - 1;
-            const bool in = ih >= 0 && ih < H && iw >= 0 && iw < W;
-            row[oh * W + ow] = in ? x[(int64_t(c) * H + ih) * W + iw] : 0;
+          if (ih < 0 || ih >= H) {
+            std::fill(dst, dst + W, T(0));
+            continue;
           }
+          const T *src = x + (int64_t(c) * H + ih) * W + (kw - 1);
+          std::fill(dst, dst + lo, T(0));
+          std::copy(src + lo, src + hi, dst + lo);
+          std::fill(dst + hi, dst + W, T(0));
         }
       }
 }
 
-void exact_gemm(const Layer &l, const int8_t *w, const uint8_t *cols,
-                std::vector<int64_t> *z) {
+void im2col3x3(const Layer &l, const uint8_t *x, uint8_t *cols) { im2col(l, x, cols); }
+void im2col3x3(const Layer &l, const float *x, float *cols) { im2col(l, x, cols); }
+
+const std::vector<int64_t> &LayerData::exact(const Layer &l) {
+  if (!z.empty()) return z;
   const int64_t M = l.m(), N = l.n(), K = l.k();
-  z->assign(size_t(M * N), 0);
+  z.assign(size_t(M * N), 0);
   for (int64_t m = 0; m < M; m++) {
-    int64_t *zr = z->data() + m * N;
+    int64_t *zr = z.data() + m * N;
     for (int64_t k = 0; k < K; k++) {
-      const int64_t wv = w[m * K + k];
+      const int64_t wv = w[size_t(m * K + k)];
       if (wv == 0) continue;
-      const uint8_t *xr = cols + k * N;
+      const uint8_t *xr = cols.data() + k * N;
       for (int64_t n = 0; n < N; n++) zr[n] += wv * xr[n];
     }
   }
+  return z;
+}
+
+int64_t wrap_bits(int64_t z, int b) {
+  const int64_t h = int64_t(1) << (b - 1), mod = 2 * h;
+  return (((z + h) % mod) + mod) % mod - h;
 }
 
 }  // namespace wgb

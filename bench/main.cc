@@ -49,7 +49,7 @@ bool parse(int argc, char **argv, Args *a) {
     if (s == "--quick") {
       g_options.quick = true;
       g_options.reps = 1;
-      g_options.min_time = 1e-6;
+      g_options.min_time = 0.002;
     } else if (val("--threads=", &v)) {
       g_options.threads = std::atoi(v.c_str());
     } else if (val("--reps=", &v)) {
@@ -87,7 +87,8 @@ void pin_threads(char **argv) {
       setenv(var, t.c_str(), 1);
     }
   }
-  if (same || std::getenv("WGBENCH_REEXEC")) return;
+  // Only OpenBLAS and oneDNN read them; without either, nothing to restart.
+  if (same || std::getenv("WGBENCH_REEXEC") || !(WGB_HAVE_OPENBLAS || WGB_HAVE_ONEDNN)) return;
   setenv("WGBENCH_REEXEC", "1", 1);
   execv("/proc/self/exe", argv);
   std::fprintf(stderr, "wgbench: could not restart with pinned threads; "
@@ -96,13 +97,16 @@ void pin_threads(char **argv) {
 
 std::vector<Case> collect(const Args &a, Notes *notes) {
   std::vector<Case> all;
+  const bool ceilings = a.lib.empty() || a.lib == lib_name(Lib::ceiling);
+  if (ceilings) add_ceiling_cases(all, *notes, "first");
   using Adder = int (*)(std::vector<Case> &, Notes &);
   const std::pair<Lib, Adder> adders[] = {
-      {Lib::ceiling, add_ceiling_cases},   {Lib::wrapgemm, add_wrapgemm_cases},
-      {Lib::gemmlowp, add_gemmlowp_cases}, {Lib::onednn, add_onednn_cases},
-      {Lib::openblas, add_openblas_cases}, {Lib::naive, add_naive_cases}};
+      {Lib::wrapgemm, add_wrapgemm_cases}, {Lib::gemmlowp, add_gemmlowp_cases},
+      {Lib::onednn, add_onednn_cases},     {Lib::openblas, add_openblas_cases},
+      {Lib::swar, add_swar_cases}};
   for (const auto &ad : adders)
     if (a.lib.empty() || a.lib == lib_name(ad.first)) ad.second(all, *notes);
+  if (ceilings) add_ceiling_cases(all, *notes, "last");
   if (a.filter.empty()) return all;
   const std::regex re(a.filter);
   std::vector<Case> kept;
@@ -118,7 +122,7 @@ int run_children(char **argv, int argc, const Args &a, std::vector<Result> *resu
   if (std::system(("mkdir -p '" + dir + "'").c_str()) != 0) return 1;
   int bad = 0;
   for (Lib l : {Lib::ceiling, Lib::wrapgemm, Lib::gemmlowp, Lib::onednn, Lib::openblas,
-                Lib::naive}) {
+                Lib::swar}) {
     const std::string name = lib_name(l), tsv = dir + "/" + name + ".tsv";
     std::vector<std::string> args(argv, argv + argc);
     args.push_back("--lib=" + name);
@@ -163,6 +167,8 @@ int main(int argc, char **argv) {
 
   if (g_options.threads > 1 && a.lib.empty() && !a.list) {
     run_children(argv, argc, a, &results, &info.notes);
+    info.json = a.out + "/threads-" + std::to_string(g_options.threads) +
+                "/<library>/bench.json (one per process)";
   } else {
     std::vector<Case> cases = collect(a, &info.notes);
     if (a.list) {

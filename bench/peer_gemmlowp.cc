@@ -27,16 +27,16 @@ const char *const kName = "gemmlowp_u8u8s32__generic";
 struct GlCase {
   Layer l;
   bool conv;
-  LayerData d;
+  std::shared_ptr<LayerData> d;  // shared by the .gemm and .conv cases
   std::vector<uint8_t> wu, cols;
   std::vector<int32_t> y;
   gemmlowp::GemmContext ctx;
 
   void call() {
     const int M = int(l.m()), N = int(l.n()), K = int(l.k());
-    const uint8_t *b = d.cols.data();
+    const uint8_t *b = d->cols.data();
     if (conv) {
-      im2col3x3(l, d.x.data(), cols.data());
+      im2col3x3(l, d->x.data(), cols.data());
       b = cols.data();
     }
     gemmlowp::MatrixMap<const uint8_t, gemmlowp::MapOrder::RowMajor> lhs(wu.data(), M, K);
@@ -48,8 +48,7 @@ struct GlCase {
 
   bool check(std::string *why) {
     call();
-    std::vector<int64_t> z;
-    exact_gemm(l, d.w.data(), d.cols.data(), &z);
+    const std::vector<int64_t> &z = d->exact(l);
     for (size_t i = 0; i < z.size(); i++)
       if (int64_t(y[i]) != z[i]) {
         *why = "output " + std::to_string(i) + ": got " + std::to_string(y[i]) +
@@ -78,10 +77,10 @@ int add_gemmlowp_cases(std::vector<Case> &out, Notes &notes) {
       auto c = std::make_shared<GlCase>();
       c->l = l;
       c->conv = conv;
-      fill_layer(l, 8, -128, 127, false, 0x91e0 + li, &c->d);
-      c->wu.resize(c->d.w.size());
-      for (size_t i = 0; i < c->wu.size(); i++) c->wu[i] = uint8_t(c->d.w[i] + 128);
-      c->cols.resize(c->d.cols.size());
+      c->d = layer_data(li, 8, -128, 127, false);
+      c->wu.resize(c->d->w.size());
+      for (size_t i = 0; i < c->wu.size(); i++) c->wu[i] = uint8_t(c->d->w[i] + 128);
+      c->cols.resize(c->d->cols.size());
       c->y.resize(size_t(l.m() * l.n()));
       c->ctx.set_max_num_threads(options().threads);
       out.push_back(Case{"table7/" + l.name() + "/" + kName + (conv ? ".conv" : ".gemm"),

@@ -17,19 +17,19 @@ namespace {
 struct DnCase {
   Layer l;
   bool conv;
-  LayerData d;
+  std::shared_ptr<LayerData> d;  // shared by the .gemm and .conv cases
   std::vector<uint8_t> cols;
   std::vector<int32_t> y;
 
   dnnl_status_t call() {
     const int64_t M = l.m(), N = l.n(), K = l.k();
-    const uint8_t *b = d.cols.data();
+    const uint8_t *b = d->cols.data();
     if (conv) {
-      im2col3x3(l, d.x.data(), cols.data());
+      im2col3x3(l, d->x.data(), cols.data());
       b = cols.data();
     }
     const int32_t co = 0;
-    return dnnl_gemm_u8s8s32('T', 'T', 'F', N, M, K, 1.0f, b, N, 0, d.w.data(), K,
+    return dnnl_gemm_u8s8s32('T', 'T', 'F', N, M, K, 1.0f, b, N, 0, d->w.data(), K,
                              0, 0.0f, y.data(), M, &co);
   }
 
@@ -39,8 +39,7 @@ struct DnCase {
       *why = "dnnl status " + std::to_string(int(st));
       return false;
     }
-    std::vector<int64_t> z;
-    exact_gemm(l, d.w.data(), d.cols.data(), &z);
+    const std::vector<int64_t> &z = d->exact(l);
     const int64_t M = l.m(), N = l.n();
     for (int64_t m = 0; m < M; m++)
       for (int64_t n = 0; n < N; n++)
@@ -68,8 +67,8 @@ int add_onednn_cases(std::vector<Case> &out, Notes &notes) {
       auto c = std::make_shared<DnCase>();
       c->l = l;
       c->conv = conv;
-      fill_layer(l, 7, -128, 127, false, 0xd0e0 + li, &c->d);
-      c->cols.resize(c->d.cols.size());
+      c->d = layer_data(li, 7, -128, 127, false);
+      c->cols.resize(c->d->cols.size());
       c->y.resize(size_t(l.m() * l.n()));
       out.push_back(Case{"table7/" + l.name() + "/onednn_u8s8s32" + (conv ? ".conv" : ".gemm"),
                          Lib::onednn, l.macs(),

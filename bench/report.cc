@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <map>
@@ -99,10 +100,11 @@ struct Table {
   }
 };
 
-std::string fmt(const char *f, double v) {
+// v with `prec` decimals and a suffix; "-" for a figure that is missing.
+std::string fmt(double v, int prec, const char *suffix = "") {
   if (!(v > 0) || !std::isfinite(v)) return "-";
   char b[64];
-  std::snprintf(b, sizeof b, f, v);
+  std::snprintf(b, sizeof b, "%.*f%s", prec, v, suffix);
   return b;
 }
 
@@ -113,10 +115,10 @@ struct Index {
     return it != by_name.end() && it->second->ok && it->second->reps > 0 ? it->second
                                                                         : nullptr;
   }
-  // The fastest timed case under `prefix` whose name ends with `suffix` and
-  // does not contain `not_in`.
+  // The fastest timed case under `prefix` whose name ends with `suffix`,
+  // does not contain `not_in` and, if `in` is given, contains it.
   const Result *best(const std::string &prefix, const std::string &suffix,
-                     const std::string &not_in = "") const {
+                     const std::string &not_in = "", const std::string &in = "") const {
     const Result *b = nullptr;
     for (auto it = by_name.lower_bound(prefix);
          it != by_name.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
@@ -126,6 +128,7 @@ struct Index {
           n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0)
         continue;
       if (!not_in.empty() && n.find(not_in) != std::string::npos) continue;
+      if (!in.empty() && n.find(in) == std::string::npos) continue;
       if (!b || r->median_s < b->median_s) b = r;
     }
     return b;
@@ -134,23 +137,25 @@ struct Index {
 
 double ms(const Result *r) { return r ? r->median_s * 1e3 : 0; }
 double gmacs(const Result *r) { return r ? r->macs / r->median_s / 1e9 : 0; }
+// A ceiling's rate: its fastest repetition (reps_for in case.h).
+double ceiling_gmacs(const Result *r) { return r ? r->macs / r->min_s / 1e9 : 0; }
 std::string impl(const Result *r) {
   if (!r) return "-";
   const size_t s = r->name.rfind('/');
   return r->name.substr(s + 1);
 }
 std::string ratio(const Result *fast, const Result *slow) {
-  return fast && slow ? fmt("%.2fx", slow->median_s / fast->median_s) : "-";
+  return fast && slow ? fmt(slow->median_s / fast->median_s, 2, "x") : "-";
 }
 std::string pct(const Result *r, const Result *ceiling) {
-  return r && ceiling ? fmt("%.0f%%", 100.0 * gmacs(r) / gmacs(ceiling)) : "-";
+  return r && ceiling ? fmt(100.0 * gmacs(r) / ceiling_gmacs(ceiling), 0, "%") : "-";
 }
 
 std::string read_first(const char *path, const char *key) {
   std::ifstream f(path);
   std::string line;
   while (std::getline(f, line))
-    if (line.compare(0, std::strlen(key), key) == 0) {
+    if (line.compare(0, strlen(key), key) == 0) {
       const size_t c = line.find(':');
       return c == std::string::npos ? line : line.substr(c + 2);
     }
@@ -170,9 +175,15 @@ std::string loadavg() {
   return a + " " + b + " " + c;
 }
 
-// Ceiling of each family, by its name's prefix (see ceiling.cc).
+// Ceiling of each family by its name's prefix (see ceiling.cc): the faster
+// of its first and last measurement, each its fastest repetition.
 const Result *ceiling(const Index &ix, const std::string &prefix) {
-  return ix.best("ceiling/registers/" + prefix, "");
+  const Result *b = nullptr;
+  for (const char *when : {"ceiling/first/", "ceiling/last/"}) {
+    const Result *r = ix.best(when + prefix, "");
+    if (r && (!b || r->min_s < b->min_s)) b = r;
+  }
+  return b;
 }
 
 }  // namespace
@@ -188,11 +199,10 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   const Result *c8 = ceiling(ix, "acc8_"), *c32 = ceiling(ix, "acc32_"),
                *cswar = ceiling(ix, "swar64_");
   const int T = options().threads;
-  const std::string how = std::to_string(T) + (T == 1 ? " thread" : " threads") +
+  const std::string run = std::to_string(T) + (T == 1 ? " thread" : " threads") +
                           ", median of " + std::to_string(options().reps) +
-                          (options().quick ? ", QUICK smoke run: layers scaled down 1/256, "
-                                             "figures are not comparable with the paper's"
-                                           : "");
+                          (options().quick ? ", quick smoke run on layers scaled down 1/256" : "");
+  const std::string how = run + (options().quick ? ": not comparable with the paper" : "");
 
   Table t7{"Table 7: ms per 3x3 conv layer, 8-bit vs 32-bit accumulators (" + how + ")",
            {"Input size", "Output", "8-bit", "gemmlowp 32", "oneDNN 32", "OpenBLAS f32",
@@ -205,9 +215,15 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
             "paper x", "8-bit / ceil8", "gemmlowp / ceil32", "8-bit kernel"},
            {},
            {}};
+  Table g7{"Table 7, GEMM alone: ms on the already lowered input, and speed-ups (" + how + ")",
+           {"Input size", "8-bit", "gemmlowp 32", "oneDNN 32", "OpenBLAS f32", "wrapgemm 32",
+            "x gemmlowp", "x oneDNN", "x OpenBLAS", "x wrapgemm 32", "8-bit / ceil8"},
+           {},
+           {}};
   Table t8{"Table 8: ms per 3x3 conv layer, no vector instructions (" + how + ")",
-           {"Input size", "Output", "bit packing", "naive", "speed-up", "paper packing",
-            "paper naive", "paper x", "packing / ceil", "packing kernel"},
+           {"Input size", "Output", "bit packing", "naive", "speed-up", "32-bit regs",
+            "speed-up", "paper packing", "paper naive", "paper x", "packing / ceil",
+            "packing path"},
            {},
            {}};
   std::string dat = "# layer 8-bit wrapgemm32 gemmlowp oneDNN OpenBLAS packing naive\n";
@@ -219,21 +235,37 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     const Result *gl = ix.best(p7 + "gemmlowp_", ".conv");
     const Result *dn = ix.get(p7 + "onednn_u8s8s32.conv");
     const Result *bl = ix.get(p7 + "openblas_sgemm.conv");
-    const Result *pk = ix.best(p8, ".conv_raw", "naive_loop");
-    const Result *nv = ix.get(p8 + "naive_loop_acc8__c.conv_raw");
+    const Result *g8 = ix.best(p7 + "acc8_", ".gemm_raw");
+    const Result *g32 = ix.best(p7 + "acc32_", ".gemm_raw");
+    const Result *ggl = ix.best(p7 + "gemmlowp_", ".gemm");
+    const Result *gdn = ix.get(p7 + "onednn_u8s8s32.gemm");
+    const Result *gbl = ix.get(p7 + "openblas_sgemm.gemm");
+    g7.rows.push_back({l.name(), fmt(ms(g8), 3), fmt(ms(ggl), 3), fmt(ms(gdn), 3),
+                       fmt(ms(gbl), 3), fmt(ms(g32), 3), ratio(g8, ggl), ratio(g8, gdn),
+                       ratio(g8, gbl), ratio(g8, g32), pct(g8, c8)});
+    // Bit packing on the naive loop's operands: the SWAR API's paths and the
+    // table's ternary SWAR kernels (binary ones run other data).
+    auto faster = [](const Result *a, const Result *b) {
+      return !a ? b : !b ? a : a->median_s <= b->median_s ? a : b;
+    };
+    const Result *pk = faster(ix.best(p8 + "swar", ".gemm_raw"),
+                              ix.best(p8, ".gemm_raw", "", "_ternary_"));
+    const Result *pk32 = faster(ix.best(p8 + "swar32", ".gemm_raw"),
+                                ix.best(p8, ".gemm_raw", "swar64", "_ternary_"));
+    const Result *nv = ix.get(p8 + "naive_buffer_acc7.gemm_raw");
     const std::string oc = std::to_string(l.c);
-    t7.rows.push_back({l.name(), oc, fmt("%.3f", ms(a8)), fmt("%.3f", ms(gl)),
-                       fmt("%.3f", ms(dn)), fmt("%.3f", ms(bl)), fmt("%.3f", ms(a32)),
-                       fmt("%.3f", ms(a16)), fmt("%.3f", l.paper_acc8_ms),
-                       fmt("%.3f", l.paper_acc32_ms)});
+    t7.rows.push_back({l.name(), oc, fmt(ms(a8), 3), fmt(ms(gl), 3),
+                       fmt(ms(dn), 3), fmt(ms(bl), 3), fmt(ms(a32), 3),
+                       fmt(ms(a16), 3), fmt(l.paper_acc8_ms, 3),
+                       fmt(l.paper_acc32_ms, 3)});
     s7.rows.push_back({l.name(), ratio(a8, gl), ratio(a8, dn), ratio(a8, bl), ratio(a8, a32),
-                       fmt("%.2fx", l.paper_acc32_ms / l.paper_acc8_ms), pct(a8, c8),
+                       fmt(l.paper_acc32_ms / l.paper_acc8_ms, 2, "x"), pct(a8, c8),
                        pct(gl, c32), impl(a8)});
-    t8.rows.push_back({l.name(), oc, fmt("%.3f", ms(pk)), fmt("%.3f", ms(nv)), ratio(pk, nv),
-                       fmt("%.2f", l.paper_packed_ms), fmt("%.3f", l.paper_naive_ms),
-                       fmt("%.2fx", l.paper_naive_ms / l.paper_packed_ms), pct(pk, cswar),
+    t8.rows.push_back({l.name(), oc, fmt(ms(pk), 3), fmt(ms(nv), 3), ratio(pk, nv),
+                       fmt(ms(pk32), 3), ratio(pk32, nv), fmt(l.paper_packed_ms, 2), fmt(l.paper_naive_ms, 3),
+                       fmt(l.paper_naive_ms / l.paper_packed_ms, 2, "x"), pct(pk, cswar),
                        impl(pk)});
-    auto d = [](const Result *r) { return r ? fmt("%.4f", ms(r)) : std::string("-"); };
+    auto d = [](const Result *r) { return r ? fmt(ms(r), 4) : std::string("-"); };
     dat += l.name() + " " + d(a8) + " " + d(a32) + " " + d(gl) + " " + d(dn) + " " + d(bl) +
            " " + d(pk) + " " + d(nv) + "\n";
   }
@@ -244,14 +276,19 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
              "Paper: Intel i7-7700HQ at 2.8 GHz, 8-bit = gemmlowp extended with 8-bit "
              "accumulators, 32-bit = gemmlowp AVX2."};
   s7.foot = {"x: baseline time / 8-bit time in this run (>1: the 8-bit path is faster).",
-             "ceil8 = " + impl(c8) + " " + fmt("%.1f", gmacs(c8)) + " GMAC/s, ceil32 = " +
-                 impl(c32) + " " + fmt("%.1f", gmacs(c32)) +
-                 " GMAC/s: register-only loops measured in this run (docs/performance.md)."};
-  t8.foot = {"bit packing: the fastest SWAR kernel of the table, wg_conv2d, raw 8-bit output; "
-             "naive: lowering + one scalar 8-bit multiply-add per step (bench/naive_loop.c).",
-             "ceil = " + impl(cswar) + " " + fmt("%.1f", gmacs(cswar)) +
+             "ceil8 = " + impl(c8) + " " + fmt(ceiling_gmacs(c8), 1) + " GMAC/s, ceil32 = " +
+                 impl(c32) + " " + fmt(ceiling_gmacs(c32), 1) +
+                 " GMAC/s: register-only loops, fastest repetition in this run "
+                 "(docs/performance.md)."};
+  t8.foot = {"bit packing: the fastest general-register path on ternary weights (wg_swar_gemm "
+             "in any mode, or a ternary SWAR kernel of the table through wg_gemm); 32-bit regs: "
+             "the fastest with four lanes per 32-bit register, the paper's setup.",
+             "naive: wg_swar_naive_gemm, one product at a time into an 8-bit accumulator with "
+             "a buffer bit (the paper's baseline).  All on the lowered input, raw int8 output, "
+             "ternary weights, 7-bit activations (8-bit for the table's acc8 kernels).",
+             "ceil = " + impl(cswar) + " " + fmt(ceiling_gmacs(cswar), 1) +
                  " GMAC/s (eight 8-bit lanes per 64-bit add, general registers only)."};
-  if (!ix.best("table8/", ".conv_raw", "naive_loop"))
+  if (!ix.best("table8/", ".gemm_raw", "naive_"))
     t8.foot.push_back("No bit-packed (SWAR) kernel in this build's kernel table: the "
                       "bit-packing column is empty.");
 
@@ -270,8 +307,8 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
              n.find("/onednn_") != std::string::npos)
       c = c32;
     const bool t = r->ok && r->reps > 0;
-    all.rows.push_back({n, t ? fmt("%.3f", ms(r)) : "-", t ? fmt("%.3f", r->min_s * 1e3) : "-",
-                        t ? fmt("%.3f", r->max_s * 1e3) : "-", t ? fmt("%.2f", gmacs(r)) : "-",
+    all.rows.push_back({n, t ? fmt(ms(r), 3) : "-", t ? fmt(r->min_s * 1e3, 3) : "-",
+                        t ? fmt(r->max_s * 1e3, 3) : "-", t ? fmt(gmacs(r), 2) : "-",
                         t && n.compare(0, 8, "ceiling/") != 0 ? pct(r, c) : "-",
                         r->ok ? (r->reps ? "ok" : "not run") : "FAILED: " + r->why});
   }
@@ -280,7 +317,8 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   for (const std::string &n : info.notes)
     (n.compare(0, 9, "version: ") == 0 ? versions : others).push_back(n);
 
-  std::printf("\n%s%s%s", t7.text().c_str(), s7.text().c_str(), t8.text().c_str());
+  std::printf("\n%s%s%s%s", t7.text().c_str(), s7.text().c_str(), g7.text().c_str(),
+              t8.text().c_str());
   for (const std::string &n : others) std::printf("note: %s\n", n.c_str());
 
   // Files.
@@ -290,7 +328,7 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   gp << "# Time per layer and implementation (wgbench); gnuplot chart.gp -> chart.png\n"
         "set terminal pngcairo size 1100,600 font ',10'\n"
         "set output '" << dir << "/chart.png'\n"
-        "set title 'wrapgemm: ms per ResNet-18 3x3 layer (" << how << ")' noenhanced\n"
+        "set title 'wrapgemm: ms per ResNet-18 3x3 layer (" << run << ")' noenhanced\n"
         "set style data histograms\nset style histogram clustered gap 1\n"
         "set style fill solid 0.85 border -1\nset logscale y\nset grid ytics\n"
         "set ylabel 'ms per layer (log scale, lower is better)'\n"
@@ -302,22 +340,25 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   gp.close();
   const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
   bool chart = false;
-  if (have_gnuplot)
-    chart = std::system(("gnuplot '" + dir + "/chart.gp' 2>" + dir + "/gnuplot.log").c_str()) == 0;
+  if (have_gnuplot) {
+    const std::string log = dir + "/gnuplot.log";
+    chart = std::system(("gnuplot '" + dir + "/chart.gp' 2>'" + log + "'").c_str()) == 0;
+    if (chart) std::remove(log.c_str());
+  }
 
   char when[64];
   const std::time_t now = std::time(nullptr);
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
   std::ofstream md(dir + "/report.md");
   md << "# wgbench report: Tables 7 and 8 on this CPU\n\n"
-     << "- Date: " << when << ", wall time of the run " << fmt("%.0f", info.seconds)
+     << "- Date: " << when << ", wall time of the run " << fmt(info.seconds, 0)
      << " s\n- CPU: " << cpu_model() << " (" << WGB_TARGET << "), load average at the end "
      << loadavg() << "\n- Run: " << how << "; " << timed << " cases timed, " << failed
      << " failed\n- Compiler: " << WGB_CXX_VERSION << "\n- Flags: library `" << WGB_LIB_FLAGS
      << "`; bench `" << WGB_BENCH_FLAGS << "`\n- wrapgemm " << wg_version() << "\n";
   for (const std::string &v : versions) md << "- " << v.substr(9) << "\n";
   md << "- Google Benchmark JSON: " << (info.json.empty() ? "none" : info.json) << "\n\n"
-     << t7.md() << s7.md() << t8.md();
+     << t7.md() << s7.md() << g7.md() << t8.md();
   md << (chart ? "![time per layer](chart.png)\n\n"
                : have_gnuplot ? "gnuplot failed: see gnuplot.log\n\n"
                               : "gnuplot not installed: chart.gp and chart.dat written, no PNG\n\n");

@@ -287,11 +287,198 @@ WG_API wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
 /* Bit-packed general-register arithmetic (SWAR): carry mode and statistics. */
 /* ------------------------------------------------------------------------ */
 /* (section: SWAR) */
+/* For cores without a vector unit (paper section 3.3, appendix A;
+ * docs/swar.md).  Ternary or binary weights make every product a masked
+ * activation; L = reg_bits / 8 products are packed along K into one general
+ * register, lane l holding w*x mod 2^8 (mod 2^7 in buffer mode) in bits
+ * [8l, 8l+8), the registers are added, and the lanes are summed at the end.
+ * The modes differ only in what happens to a carry out of a lane:
+ *   EXACT   cut: the lane sum is z mod 2^8, the contract's result for b <= 8
+ *           (also table kernels: "acc8_{ternary,binary}_x_u8_1x4__swar64exact"
+ *           and __swar32exact);
+ *   BUFFER  7-bit lanes whose guard bit is cleared after every addition:
+ *           z mod 2^7, the contract's result for b <= 7; activation codes
+ *           must be 7-bit (act.bits <= 7)  (table kernels
+ *           "acc7_{ternary,binary}_x_u7_2x4__swar64buf" and __swar32buf);
+ *   CARRY   plain register addition: a carry enters the next lane, the one
+ *           out of the top lane is lost.  The lane sum is then
+ *           z + lane_carries (mod 2^8), not the contract's function.
+ * Then  s = lane sum - carry_correction[m,n] (CARRY only, optional) goes
+ * through the contract's epilogue as the accumulator: zero-point correction,
+ * wrap_b, cyclic activation, output stage.  Single-threaded (it models one
+ * core), weights from wg_weights_pack (any format whose codes are -1, 0, +1;
+ * WG_WEIGHTS_BINARY ones use a layout with one mask less).  docs/swar.md. */
+typedef enum wg_swar_mode {
+  WG_SWAR_EXACT = 0,
+  WG_SWAR_BUFFER = 1,
+  WG_SWAR_CARRY = 2
+} wg_swar_mode;
+
+typedef struct wg_swar_options {
+  int reg_bits;          /* 32 (four lanes) or 64 (eight lanes)             */
+  wg_swar_mode mode;
+  /* CARRY only; each may be NULL.  Element (m,n) at [m*ld + n], ld >= n.   */
+  uint32_t *carries;     /* out: Algorithm 1 of appendix A on the products
+                            v_k = W[m,k]*X[k,n] (raw codes, before the zero
+                            point): u = sum_k (v_k mod 2^8); then carries
+                            c are added back into an 8-bit accumulator
+                            until none is left; the count of them.  Equals
+                            u ? (u - 1) / 255 : 0.  A zero product adds 0
+                            (the paper's sign(0) = 0 would add 2^7).       */
+  int64_t ld_carries;
+  uint32_t *lane_carries; /* out: carries that entered a neighbouring lane
+                            in the registers of this reg_bits (the ones out
+                            of the top lane excluded): the lane sum is
+                            exactly z + lane_carries (mod 2^8).             */
+  int64_t ld_lane_carries;
+  const int32_t *carry_correction; /* in: subtracted from the lane sum, e.g.
+                            the calibrated mean from wg_swar_carry_stats   */
+  int64_t ld_correction;
+} wg_swar_options;
+
+/* reg_bits 64, EXACT, no counts, no correction. */
+WG_API wg_swar_options wg_swar_options_default(void);
+
+/* Y (M x N) = epilogue(SWAR(W, X)), X(k,n) at x[k*ldx + n], Y(m,n) element
+ * m*ldy + n of y (type from ep->output).
+ * Errors: NULL_POINTER (w, x, ep, opt, y), BAD_SIZE (n < 1), BAD_STRIDE
+ * (ldx, ldy or a used ld_* < n), SIZE_OVERFLOW, BAD_OPTION (act, epilogue,
+ * reg_bits, mode), BAD_CODE (an activation >= 2^act.bits), UNSUPPORTED
+ * (acc_bits > 8, > 7 for BUFFER; BUFFER with act.bits > 7; counts or a
+ * correction outside CARRY; weights with a code outside -1..1), NO_MEMORY.
+ * On error nothing is written to y or to the count arrays. */
+WG_API wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
+                              int64_t ldx, wg_act_format act,
+                              const wg_epilogue *ep, const wg_swar_options *opt,
+                              void *y, int64_t ldy);
+
+/* The paper's Table 8 baseline, compiled like the SWAR kernels (general
+ * registers only): a plain m, n, k loop over the raw codes, no packing, one
+ * product at a time formed with logical operations and added into an 8-bit
+ * accumulator whose bit 7 is a buffer bit cleared after every addition.
+ * Its result is the contract's for b <= 7.  W (M x K) at w[m*ldw + k] with
+ * codes -1, 0, +1; X, Y as wg_swar_gemm.  Errors: NULL_POINTER, BAD_SIZE
+ * (m, k, n < 1), BAD_STRIDE, SIZE_OVERFLOW, BAD_OPTION, BAD_CODE (a weight
+ * outside -1..1 or an activation >= 2^act.bits), UNSUPPORTED (acc_bits > 7),
+ * NO_MEMORY.  On error nothing is written. */
+WG_API wg_status wg_swar_naive_gemm(const int8_t *w, int64_t m, int64_t k,
+                                    int64_t ldw, const uint8_t *x, int64_t n,
+                                    int64_t ldx, wg_act_format act,
+                                    const wg_epilogue *ep, void *y, int64_t ldy);
+
+/* Per-output carry statistics over a batch (paper eqs. 3-4): counts of item
+ * b and output i at counts[b*batch_stride + i], b < batch, i < outputs.
+ * Results in fixed point with 16 fraction bits (value * 65536), exact:
+ *   mean_q16[i] = round-half-up(mean * 65536)
+ *   std_q16[i]  = floor(sqrt(var) * 65536), var = mean of squared deviations
+ *                 (exact while batch * std < 2^48; beyond, the lowest bits
+ *                 are dropped, never more than std * 2^-31)
+ *   correction[i] = round-half-up(mean) modulo 2^32 (the lane sum is
+ *                 corrected modulo 2^32), for wg_swar_options.carry_correction
+ * (integer arithmetic in general registers only, so the SWAR objects stay
+ * free of floating point).  Each output pointer may be NULL, not all three.
+ * Errors: NULL_POINTER, BAD_SIZE (batch or outputs < 1, batch > 2^31),
+ * BAD_STRIDE (batch_stride < outputs), SIZE_OVERFLOW.  On error nothing is
+ * written. */
+WG_API wg_status wg_swar_carry_stats(const uint32_t *counts, int64_t batch,
+                                     int64_t outputs, int64_t batch_stride,
+                                     uint64_t *mean_q16, uint64_t *std_q16,
+                                     int32_t *correction);
 
 /* ------------------------------------------------------------------------ */
 /* Calibration and weight quantization.                                      */
 /* ------------------------------------------------------------------------ */
 /* (section: calibration) */
+/* Tools for turning a float network into wrapgemm codes without Python
+ * (docs/wrapnet.md).  All are pure functions of their arguments; nothing is
+ * written on error. */
+
+/* Overflow statistics of exact accumulators z (the int32 output of a call
+ * with acc_bits = 32 and WG_CYCLIC_NONE) at a b-bit accumulator: the paper's
+ * Table 1 rate and section 3.2's calibration quantity. */
+typedef struct wg_overflow_stats {
+  int64_t count;        /* values examined                                  */
+  int64_t overflows;    /* values outside [-2^(b-1), 2^(b-1))               */
+  double rate;          /* overflows / count                                */
+  int64_t max_abs;      /* largest |z|                                      */
+  /* width[w], w in 1..32: how many values need exactly w bits as signed
+   * integers (-2^(w-1) <= z < 2^(w-1), not w-1); width[0] is 0.  The
+   * overflow count at any b' is the sum of width[b'+1 .. 32].            */
+  int64_t width[33];
+} wg_overflow_stats;
+
+/* Statistics of z[0..count-1] at acc_bits b in 2..32.
+ * Errors: NULL_POINTER, BAD_SIZE (count < 1), BAD_OPTION (b). */
+WG_API wg_status wg_overflow_stats_compute(const int32_t *z, int64_t count,
+                                           int acc_bits,
+                                           wg_overflow_stats *out);
+
+/* The smallest accumulator width b such that no sum of k products of a
+ * weight code of `format` (`weight_bits` read for WG_WEIGHTS_INT, 2..8) and
+ * an activation code 0 .. 2^act_bits - 1 (act_bits 1..8, zero point 0) can
+ * leave [-2^(b-1), 2^(b-1)): the worst case, e.g. b = 16 for 2-bit weights
+ * and activations at k = 3*3*512.  The result may exceed 32.
+ * Errors: NULL_POINTER, BAD_SIZE (k < 1), SIZE_OVERFLOW (k > 2^40),
+ * BAD_OPTION (format, bits). */
+WG_API wg_status wg_acc_bits_needed(wg_weight_format format, int weight_bits,
+                                    int act_bits, int64_t k, int *acc_bits);
+
+/* Activation step search (paper section 3.2).  Candidate steps are
+ *     step_j = (float)(clip * 2^(-j / steps_per_octave)),  j = 0, 1, ...
+ * each with the fewest activation bits ba_j (1..8) such that
+ * (2^ba_j - 1) * step_j >= clip; the grid ends before the first step that
+ * would need more than 8 bits.  At step_j the sample activations become
+ * codes q = clamp(round_half_even(x / step_j), 0, 2^ba_j - 1) (float32
+ * division), and rate_j is the share of the m x n sums
+ * z = sum_k w[m,k] * q[k,n] outside [-2^(b-1), 2^(b-1)).  The result is the
+ * last step of the scan j = 0, 1, ... before the first rate_j above
+ * target_rate (step_0 if that one is already above it, or the grid's last
+ * step if none is): the finest resolution whose overflow rate, and that of
+ * every coarser step, stays at or under the target. */
+typedef struct wg_step_choice {
+  float step;           /* the chosen step                                  */
+  int act_bits;         /* its activation bits                              */
+  int index;            /* its j                                            */
+  double rate;          /* its overflow rate                                */
+} wg_step_choice;
+
+/* w: m x k weight codes (w[i*ldw + j]); x: k x n float samples, e.g. an
+ * im2col of a layer's inputs (x[i*ldx + j]), all finite; clip > 0 finite;
+ * acc_bits 2..31; target_rate in [0, 1]; steps_per_octave 1..64.
+ * Errors: NULL_POINTER, BAD_SIZE, BAD_STRIDE, SIZE_OVERFLOW, BAD_OPTION
+ * (clip, acc_bits, target, steps_per_octave, a non-finite sample),
+ * NO_MEMORY. */
+WG_API wg_status wg_calib_find_step(const int8_t *w, int64_t m, int64_t k,
+                                    int64_t ldw, const float *x, int64_t n,
+                                    int64_t ldx, float clip, int acc_bits,
+                                    double target_rate, int steps_per_octave,
+                                    wg_step_choice *out);
+
+/* Weight quantizers: float weights (m x k, row = output channel) to codes
+ * and a per-row scale, so that w[i][j] ~ scale[i] * codes[i][j].
+ *   BINARY  (BWN): codes sign(w) with sign(0) = +1, scale = mean |w| of the
+ *           row; codes for WG_WEIGHTS_BINARY.
+ *   TERNARY (TWN): delta = 0.7 * mean |w| of the row, codes sign(w) where
+ *           |w| > delta else 0, scale = mean |w| over |w| > delta (0 when
+ *           no weight passes); codes for WG_WEIGHTS_TERNARY.
+ *   SAWB2   (PACT/SAWB section 4, 4 bins, one scale for the whole matrix):
+ *           alpha = 2.587 * sqrt(E[w^2]) - 1.693 * E[|w|], levels
+ *           {-3, -1, 1, 3} * alpha / 3, each weight to the nearest level
+ *           (a tie goes to the larger code); codes for WG_WEIGHTS_INT with
+ *           bits = 3, scale = alpha / 3 in every row (0 and codes +1 for an
+ *           all-zero matrix).
+ * Means are taken in double.  Weights must be finite.
+ * Errors: NULL_POINTER, BAD_SIZE, BAD_STRIDE (ldw < k, ldc < k),
+ * SIZE_OVERFLOW, BAD_OPTION (quantizer, a non-finite weight). */
+typedef enum wg_quantizer {
+  WG_QUANT_BINARY = 0,
+  WG_QUANT_TERNARY = 1,
+  WG_QUANT_SAWB2 = 2
+} wg_quantizer;
+
+WG_API wg_status wg_quantize_weights(const float *w, int64_t m, int64_t k,
+                                     int64_t ldw, wg_quantizer quantizer,
+                                     int8_t *codes, int64_t ldc, float *scale);
 
 #ifdef __cplusplus
 }

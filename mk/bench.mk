@@ -54,7 +54,7 @@ bench-build: $(BENCH_BIN)
 
 bench:
 	scripts/deps.sh bench
-	$(MAKE) --no-print-directory bench-build
+	$(MAKE) --no-print-directory -j2 bench-build
 	$(RUN) ./$(BENCH_BIN) --out=$(BENCH_OUT) --threads=$(BENCH_THREADS) $(BENCH_ARGS)
 
 # Every case once, on layers scaled down 1/256, then the report must list
@@ -67,7 +67,9 @@ bench-quick: $(BENCH_BIN)
 	ok=$$(grep -c '| ok |$$' $(BENCH_QUICK_OUT)/report.md); \
 	grep -q '^### Table 7' $(BENCH_QUICK_OUT)/report.md && \
 	grep -q '^### Table 8' $(BENCH_QUICK_OUT)/report.md && \
-	test -s $(BENCH_QUICK_OUT)/chart.dat && \
+	test -s $(BENCH_QUICK_OUT)/chart.dat && { test -s $(BENCH_QUICK_OUT)/bench.json || \
+	  grep -q 'Google Benchmark JSON: none' $(BENCH_QUICK_OUT)/report.md; } && \
+	{ ! command -v gnuplot >/dev/null || test -s $(BENCH_QUICK_OUT)/chart.png; } && \
 	test "$$n" -gt 0 && test "$$n" = "$$ok" || \
 	  { echo "bench-quick: report incomplete ($$ok of $$n cases ok)"; exit 1; }; \
 	echo "bench-quick: all $$n cases ran and passed their checks; report in $(BENCH_QUICK_OUT)"

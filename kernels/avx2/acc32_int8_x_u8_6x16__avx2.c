@@ -3,10 +3,11 @@
  * wg_avx2_eligible_maddubs), vpmaddwd by ones to one 32-bit sum of four
  * products, vpaddd.  Serves every b, including 32. */
 #define WG_AX_NAME wg_acc32_int8_x_u8_6x16__avx2
-#define WG_AX_OP(bx, cx) "vpmaddubsw %[av], %[" #bx "], %[t]\n\t" \
-  "vpmaddwd %[ones], %[t], %[t]\n\t" \
-  "vpaddd %[t], %[" #cx "], %[" #cx "]\n\t"
-#define WG_AX_SUM32(acc) acc
+#define WG_AX_OP(bx, cx) \
+  "vpmaddubsw " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
+  "vpmaddwd %[ones], " WG_AX_T ", " WG_AX_T "\n\t" \
+  "vpaddd " WG_AX_T ", " cx ", " cx "\n\t"
+#define WG_AX_SUM32(acc) (acc)
 #include "ukernel_avx2.h"
 #include "eligible_avx2.h"
 #include "pack_avx2.h"
@@ -17,7 +18,12 @@ static void pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst)
 
 static void pack_b(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
                    int cols, void *dst) {
-  wg_avx2_pack_b_quads(src, k0, kgroups, n0, cols, WG_AX_NR, dst);
+  wg_avx2_pack_b_quads(src, k0, kgroups, n0, cols, dst);
+}
+
+static void pack_b_block(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
+                         int64_t cols, void *dst) {
+  wg_avx2_pack_b_quads(src, k0, kgroups, n0, cols, dst);
 }
 
 const wg_kernel wg_kernel_acc32_int8_x_u8_6x16__avx2 = {
@@ -25,10 +31,11 @@ const wg_kernel wg_kernel_acc32_int8_x_u8_6x16__avx2 = {
     .cpu = WG_CPU_AVX2,
     .lane_bits = 32,
     .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = 4,
-    .kc = 1024, .nc = 256,
+    .kc = 640, .nc = 256,
     .a_group_bytes = 4 * WG_AX_MR, .b_group_bytes = 4 * WG_AX_NR,
     .eligible = wg_avx2_eligible_maddubs,
     .pack_a = pack_a,
     .pack_b = pack_b,
+    .pack_b_block = pack_b_block,
     .run = wg_acc32_int8_x_u8_6x16__avx2_run,
 };

@@ -39,6 +39,8 @@ typedef struct wg_avx2_epi {
   __m128i wrap_shift;   /* 32 - b (0 for b = 32) */
   __m256i zx;
   __m256i slope, h;     /* smooth at b <= 16 */
+  __m256i slope1, kh;   /* k + 1 and k*h */
+  int unit_slope;       /* k = 1: the products are an add and a subtract */
   int vec_cyclic;       /* cyclic computable in 32-bit lanes */
   size_t es;
 } wg_avx2_epi;
@@ -49,6 +51,9 @@ static inline void wg_avx2_epi_init(wg_avx2_epi *c, const wg_epi *e) {
   c->zx = _mm256_set1_epi32((int32_t)e->zx);
   c->slope = _mm256_set1_epi32(e->slope);
   c->h = _mm256_set1_epi32(e->b >= 32 ? 0 : 1 << (e->b - 1));
+  c->slope1 = _mm256_add_epi32(c->slope, _mm256_set1_epi32(1));
+  c->kh = _mm256_mullo_epi32(c->slope, c->h);
+  c->unit_slope = e->slope == 1;
   c->vec_cyclic = e->cyclic != WG_CYCLIC_SMOOTH || e->b <= 16;
   c->es = wg_output_size(e->output);
 }
@@ -59,12 +64,15 @@ static inline void wg_avx2_epi_init(wg_avx2_epi *c, const wg_epi *e) {
  * k*h - k*a for a > 0 and -k*h - k*a for a < 0, and |c| < h: the wrapping
  * 32-bit product is exact. */
 static inline __m256i wg_avx2_smooth(const wg_avx2_epi *c, __m256i a) {
-  __m256i mag = _mm256_abs_epi32(a);
-  __m256i lhs = _mm256_mullo_epi32(_mm256_add_epi32(c->slope, _mm256_set1_epi32(1)), mag);
-  __m256i rhs = _mm256_mullo_epi32(c->slope, c->h);
-  __m256i inside = _mm256_cmpeq_epi32(_mm256_max_epu32(lhs, rhs), rhs);
-  __m256i far = _mm256_sign_epi32(_mm256_mullo_epi32(c->slope, _mm256_sub_epi32(c->h, mag)), a);
-  return _mm256_blendv_epi8(far, a, inside);
+  __m256i mag = _mm256_abs_epi32(a), d = _mm256_sub_epi32(c->h, mag), lhs;
+  if (c->unit_slope) { /* the paper's k = 1, without vpmulld (10 cycles) */
+    lhs = _mm256_add_epi32(mag, mag);
+  } else {
+    lhs = _mm256_mullo_epi32(c->slope1, mag);
+    d = _mm256_mullo_epi32(c->slope, d);
+  }
+  __m256i inside = _mm256_cmpeq_epi32(_mm256_max_epu32(lhs, c->kh), c->kh);
+  return _mm256_blendv_epi8(_mm256_sign_epi32(d, a), a, inside);
 }
 
 /* c = cyclic(wrap_b(z - zx*rowsum[m])) for eight lanes. */
@@ -94,14 +102,27 @@ static inline __m256 wg_avx2_affine(const wg_epi *e, int64_t m, __m256i c) {
   return e->relu ? _mm256_max_ps(_mm256_setzero_ps(), y) : y;
 }
 
-/* Writes n elements (es bytes each) of buf to dst with element stride s. */
+/* Writes n elements (es bytes each) of buf to dst with element stride s;
+ * fixed-size copies, so that pixel-major (NHWC) output costs a few stores
+ * per element rather than a library call. */
 static inline void wg_avx2_scatter(char *dst, const char *buf, int n, size_t es,
                                    int64_t s) {
   if (s == 1) {
     memcpy(dst, buf, (size_t)n * es);
     return;
   }
-  for (int j = 0; j < n; j++) memcpy(dst + (size_t)(j * s) * es, buf + (size_t)j * es, es);
+  size_t step = (size_t)s * es;
+  switch (es) {
+    case 1:
+      for (int j = 0; j < n; j++, dst += step) *dst = buf[j];
+      break;
+    case 2:
+      for (int j = 0; j < n; j++, dst += step) memcpy(dst, buf + 2 * j, 2);
+      break;
+    default:
+      for (int j = 0; j < n; j++, dst += step) memcpy(dst, buf + 4 * j, 4);
+      break;
+  }
 }
 
 /* Finishes lanes j0 .. j0+7 of tile row i: parks them in t->partial, or adds

@@ -6,8 +6,6 @@
 
 #include "../core/bsrc.h"
 
-#define WG_AVX2_MAX_NR 32
-
 void wg_avx2_pack_a_quads(const int8_t *w, int64_t ldw, int rows, int64_t k,
                           int mr, int8_t *dst) {
   int64_t groups = (k + 3) / 4;
@@ -26,21 +24,156 @@ void wg_avx2_pack_a_pairs16(const int8_t *w, int64_t ldw, int rows, int64_t k,
       dst[(kk / 2) * 2 * mr + i * 2 + kk % 2] = w[i * ldw + kk];
 }
 
-/* Row k of B over the panel's columns, nr bytes readable: in place for a
- * full panel of a plain matrix (the matrix case of wg_bsrc_row, without a
- * call per row), else through wg_bsrc_row, zero-padded to nr columns. */
-static const uint8_t *brow(const wg_bsrc *s, int64_t k, int64_t n0, int cols,
-                           int nr, uint8_t *tmp) {
-  if (!s->is_conv && k < s->k && cols == nr) return s->x + k * s->ldx + n0;
-  const uint8_t *p = wg_bsrc_row(s, k, n0, cols, tmp);
-  if (cols == nr) return p;
-  if (p != tmp) memcpy(tmp, p, (size_t)cols);
-  memset(tmp + cols, 0, (size_t)(nr - cols));
-  return tmp;
+/*
+ * Row sources.  A block of panels is packed one depth group at a time:
+ * the group's KU rows of B over the block's columns are fetched once and
+ * then interleaved panel by panel, so that finding a row (source offsets,
+ * the im2col index arithmetic) is paid once per block row, not once per
+ * 16-column panel, where it would cost more than the panel's
+ * multiply-accumulates.
+ *
+ *   plain matrix     row k is x + k*ldx + n0, in place;
+ *   NCHW conv        row k = (ci, th, tw) is, per output row, one run of
+ *                    input row ih = oh*sh - pt + th*dh (strided by sw),
+ *                    with the zero-point code where it leaves the image:
+ *                    assembled run by run into a buffer (walk_nchw).  With
+ *                    sh = 1 the rows of the kh taps th of one (ci, tw) are
+ *                    the same padded rows shifted by th*dh output rows, so
+ *                    per channel the kw "shifted images" q[tw] (rows of
+ *                    OW pixels) are assembled once and every row of the
+ *                    channel is a pointer into one (rowsrc_shifted): kh
+ *                    times less assembly, 3x for 3x3 filters;
+ *   anything else    wg_bsrc_row.
+ * NHWC convolutions are read by columns instead (wg_bsrc_col: channel runs
+ * are contiguous there), panel by panel.  Every path yields exactly what
+ * wg_bsrc_row / wg_bsrc_col return.
+ */
+#define WG_AVX2_MAX_KW 8
+#define WG_AVX2_QBYTES 2048
+typedef struct rowsrc {
+  const wg_bsrc *s;
+  int64_t k, n0, cols;
+  int64_t ci, th, tw;  /* filter tap of row k (NCHW)       */
+  int64_t oh, ow;      /* output pixel of column n0 (NCHW) */
+  /* Shifted images of two channels (the KU rows of a group span at most
+   * two when a channel has >= 4 taps), by channel parity. */
+  int shifted;
+  int64_t nrows, qci[2];
+  uint8_t q[2][WG_AVX2_MAX_KW][WG_AVX2_QBYTES];
+} rowsrc;
+
+static void rowsrc_init(rowsrc *r, const wg_bsrc *s, int64_t k0, int64_t n0,
+                        int64_t cols) {
+  r->s = s;
+  r->k = k0;
+  r->n0 = n0;
+  r->cols = cols;
+  r->shifted = 0;
+  if (s->is_conv && s->layout == WG_NCHW) {
+    r->tw = k0 % s->kw;
+    r->th = (k0 / s->kw) % s->kh;
+    r->ci = k0 / (s->kw * s->kh);
+    r->oh = n0 / s->ow;
+    r->ow = n0 % s->ow;
+    /* Output rows the block touches, plus the taps' vertical reach. */
+    r->nrows = (n0 + cols - 1) / s->ow - r->oh + 1 + (s->kh - 1) * s->dh;
+    r->shifted = s->sh == 1 && s->kh * s->kw >= 4 && s->kw <= WG_AVX2_MAX_KW &&
+                 r->nrows * s->ow <= WG_AVX2_QBYTES;
+    r->qci[0] = r->qci[1] = -1;
+  }
 }
 
-/* Column runs B[k0 .. k0+depth, n0+j] for every panel column (zero past
- * cols), for sources whose columns are contiguous (NHWC convolutions). */
+/* Output pixels ow0 .. ow0+run-1 of one output row, for tap (th, tw). */
+static void nchw_piece(const wg_bsrc *s, const uint8_t *chan, int64_t oh,
+                       int64_t ow0, int64_t run, int64_t th, int64_t tw,
+                       uint8_t *dst) {
+  int64_t ih = oh * s->sh - s->pt + th * s->dh;
+  if (ih < 0 || ih >= s->h) {
+    memset(dst, s->pad, (size_t)run);
+    return;
+  }
+  const uint8_t *in = chan + ih * s->w;
+  int64_t off = tw * s->dw - s->pl; /* iw = ow * sw + off */
+  /* Pixels j with 0 <= (ow0 + j) * sw + off < w form one range [lo, hi). */
+  int64_t first = ow0 * s->sw + off, lo, hi;
+  if (s->sw == 1) { /* the common case, without divisions */
+    lo = first >= 0 ? 0 : -first;
+    hi = first >= s->w ? 0 : s->w - first;
+  } else {
+    lo = first >= 0 ? 0 : (-first + s->sw - 1) / s->sw;
+    hi = first >= s->w ? 0 : (s->w - first + s->sw - 1) / s->sw;
+  }
+  if (lo > run) lo = run;
+  if (hi > run) hi = run;
+  if (hi < lo) hi = lo;
+  for (int64_t j = 0; j < lo; j++) dst[j] = s->pad; /* a pixel or two */
+  if (s->sw == 1) {
+    memcpy(dst + lo, in + first + lo, (size_t)(hi - lo));
+  } else {
+    for (int64_t j = lo; j < hi; j++) dst[j] = in[first + j * s->sw];
+  }
+  for (int64_t j = hi; j < run; j++) dst[j] = s->pad;
+}
+
+static const uint8_t *walk_nchw(const rowsrc *r, uint8_t *buf) {
+  const wg_bsrc *s = r->s;
+  const uint8_t *chan = s->x + r->ci * s->h * s->w;
+  int64_t oh = r->oh, ow = r->ow, done = 0;
+  while (done < r->cols) {
+    int64_t run = s->ow - ow;
+    if (run > r->cols - done) run = r->cols - done;
+    nchw_piece(s, chan, oh, ow, run, r->th, r->tw, buf + done);
+    done += run;
+    ow = 0;
+    oh++;
+  }
+  return buf;
+}
+
+/* Row (ci, th, tw) as a pointer into the channel's shifted image q[tw]:
+ * row j of q[tw] holds the padded input row ih = oh + j - pt seen by tap
+ * column tw, oh the block's first output row, so tap row th starts th*dh
+ * rows further down. */
+static const uint8_t *rowsrc_shifted(rowsrc *r) {
+  const wg_bsrc *s = r->s;
+  int set = (int)(r->ci & 1);
+  if (r->qci[set] != r->ci) {
+    const uint8_t *chan = s->x + r->ci * s->h * s->w;
+    for (int64_t tw = 0; tw < s->kw; tw++)
+      for (int64_t j = 0; j < r->nrows; j++)
+        nchw_piece(s, chan, r->oh + j, 0, s->ow, 0, tw, r->q[set][tw] + j * s->ow);
+    r->qci[set] = r->ci;
+  }
+  return r->q[set][r->tw] + r->th * s->dh * s->ow + r->ow;
+}
+
+/* Row r->k over the block's columns (r->cols bytes readable), then on to
+ * k+1.  buf holds r->cols bytes. */
+static const uint8_t *rowsrc_next(rowsrc *r, uint8_t *buf) {
+  const wg_bsrc *s = r->s;
+  const uint8_t *p;
+  if (r->k >= s->k) {
+    memset(buf, 0, (size_t)r->cols);
+    p = buf;
+  } else if (!s->is_conv) {
+    p = s->x + r->k * s->ldx + r->n0;
+  } else if (s->layout == WG_NCHW) {
+    p = r->shifted ? rowsrc_shifted(r) : walk_nchw(r, buf);
+    if (++r->tw == s->kw) {
+      r->tw = 0;
+      if (++r->th == s->kh) {
+        r->th = 0;
+        r->ci++;
+      }
+    }
+  } else {
+    p = wg_bsrc_row(s, r->k, r->n0, r->cols, buf);
+  }
+  r->k++;
+  return p;
+}
+
+/* Column runs B[k0 .. k0+depth, n0+j] for one panel (zero past cols). */
 static void bcols(const wg_bsrc *s, int64_t k0, int64_t depth, int64_t n0,
                   int cols, int nr, uint8_t *buf, const uint8_t **col) {
   for (int j = 0; j < nr; j++) {
@@ -54,17 +187,14 @@ static void bcols(const wg_bsrc *s, int64_t k0, int64_t depth, int64_t n0,
   }
 }
 
-static int columns_contiguous(const wg_bsrc *s) {
-  return s->is_conv && s->layout == WG_NHWC;
-}
+static int by_columns(const wg_bsrc *s) { return s->is_conv && s->layout == WG_NHWC; }
 
 /* Four rows of 16 columns into 16 column quads (64 bytes). */
-static inline void quads16(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
-                           const uint8_t *r3, uint8_t *dst) {
-  __m128i a0 = _mm_loadu_si128((const __m128i *)r0);
-  __m128i a1 = _mm_loadu_si128((const __m128i *)r1);
-  __m128i a2 = _mm_loadu_si128((const __m128i *)r2);
-  __m128i a3 = _mm_loadu_si128((const __m128i *)r3);
+static inline void quads16(const uint8_t *const r[4], int64_t c, uint8_t *dst) {
+  __m128i a0 = _mm_loadu_si128((const __m128i *)(r[0] + c));
+  __m128i a1 = _mm_loadu_si128((const __m128i *)(r[1] + c));
+  __m128i a2 = _mm_loadu_si128((const __m128i *)(r[2] + c));
+  __m128i a3 = _mm_loadu_si128((const __m128i *)(r[3] + c));
   __m128i l01 = _mm_unpacklo_epi8(a0, a1), h01 = _mm_unpackhi_epi8(a0, a1);
   __m128i l23 = _mm_unpacklo_epi8(a2, a3), h23 = _mm_unpackhi_epi8(a2, a3);
   _mm_storeu_si128((__m128i *)dst, _mm_unpacklo_epi16(l01, l23));
@@ -73,58 +203,109 @@ static inline void quads16(const uint8_t *r0, const uint8_t *r1, const uint8_t *
   _mm_storeu_si128((__m128i *)(dst + 48), _mm_unpackhi_epi16(h01, h23));
 }
 
-/* Four rows of 8 columns into 8 column quads (32 bytes). */
-static inline void quads8(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
-                          const uint8_t *r3, uint8_t *dst) {
-  __m128i l01 = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)r0),
-                                  _mm_loadl_epi64((const __m128i *)r1));
-  __m128i l23 = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)r2),
-                                  _mm_loadl_epi64((const __m128i *)r3));
-  _mm_storeu_si128((__m128i *)dst, _mm_unpacklo_epi16(l01, l23));
-  _mm_storeu_si128((__m128i *)(dst + 16), _mm_unpackhi_epi16(l01, l23));
+/* Two rows of 16 columns into 16 zero-extended 16-bit pairs (64 bytes). */
+static inline void pairs16(const uint8_t *const r[2], int64_t c, uint16_t *dst) {
+  __m128i a0 = _mm_loadu_si128((const __m128i *)(r[0] + c));
+  __m128i a1 = _mm_loadu_si128((const __m128i *)(r[1] + c));
+  _mm256_storeu_si256((__m256i *)dst, _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(a0, a1)));
+  _mm256_storeu_si256((__m256i *)(dst + 16), _mm256_cvtepu8_epi16(_mm_unpackhi_epi8(a0, a1)));
+}
+
+/* The last, partial panel's columns of ku rows, zero-padded to 16. */
+static void tail_rows(const uint8_t **r, int ku, int64_t from, int64_t cols,
+                      uint8_t tail[][WG_AVX2_NR]) {
+  for (int q = 0; q < ku; q++) {
+    memset(tail[q], 0, WG_AVX2_NR);
+    memcpy(tail[q], r[q] + from, (size_t)(cols - from));
+    r[q] = tail[q];
+  }
+}
+
+/* One NHWC panel, by columns. */
+static void quads_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int64_t n0,
+                             int cols, uint8_t *dst) {
+  const int nr = WG_AVX2_NR;
+  uint8_t buf[WG_AVX2_NR * WG_AVX2_MAX_KC];
+  const uint8_t *col[WG_AVX2_NR];
+  bcols(s, k0, kgroups * 4, n0, cols, nr, buf, col);
+  int64_t g = 0;
+  /* 4 columns x 4 groups at a time: a 4 x 4 transpose of dwords. */
+  for (; g + 4 <= kgroups; g += 4, dst += 16 * nr)
+    for (int j = 0; j < nr; j += 4) {
+      __m128i c0 = _mm_loadu_si128((const __m128i *)(col[j] + 4 * g));
+      __m128i c1 = _mm_loadu_si128((const __m128i *)(col[j + 1] + 4 * g));
+      __m128i c2 = _mm_loadu_si128((const __m128i *)(col[j + 2] + 4 * g));
+      __m128i c3 = _mm_loadu_si128((const __m128i *)(col[j + 3] + 4 * g));
+      __m128i l01 = _mm_unpacklo_epi32(c0, c1), h01 = _mm_unpackhi_epi32(c0, c1);
+      __m128i l23 = _mm_unpacklo_epi32(c2, c3), h23 = _mm_unpackhi_epi32(c2, c3);
+      _mm_storeu_si128((__m128i *)(dst + 4 * j), _mm_unpacklo_epi64(l01, l23));
+      _mm_storeu_si128((__m128i *)(dst + 4 * nr + 4 * j), _mm_unpackhi_epi64(l01, l23));
+      _mm_storeu_si128((__m128i *)(dst + 8 * nr + 4 * j), _mm_unpacklo_epi64(h01, h23));
+      _mm_storeu_si128((__m128i *)(dst + 12 * nr + 4 * j), _mm_unpackhi_epi64(h01, h23));
+    }
+  for (; g < kgroups; g++, dst += 4 * nr)
+    for (int j = 0; j < nr; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
+}
+
+static void pairs_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int64_t n0,
+                             int cols, uint16_t *dst) {
+  const int nr = WG_AVX2_NR;
+  uint8_t buf[WG_AVX2_NR * WG_AVX2_MAX_KC];
+  const uint8_t *col[WG_AVX2_NR];
+  bcols(s, k0, kgroups * 2, n0, cols, nr, buf, col);
+  for (int64_t g = 0; g < kgroups; g++, dst += 2 * nr)
+    for (int j = 0; j < nr; j++) {
+      dst[2 * j] = col[j][2 * g];
+      dst[2 * j + 1] = col[j][2 * g + 1];
+    }
 }
 
 void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
-                          int64_t n0, int cols, int nr, uint8_t *dst) {
-  if (columns_contiguous(s)) {
-    uint8_t buf[WG_AVX2_MAX_NR * WG_AVX2_MAX_KC];
-    const uint8_t *col[WG_AVX2_MAX_NR];
-    bcols(s, k0, kgroups * 4, n0, cols, nr, buf, col);
-    for (int64_t g = 0; g < kgroups; g++, dst += 4 * nr)
-      for (int j = 0; j < nr; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
+                          int64_t n0, int64_t cols, uint8_t *dst) {
+  const int64_t nr = WG_AVX2_NR, panel = kgroups * 4 * nr;
+  int64_t full = cols / nr;
+  if (by_columns(s)) {
+    for (int64_t p = 0; p * nr < cols; p++)
+      quads_by_columns(s, k0, kgroups, n0 + p * nr,
+                       (int)(cols - p * nr < nr ? cols - p * nr : nr), dst + p * panel);
     return;
   }
-  uint8_t tmp[4][WG_AVX2_MAX_NR];
-  for (int64_t g = 0; g < kgroups; g++, dst += 4 * nr) {
+  uint8_t buf[4][WG_AVX2_MAX_NC], tail[4][WG_AVX2_NR];
+  rowsrc src;
+  rowsrc_init(&src, s, k0, n0, cols);
+  for (int64_t g = 0; g < kgroups; g++) {
     const uint8_t *r[4];
-    for (int q = 0; q < 4; q++) r[q] = brow(s, k0 + 4 * g + q, n0, cols, nr, tmp[q]);
-    int c = 0;
-    for (; c + 16 <= nr; c += 16) quads16(r[0] + c, r[1] + c, r[2] + c, r[3] + c, dst + 4 * c);
-    for (; c < nr; c += 8) quads8(r[0] + c, r[1] + c, r[2] + c, r[3] + c, dst + 4 * c);
+    for (int q = 0; q < 4; q++) r[q] = rowsrc_next(&src, buf[q]);
+    uint8_t *d = dst + g * 4 * nr;
+    for (int64_t p = 0; p < full; p++) quads16(r, p * nr, d + p * panel);
+    if (full * nr < cols) {
+      tail_rows(r, 4, full * nr, cols, tail);
+      quads16(r, 0, d + full * panel);
+    }
   }
 }
 
 void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
-                            int64_t n0, int cols, int nr, uint16_t *dst) {
-  if (columns_contiguous(s)) {
-    uint8_t buf[WG_AVX2_MAX_NR * WG_AVX2_MAX_KC];
-    const uint8_t *col[WG_AVX2_MAX_NR];
-    bcols(s, k0, kgroups * 2, n0, cols, nr, buf, col);
-    for (int64_t g = 0; g < kgroups; g++, dst += 2 * nr)
-      for (int j = 0; j < nr; j++) {
-        dst[2 * j] = col[j][2 * g];
-        dst[2 * j + 1] = col[j][2 * g + 1];
-      }
+                            int64_t n0, int64_t cols, uint16_t *dst) {
+  const int64_t nr = WG_AVX2_NR, panel = kgroups * 2 * nr;
+  int64_t full = cols / nr;
+  if (by_columns(s)) {
+    for (int64_t p = 0; p * nr < cols; p++)
+      pairs_by_columns(s, k0, kgroups, n0 + p * nr,
+                       (int)(cols - p * nr < nr ? cols - p * nr : nr), dst + p * panel);
     return;
   }
-  uint8_t tmp[2][WG_AVX2_MAX_NR];
-  for (int64_t g = 0; g < kgroups; g++, dst += 2 * nr) {
-    const uint8_t *r0 = brow(s, k0 + 2 * g, n0, cols, nr, tmp[0]);
-    const uint8_t *r1 = brow(s, k0 + 2 * g + 1, n0, cols, nr, tmp[1]);
-    for (int c = 0; c < nr; c += 8) {
-      __m128i p = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(r0 + c)),
-                                    _mm_loadl_epi64((const __m128i *)(r1 + c)));
-      _mm256_storeu_si256((__m256i *)(dst + 2 * c), _mm256_cvtepu8_epi16(p));
+  uint8_t buf[2][WG_AVX2_MAX_NC], tail[2][WG_AVX2_NR];
+  rowsrc src;
+  rowsrc_init(&src, s, k0, n0, cols);
+  for (int64_t g = 0; g < kgroups; g++) {
+    const uint8_t *r[2];
+    for (int q = 0; q < 2; q++) r[q] = rowsrc_next(&src, buf[q]);
+    uint16_t *d = dst + g * 2 * nr;
+    for (int64_t p = 0; p < full; p++) pairs16(r, p * nr, d + p * panel);
+    if (full * nr < cols) {
+      tail_rows(r, 2, full * nr, cols, tail);
+      pairs16(r, 0, d + full * panel);
     }
   }
 }

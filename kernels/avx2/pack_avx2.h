@@ -16,9 +16,11 @@
  *   B group:  (uint16) x[k][j], x[k+1][j]      for j = 0..NR-1
  *
  * Rows past M and depth past K are zero weights; columns past N are zero
- * activations.  B comes straight from the source through wg_bsrc_row (row
- * runs: plain matrices, NCHW convolutions) or wg_bsrc_col (column runs:
- * NHWC convolutions, whose channels are contiguous): implicit im2col.
+ * activations.  B comes straight from the source (implicit im2col: row
+ * runs for plain matrices and NCHW convolutions, wg_bsrc_col column runs for
+ * NHWC convolutions, whose channels are contiguous), a block of up to
+ * WG_AVX2_MAX_NC columns, that is ceil(cols / 16) consecutive panels of
+ * kgroups groups each, at a time (pack_b_block of kernel.h).
  */
 #ifndef WG_PACK_AVX2_H
 #define WG_PACK_AVX2_H
@@ -27,16 +29,21 @@
 
 #include "../core/kernel.h"
 
-/* Largest depth block (elements) any AVX2 kernel packs at once. */
+/* Panel width of every AVX2 kernel, and the largest depth block (kc) and
+ * column block (nc) any of them packs at once. */
+#define WG_AVX2_NR 16
 #define WG_AVX2_MAX_KC 1024
+#define WG_AVX2_MAX_NC 256
 
 void wg_avx2_pack_a_quads(const int8_t *w, int64_t ldw, int rows, int64_t k,
                           int mr, int8_t *dst);
 void wg_avx2_pack_a_pairs16(const int8_t *w, int64_t ldw, int rows, int64_t k,
                             int mr, int16_t *dst);
+/* B[k0 .. k0+kgroups*KU) x [n0 .. n0+cols), cols <= WG_AVX2_MAX_NC, into
+ * ceil(cols / 16) consecutive panels. */
 void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
-                          int64_t n0, int cols, int nr, uint8_t *dst);
+                          int64_t n0, int64_t cols, uint8_t *dst);
 void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
-                            int64_t n0, int cols, int nr, uint16_t *dst);
+                            int64_t n0, int64_t cols, uint16_t *dst);
 
 #endif /* WG_PACK_AVX2_H */

@@ -5,10 +5,10 @@
  *
  *   WG_AX_NAME          function-name stem, e.g. wg_acc8_ternary_x_u8_6x16__avx2
  *   WG_AX_OP(bx, cx)    assembly text of one register product-accumulate:
- *                       accumulator %[cx] += products of B register %[bx]
- *                       and the broadcast A lane %[av], in wrapping lanes;
- *                       %[t] is a scratch register, %[ones] sixteen int16 1s
- *                       in memory
+ *                       accumulator cx += products of B register bx and the
+ *                       broadcast A lane WG_AX_AV, in wrapping lanes;
+ *                       WG_AX_T is a scratch register, %[ones] sixteen
+ *                       int16 1s in memory
  *   WG_AX_SUM32(acc)    the lanes of one column folded into its 32-bit lane,
  *                       congruent to the column's sum modulo 2^lane_bits
  *
@@ -30,37 +30,78 @@
 #define WG_AX_NR 16
 #define WG_AX_CAT2(a, b) a##b
 #define WG_AX_CAT(a, b) WG_AX_CAT2(a, b)
-#define WG_AX_ROW(i)                                         \
-  "vpbroadcastd " #i "*4(%[a]), %[av]\n\t" WG_AX_OP(b0, c##i##0) \
-      WG_AX_OP(b1, c##i##1)
+/* Fixed registers for the operands that are not accumulators (an asm
+ * statement has at most 30 operands): ymm0-11 are left to the 12
+ * accumulators. */
+#define WG_AX_AV "%%ymm12"
+#define WG_AX_B0 "%%ymm13"
+#define WG_AX_B1 "%%ymm14"
+#define WG_AX_T "%%ymm15"
+/* Row i of the depth group at byte offsets oa (A) and ob (B). */
+#define WG_AX_ROW(oa, i)                                                     \
+  "vpbroadcastd " #oa "+" #i "*4(%[a]), " WG_AX_AV "\n\t"                   \
+      WG_AX_OP(WG_AX_B0, "%[c" #i "0]") WG_AX_OP(WG_AX_B1, "%[c" #i "1]")
+#define WG_AX_GROUP(oa, ob)                                                  \
+  "vmovdqa " #ob "(%[b]), " WG_AX_B0 "\n\t"                                 \
+  "vmovdqa " #ob "+32(%[b]), " WG_AX_B1 "\n\t"                              \
+  WG_AX_ROW(oa, 0) WG_AX_ROW(oa, 1) WG_AX_ROW(oa, 2) WG_AX_ROW(oa, 3)         \
+  WG_AX_ROW(oa, 4) WG_AX_ROW(oa, 5)
+/* The left half only (columns 0-7), for a panel of at most 8 columns: the
+ * ragged last panel of N = 49 (49 = 3*16 + 1) or N = 196 costs half. */
+#define WG_AX_ROW_HALF(i)                                                    \
+  "vpbroadcastd " #i "*4(%[a]), " WG_AX_AV "\n\t" WG_AX_OP(WG_AX_B0, "%[c" #i "0]")
 
 static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00,
           c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
           c50 = c00, c51 = c00;
-  __m256i av, b0, b1, tmp;
   static const int16_t ones16[16] __attribute__((aligned(32))) = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   const char *a = (const char *)t->a;
   const char *b = (const char *)t->b;
-  int64_t n = t->kgroups;
-  if (n > 0)
+  const char *bend = b + t->kgroups * 4 * WG_AX_NR;
+  if (t->kgroups > 0 && t->cols <= 8)
     __asm__ volatile(
         "1:\n\t"
-        "vmovdqa (%[b]), %[b0]\n\t"
-        "vmovdqa 32(%[b]), %[b1]\n\t"
-        WG_AX_ROW(0) WG_AX_ROW(1) WG_AX_ROW(2) WG_AX_ROW(3) WG_AX_ROW(4) WG_AX_ROW(5)
+        "vmovdqa (%[b]), " WG_AX_B0 "\n\t"
+        WG_AX_ROW_HALF(0) WG_AX_ROW_HALF(1) WG_AX_ROW_HALF(2)
+        WG_AX_ROW_HALF(3) WG_AX_ROW_HALF(4) WG_AX_ROW_HALF(5)
         "add $24, %[a]\n\t"
         "add $64, %[b]\n\t"
-        "dec %[n]\n\t"
-        "jnz 1b\n\t"
+        "cmp %[bend], %[b]\n\t"
+        "jne 1b\n\t"
+        : [c00] "+x"(c00), [c10] "+x"(c10), [c20] "+x"(c20), [c30] "+x"(c30),
+          [c40] "+x"(c40), [c50] "+x"(c50), [a] "+r"(a), [b] "+r"(b)
+        : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)
+        : "xmm12", "xmm13", "xmm15", "cc", "memory");
+  else if (t->kgroups > 0)
+    /* Two groups per iteration (the loop runs near the core's 6-wide
+     * dispatch limit, so its counter updates count); an odd group first. */
+    __asm__ volatile(
+        "mov %[bend], %%r11\n\t"
+        "sub %[b], %%r11\n\t"
+        "test $64, %%r11\n\t"
+        "jz 2f\n\t"
+        WG_AX_GROUP(0, 0)
+        "add $24, %[a]\n\t"
+        "add $64, %[b]\n\t"
+        "2:\n\t"
+        "cmp %[bend], %[b]\n\t"
+        "je 3f\n\t"
+        "1:\n\t"
+        WG_AX_GROUP(0, 0)
+        WG_AX_GROUP(24, 64)
+        "add $48, %[a]\n\t"
+        "add $128, %[b]\n\t"
+        "cmp %[bend], %[b]\n\t"
+        "jne 1b\n\t"
+        "3:\n\t"
         : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),
           [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),
           [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51),
-          [av] "=&x"(av), [b0] "=&x"(b0), [b1] "=&x"(b1), [t] "=&x"(tmp),
-          [a] "+r"(a), [b] "+r"(b), [n] "+r"(n)
-        : [ones] "m"(*(const int16_t(*)[16])ones16)
-        : "cc", "memory");
+          [a] "+r"(a), [b] "+r"(b)
+        : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)
+        : "r11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
   (void)ones16;
   __m256i sum[WG_AX_MR][2] = {
       {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)},
@@ -73,5 +114,11 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
 }
 
 #undef WG_AX_ROW
+#undef WG_AX_GROUP
+#undef WG_AX_ROW_HALF
+#undef WG_AX_AV
+#undef WG_AX_B0
+#undef WG_AX_B1
+#undef WG_AX_T
 #undef WG_AX_CAT
 #undef WG_AX_CAT2

@@ -8,7 +8,9 @@ int wg_mul_ok(int64_t a, int64_t b, int64_t *out) {
   if (a < 0 || b < 0) return 0;
   if (a != 0 && b > INT64_MAX / a) return 0;
   int64_t v = a * b;
-  if ((uint64_t)v > (uint64_t)SIZE_MAX) return 0;
+  /* PTRDIFF_MAX, not SIZE_MAX: no object (and no pointer difference) may
+   * exceed it, so on 32-bit targets 2^31 bytes or more is an overflow. */
+  if ((uint64_t)v > (uint64_t)PTRDIFF_MAX) return 0;
   *out = v;
   return 1;
 }
@@ -16,7 +18,7 @@ int wg_mul_ok(int64_t a, int64_t b, int64_t *out) {
 int wg_add_ok(int64_t a, int64_t b, int64_t *out) {
   if (a < 0 || b < 0 || a > INT64_MAX - b) return 0;
   int64_t v = a + b;
-  if ((uint64_t)v > (uint64_t)SIZE_MAX) return 0;
+  if ((uint64_t)v > (uint64_t)PTRDIFF_MAX) return 0;
   *out = v;
   return 1;
 }

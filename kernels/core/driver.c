@@ -75,11 +75,14 @@ static void run_task(void *arg, int64_t t, int slot) {
     int64_t depth = pl->kpad - k0 < pl->kc ? pl->kpad - k0 : pl->kc;
     int64_t groups = depth / k->ku;
     size_t bpanel = (size_t)groups * k->b_group_bytes;
-    for (int64_t jp = 0; jp < npan; jp++) {
-      int64_t cols = ncols - jp * k->nr;
-      k->pack_b(&src, k0, groups, n0 + jp * k->nr,
-                (int)(cols < k->nr ? cols : k->nr), bpack + jp * bpanel);
-    }
+    if (k->pack_b_block)
+      k->pack_b_block(&src, k0, groups, n0, ncols, bpack);
+    else
+      for (int64_t jp = 0; jp < npan; jp++) {
+        int64_t cols = ncols - jp * k->nr;
+        k->pack_b(&src, k0, groups, n0 + jp * k->nr,
+                  (int)(cols < k->nr ? cols : k->nr), bpack + jp * bpanel);
+      }
     for (int64_t jp = 0; jp < npan; jp++) {
       int64_t nn = n0 + jp * k->nr, cols = ncols - jp * k->nr;
       for (int64_t ip = p0; ip < p1; ip++) {
@@ -120,21 +123,36 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
   pl.ap = wg_weights_find(r->w, k);
   pl.kpad = ceil_div(r->w->k, k->ku) * k->ku;
   pl.kc = k->kc > 0 && k->kc < pl.kpad ? k->kc : pl.kpad;
+  /* Equal depth blocks, never deeper than the kernel's kc (a kernel may
+   * rely on that bound): K = 576 with kc = 512 runs as 2 x 288, not as
+   * 512 + 64, whose short block would pay a tile's fixed costs for little
+   * work. */
+  int64_t nblocks = ceil_div(pl.kpad, pl.kc);
+  pl.kc = ceil_div(ceil_div(pl.kpad, nblocks), k->ku) * k->ku;
 
   int par = ctx->runner ? ctx->runner_par : ctx->threads;
-  /* Enough tasks to balance `par` threads (4 per thread), but chunks no
-   * narrower than one NR panel and no wider than the kernel's nc. */
-  int64_t want = par > 1 ? 4 * (int64_t)par : 1;
-  int64_t per_img = ceil_div(want, r->nimg);
-  int64_t ncol = ceil_div(ceil_div(r->n, per_img), k->nr) * k->nr;
-  if (k->nc > 0 && ncol > k->nc) ncol = k->nc / k->nr * k->nr;
-  if (ncol < k->nr) ncol = k->nr;
+  /* The split.  Columns first go in equal chunks of at most nc (so no
+   * chunk is a sliver: N = 784 with nc = 256 is 4 x 196, not 3 x 256 + 16),
+   * each chunk's B panels packed once per task.  If that leaves fewer than
+   * `want` tasks (2 per thread: tasks are near-equal, and the pool hands
+   * them out dynamically), columns are cut finer while chunks keep at least
+   * 4 NR panels, then row ranges split M: each row range packs its chunk's
+   * B again, which is cheap against M/mch rows of work, and the NR panels
+   * stay full on narrow N (the deep-K layers, N = 49 or 196).  Only when M
+   * runs out of MR panels are the columns cut below 4 panels. */
+  int64_t want = par > 1 ? 2 * (int64_t)par : 1;
+  int64_t nr = k->nr, mpanels = ceil_div(r->w->m, k->mr);
+  int64_t nmax = k->nc > 0 ? k->nc / nr * nr : r->n;
+  if (nmax < nr) nmax = nr;
+  int64_t nch = ceil_div(r->n, nmax);
+  while (r->nimg * nch < want && ceil_div(r->n, nch + 1) >= 4 * nr) nch++;
+  pl.mch = r->nimg * nch >= want ? 1 : ceil_div(want, r->nimg * nch);
+  if (pl.mch > mpanels) pl.mch = mpanels;
+  if (r->nimg * nch * pl.mch < want) nch = ceil_div(want, r->nimg * pl.mch);
+  int64_t ncol = ceil_div(ceil_div(r->n, nch), nr) * nr;
+  if (ncol > nmax) ncol = nmax;
   pl.ncol = ncol;
   pl.nch = ceil_div(r->n, ncol);
-  int64_t mpanels = ceil_div(r->w->m, k->mr);
-  pl.mch = 1;
-  if (r->nimg * pl.nch < want) pl.mch = ceil_div(want, r->nimg * pl.nch);
-  if (pl.mch > mpanels) pl.mch = mpanels;
   pl.ppc = ceil_div(mpanels, pl.mch);
   pl.mch = ceil_div(mpanels, pl.ppc);
 

@@ -111,6 +111,13 @@ typedef struct wg_kernel {
   void (*pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
                  int cols, void *dst);
   void (*run)(const wg_tile *t);
+  /* Optional (NULL: the driver calls pack_b panel by panel).  Packs
+   * B[k0 .. k0+kgroups*ku) x [n0 .. n0+cols), cols <= nc, as the
+   * ceil(cols / nr) consecutive panels pack_b would write one after the
+   * other, so that per-row source work (offsets, im2col indexing) is paid
+   * once per block rather than once per panel. */
+  void (*pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                       int64_t n0, int64_t cols, void *dst);
 } wg_kernel;
 
 /* The kernel table (kernel_table.c), in priority order. */

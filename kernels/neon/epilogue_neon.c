@@ -39,6 +39,16 @@ void wg_neon_add_rowsum128(const wg_tile *t, uint32_t *acc, int nr) {
   }
 }
 
+void wg_neon_add_i16(uint32_t *sums, const int16_t *part, int n) {
+  for (int e = 0; e < n; e += 8) {
+    int16x8_t p = vld1q_s16(part + e);
+    uint32x4_t lo = vreinterpretq_u32_s32(vmovl_s16(vget_low_s16(p)));
+    uint32x4_t hi = vreinterpretq_u32_s32(vmovl_s16(vget_high_s16(p)));
+    vst1q_u32(sums + e, vaddq_u32(vld1q_u32(sums + e), lo));
+    vst1q_u32(sums + e + 4, vaddq_u32(vld1q_u32(sums + e + 4), hi));
+  }
+}
+
 static int vector_epilogue(const wg_epi *e) {
 #if defined(__aarch64__)
   (void)e;

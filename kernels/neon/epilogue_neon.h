@@ -17,4 +17,8 @@ void wg_neon_tile_finish(const wg_tile *t, const uint32_t *acc, int nr);
  * 128 * rowsum[m] (mod 2^32) to each valid row of acc, once per output. */
 void wg_neon_add_rowsum128(const wg_tile *t, uint32_t *acc, int nr);
 
+/* sums[e] += part[e] sign-extended, mod 2^32, for e < n (a multiple of 8):
+ * the ternary kernels' int16 partial sums into their 32-bit sums. */
+void wg_neon_add_i16(uint32_t *sums, const int16_t *part, int n);
+
 #endif

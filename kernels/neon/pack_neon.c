@@ -24,6 +24,16 @@ void wg_neon_pack_b_i16(const wg_bsrc *src, int64_t k0, int64_t kgroups,
   }
 }
 
+void wg_neon_pack_b_s8(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                       int64_t n0, int cols, int nr, int8_t *dst) {
+  uint8_t tmp[WG_NEON_MAX_NR];
+  for (int64_t kk = 0; kk < kgroups; kk++, dst += nr) {
+    const uint8_t *row = wg_bsrc_row(src, k0 + kk, n0, cols, tmp);
+    for (int j = 0; j < cols; j++) dst[j] = (int8_t)(row[j] ^ 0x80u);
+    for (int j = cols; j < nr; j++) dst[j] = 0;
+  }
+}
+
 void wg_neon_pack_a_k4(const int8_t *w, int64_t ldw, int rows, int64_t k,
                        int mr, int8_t *dst) {
   int64_t groups = (k + 3) / 4;

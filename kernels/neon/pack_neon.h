@@ -17,6 +17,11 @@
  *   A group:  row m0: w[k..k+3] | row m0+1: w[k..k+3] | ...     MR x 4 int8
  *   B group:  col n0: x'[k..k+3] | col n0+1: x'[k..k+3] | ...   NR x 4 int8
  *
+ * Signed bytes (ternary kernels, KU = 1): weights as the portable k-major
+ * int8 layout (pack_rowmajor_c.h), activations k-major as x ^ 0x80:
+ *
+ *   B group:  x'[k][n0] .. x'[k][n0+NR-1]          NR int8
+ *
  * Missing rows and depth past K are zero weights, so whatever the
  * activations hold there adds nothing; missing columns are packed as zero
  * and never reach an output.
@@ -32,6 +37,8 @@ void wg_neon_pack_a_i16(const int8_t *w, int64_t ldw, int rows, int64_t k,
                         int mr, int16_t *dst);
 void wg_neon_pack_b_i16(const wg_bsrc *src, int64_t k0, int64_t kgroups,
                         int64_t n0, int cols, int nr, int16_t *dst);
+void wg_neon_pack_b_s8(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                       int64_t n0, int cols, int nr, int8_t *dst);
 void wg_neon_pack_a_k4(const int8_t *w, int64_t ldw, int rows, int64_t k,
                        int mr, int8_t *dst);
 void wg_neon_pack_b_k4(const wg_bsrc *src, int64_t k0, int64_t kgroups,

@@ -12,6 +12,7 @@
  * Defines the kernel wg_kernel_<stem>.
  */
 #include <arm_neon.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "neon/eligible_neon.h"
@@ -32,34 +33,56 @@ static void WG_NK_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
   wg_neon_pack_b_i16(src, k0, kgroups, n0, cols, WG_NK_NR, (int16_t *)dst);
 }
 
+/* Lane type: unsigned on aarch64, where GCC writes vmlaq_lane_s16 as a C
+ * expression on signed lanes whose wrap would be undefined behaviour
+ * (UBSan reports it); signed on armv7, where both forms are builtins and
+ * GCC 12 allocates the signed one without copying every accumulator each
+ * iteration.  The low 16 bits of a product do not depend on signedness. */
+#if defined(__aarch64__)
+#define WG_NK_T uint16_t
+#define WG_NK_V uint16x8_t
+#define WG_NK_H uint16x4_t
+#define WG_NK_SFX(f) f##_u16
+#else
+#define WG_NK_T int16_t
+#define WG_NK_V int16x8_t
+#define WG_NK_H int16x4_t
+#define WG_NK_SFX(f) f##_s16
+#endif
+
 static void WG_NK_FN(run)(const wg_tile *t) {
-  const uint16_t *a = (const uint16_t *)t->a;
-  const uint16_t *b = (const uint16_t *)t->b;
-  uint16x8_t acc[WG_NK_MR][WG_NK_NV];
+  const WG_NK_T *a = (const WG_NK_T *)t->a;
+  const WG_NK_T *b = (const WG_NK_T *)t->b;
+  WG_NK_V acc[WG_NK_MR][WG_NK_NV];
 #pragma GCC unroll 16
   for (int i = 0; i < WG_NK_MR; i++)
 #pragma GCC unroll 16
-    for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = vdupq_n_u16(0);
-  for (int64_t k = 0; k < t->kgroups; k++, a += WG_NK_MR, b += WG_NK_NR) {
-    uint16x4_t w = vld1_u16(a);
+    for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = WG_NK_SFX(vdupq_n)(0);
+  /* A count that fits a register on armv7: kgroups <= kc (driver.c). */
+  for (ptrdiff_t k = (ptrdiff_t)t->kgroups; k > 0; k--, a += WG_NK_MR, b += WG_NK_NR) {
+    WG_NK_H w = WG_NK_SFX(vld1)(a);
+#if defined(__aarch64__)
+    /* Kept in a register: otherwise GCC loads each lane separately. */
+    __asm__("" : "+w"(w));
+#endif
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++) {
-      uint16x8_t x = vld1q_u16(b + 8 * v);
+      WG_NK_V x = WG_NK_SFX(vld1q)(b + 8 * v);
       /* The lane index must be a constant: one line per row. */
-      acc[0][v] = vmlaq_lane_u16(acc[0][v], x, w, 0);
-      acc[1][v] = vmlaq_lane_u16(acc[1][v], x, w, 1);
-      acc[2][v] = vmlaq_lane_u16(acc[2][v], x, w, 2);
-      acc[3][v] = vmlaq_lane_u16(acc[3][v], x, w, 3);
+      acc[0][v] = WG_NK_SFX(vmlaq_lane)(acc[0][v], x, w, 0);
+      acc[1][v] = WG_NK_SFX(vmlaq_lane)(acc[1][v], x, w, 1);
+      acc[2][v] = WG_NK_SFX(vmlaq_lane)(acc[2][v], x, w, 2);
+      acc[3][v] = WG_NK_SFX(vmlaq_lane)(acc[3][v], x, w, 3);
     }
   }
-  uint16_t lanes[WG_NK_MR * WG_NK_NR];
+  WG_NK_T lanes[WG_NK_MR * WG_NK_NR];
 #pragma GCC unroll 16
   for (int i = 0; i < WG_NK_MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++)
-      vst1q_u16(lanes + i * WG_NK_NR + 8 * v, acc[i][v]);
+      WG_NK_SFX(vst1q)(lanes + i * WG_NK_NR + 8 * v, acc[i][v]);
   uint32_t sums[WG_NK_MR * WG_NK_NR];
-  for (int e = 0; e < WG_NK_MR * WG_NK_NR; e++) sums[e] = lanes[e];
+  for (int e = 0; e < WG_NK_MR * WG_NK_NR; e++) sums[e] = (uint16_t)lanes[e];
   wg_neon_tile_finish(t, sums, WG_NK_NR);
 }
 

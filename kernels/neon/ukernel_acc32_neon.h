@@ -9,6 +9,7 @@
  * Defines the kernel wg_kernel_<stem>.
  */
 #include <arm_neon.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "neon/eligible_neon.h"
@@ -52,7 +53,8 @@ static void WG_NK_FN(run)(const wg_tile *t) {
   for (int i = 0; i < WG_NK_MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < 2 * WG_NK_NV; v++) acc[i][v] = vdupq_n_s32(0);
-  for (int64_t k = 0; k < t->kgroups; k++, a += WG_NK_MR, b += WG_NK_NR) {
+  /* A count that fits a register on armv7: kgroups <= kc (driver.c). */
+  for (ptrdiff_t k = (ptrdiff_t)t->kgroups; k > 0; k--, a += WG_NK_MR, b += WG_NK_NR) {
     int16x4_t w = vld1_s16(a);
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++) {

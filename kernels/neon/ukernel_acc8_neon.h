@@ -6,18 +6,21 @@
  * activations as int8 changes each product by a multiple of 256.
  *
  * Before including, define WG_NK_STEM (the kernel name, e.g.
- * acc8_int8_x_u8_4x64__aarch64_neon), WG_NK_MR and WG_NK_NR (multiple of
- * 16).  Defines the kernel wg_kernel_<stem>.  Packing is the portable
+ * acc8_int8_x_u8_4x64__aarch64_neon) and WG_NK_NR (multiple of 16); the
+ * tile has 4 rows.  Defines the kernel wg_kernel_<stem>.  Packing is the portable
  * k-major layout (pack_rowmajor_c.h); only the tile differs per target.
  */
 #include <arm_neon.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "portable/pack_rowmajor_c.h"
 #include "neon/eligible_neon.h"
 #include "neon/epilogue_neon.h"
 #include "neon/ukernel_name_neon.h"
 
+#define WG_NK_MR 4
 #define WG_NK_NV (WG_NK_NR / 16)
 
 static void WG_NK_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k,
@@ -38,15 +41,29 @@ static void WG_NK_FN(run)(const wg_tile *t) {
   for (int i = 0; i < WG_NK_MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = vdupq_n_s8(0);
-  for (int64_t k = 0; k < t->kgroups; k++, a += WG_NK_MR, b += WG_NK_NR) {
-    int8x16_t x[WG_NK_NV];
+  /* A count that fits a register on armv7: kgroups <= kc (driver.c). */
+  for (ptrdiff_t k = (ptrdiff_t)t->kgroups; k > 0; k--, a += WG_NK_MR, b += WG_NK_NR) {
+#if defined(__aarch64__)
+    uint32_t four;
+    memcpy(&four, a, 4);
+    int8x8_t w = vreinterpret_s8_u32(vdup_n_u32(four));
+    /* One load for the four weights, kept in a register: otherwise GCC
+     * reloads each byte for its broadcast (ldrsb + dup, 2 instructions). */
+    __asm__("" : "+w"(w));
+    int8x16_t w0 = vdupq_lane_s8(w, 0), w1 = vdupq_lane_s8(w, 1);
+    int8x16_t w2 = vdupq_lane_s8(w, 2), w3 = vdupq_lane_s8(w, 3);
+#else
+    /* armv7: vld1.8 {d[]} broadcasts straight from memory. */
+    int8x16_t w0 = vld1q_dup_s8(a), w1 = vld1q_dup_s8(a + 1);
+    int8x16_t w2 = vld1q_dup_s8(a + 2), w3 = vld1q_dup_s8(a + 3);
+#endif
 #pragma GCC unroll 16
-    for (int v = 0; v < WG_NK_NV; v++) x[v] = vld1q_s8(b + 16 * v);
-#pragma GCC unroll 16
-    for (int i = 0; i < WG_NK_MR; i++) {
-      int8x16_t w = vld1q_dup_s8(a + i);
-#pragma GCC unroll 16
-      for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = vmlaq_s8(acc[i][v], w, x[v]);
+    for (int v = 0; v < WG_NK_NV; v++) {
+      int8x16_t x = vld1q_s8(b + 16 * v);
+      acc[0][v] = vmlaq_s8(acc[0][v], w0, x);
+      acc[1][v] = vmlaq_s8(acc[1][v], w1, x);
+      acc[2][v] = vmlaq_s8(acc[2][v], w2, x);
+      acc[3][v] = vmlaq_s8(acc[3][v], w3, x);
     }
   }
   uint8_t lanes[WG_NK_MR * WG_NK_NR];

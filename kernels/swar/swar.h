@@ -25,6 +25,12 @@
  * so the packed product register is V = (X & P) | (NX & N): every lane
  * holds w*x mod 2^lb, the two's-complement byte a processor would pack
  * (the negation is done once per activation at packing time, not per MAC).
+ * Binary weights (no zero) need one mask and one operation less:
+ *
+ *   A group: N[0] .. N[MR-1]             B group: X[0..NR-1], D[0..NR-1]
+ *                                        D = X ^ NX
+ *
+ * and V = X ^ (D & N), the same register (past K, N = 0 and X = 0).
  * The sum of the lanes of sum(V) is what each mode computes.
  */
 #ifndef WG_SWAR_H
@@ -34,7 +40,11 @@
 
 #include "../core/kernel.h"
 
-enum { WG_SWAR_MODE_EXACT = 0, WG_SWAR_MODE_BUFFER = 1, WG_SWAR_MODE_CARRY = 2 };
+/* Macros rather than an enum: swar_tile.h selects code with #if on them.
+ * Same values as the public wg_swar_mode. */
+#define WG_SWAR_MODE_EXACT 0
+#define WG_SWAR_MODE_BUFFER 1
+#define WG_SWAR_MODE_CARRY 2
 
 /* Groups per exact-mode chunk: the even-lane partial sums live in 16-bit
  * fields, each adding at most 255 per group, so 257 groups cannot overflow
@@ -45,8 +55,9 @@ enum { WG_SWAR_MODE_EXACT = 0, WG_SWAR_MODE_BUFFER = 1, WG_SWAR_MODE_CARRY = 2 }
 typedef struct wg_swar_impl {
   const char *name;
   const wg_kernel *apack;  /* the table kernel whose packed weights it reads */
+  int binary;              /* weights: 0 ternary (P, N), 1 binary (N)     */
   int reg_bits, mode, mr, nr;
-  size_t b_group_bytes;
+  size_t a_group_bytes, b_group_bytes;
   void (*pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
                  int cols, void *dst);
   /* exact / buffer: adds the tile's lane sums (congruent to z modulo 2^8 or
@@ -55,25 +66,27 @@ typedef struct wg_swar_impl {
   void (*tile)(const void *a, const void *b, int64_t groups, void *state);
 } wg_swar_impl;
 
-/* Lookup by register width and mode; NULL for anything else. */
-const wg_swar_impl *wg_swar_find_impl(int reg_bits, int mode);
+/* Lookup by weight layout, register width and mode; NULL for anything
+ * else. */
+const wg_swar_impl *wg_swar_find_impl(int binary, int reg_bits, int mode);
 
 /* Packing shared by every kernel of one register width and tile: pack_a
  * per (width, MR) so that the modes share one packed copy of the weights,
- * pack_b per (width, NR, lane width). */
+ * pack_b per kernel (swar_pack_b.h). */
 void wg_swar_pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                    void *dst, int mr, int reg_bytes);
-void wg_swar_pack_b(const wg_bsrc *src, int64_t k0, int64_t kgroups,
-                    int64_t n0, int cols, void *dst, int nr, int reg_bytes,
-                    int lane_bits);
+                    void *dst, int mr, int reg_bytes, int binary);
 
-#define WG_SWAR_PACK_A_DECL(rb, mr)                                         \
-  void wg_swar##rb##_pack_a_mr##mr(const int8_t *w, int64_t ldw, int rows, \
-                                   int64_t k, void *dst);
-WG_SWAR_PACK_A_DECL(32, 1)
-WG_SWAR_PACK_A_DECL(32, 2)
-WG_SWAR_PACK_A_DECL(64, 1)
-WG_SWAR_PACK_A_DECL(64, 2)
+#define WG_SWAR_PACK_A_DECL(wf, rb, mr)                                   \
+  void wg_swar##rb##_pack_a_##wf##_mr##mr(const int8_t *w, int64_t ldw,  \
+                                          int rows, int64_t k, void *dst);
+WG_SWAR_PACK_A_DECL(ternary, 32, 1)
+WG_SWAR_PACK_A_DECL(ternary, 32, 2)
+WG_SWAR_PACK_A_DECL(ternary, 64, 1)
+WG_SWAR_PACK_A_DECL(ternary, 64, 2)
+WG_SWAR_PACK_A_DECL(binary, 32, 1)
+WG_SWAR_PACK_A_DECL(binary, 32, 2)
+WG_SWAR_PACK_A_DECL(binary, 64, 1)
+WG_SWAR_PACK_A_DECL(binary, 64, 2)
 
 /* Sum of the 16-bit fields of t (each <= 4096), exact in the low 16 bits. */
 static inline uint32_t wg_swar_fold64(uint64_t t) {
@@ -99,5 +112,7 @@ static inline uint32_t wg_swar_hsum32(uint32_t r) {
 /* Eligibility of the table kernels (swar_eligible.c). */
 int wg_swar_eligible_exact(const wg_problem *p);
 int wg_swar_eligible_buffer(const wg_problem *p);
+int wg_swar_eligible_binary_exact(const wg_problem *p);
+int wg_swar_eligible_binary_buffer(const wg_problem *p);
 
 #endif /* WG_SWAR_H */

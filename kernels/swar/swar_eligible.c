@@ -16,3 +16,12 @@ int wg_swar_eligible_exact(const wg_problem *p) {
 int wg_swar_eligible_buffer(const wg_problem *p) {
   return signs_only(p) && p->acc_bits <= 7 && p->abits <= 7;
 }
+
+/* The binary layout has no zero weight: only weights that promise none. */
+int wg_swar_eligible_binary_exact(const wg_problem *p) {
+  return p->wformat == WG_WEIGHTS_BINARY && wg_swar_eligible_exact(p);
+}
+
+int wg_swar_eligible_binary_buffer(const wg_problem *p) {
+  return p->wformat == WG_WEIGHTS_BINARY && wg_swar_eligible_buffer(p);
+}

@@ -1,8 +1,7 @@
-/* Packing of the SWAR kernels: sign masks for weights, activations and
- * their lane negations for the B panels (layout in swar.h). */
+/* Weight packing of the SWAR kernels: sign masks (layout in swar.h); the
+ * activation side is in swar_pack_b.h. */
 #include <string.h>
 
-#include "../core/bsrc.h"
 #include "swar.h"
 
 /* Registers are stored as native integers; lane l is bits [8l, 8l+8). */
@@ -16,11 +15,11 @@ static void put_reg(uint8_t *dst, int reg_bytes, uint64_t v) {
 }
 
 void wg_swar_pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                    void *dst, int mr, int reg_bytes) {
-  int lanes = reg_bytes;
+                    void *dst, int mr, int reg_bytes, int binary) {
+  int lanes = reg_bytes, aregs = binary ? mr : 2 * mr;
   int64_t groups = (k + lanes - 1) / lanes;
   uint8_t *out = dst;
-  for (int64_t g = 0; g < groups; g++, out += 2 * mr * reg_bytes)
+  for (int64_t g = 0; g < groups; g++, out += aregs * reg_bytes)
     for (int i = 0; i < mr; i++) {
       uint64_t pos = 0, neg = 0;
       for (int l = 0; l < lanes && i < rows; l++) {
@@ -30,41 +29,27 @@ void wg_swar_pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k,
         if (c > 0) pos |= (uint64_t)0xFF << (8 * l);
         if (c < 0) neg |= (uint64_t)0xFF << (8 * l);
       }
-      put_reg(out + i * reg_bytes, reg_bytes, pos);
-      put_reg(out + (mr + i) * reg_bytes, reg_bytes, neg);
-    }
-}
-
-void wg_swar_pack_b(const wg_bsrc *src, int64_t k0, int64_t kgroups,
-                    int64_t n0, int cols, void *dst, int nr, int reg_bytes,
-                    int lane_bits) {
-  enum { MAXNR = 16 };
-  uint8_t tmp[MAXNR];
-  int lanes = reg_bytes;
-  unsigned lmask = (1u << lane_bits) - 1u;
-  uint8_t *out = dst;
-  for (int64_t g = 0; g < kgroups; g++, out += 2 * nr * reg_bytes) {
-    uint64_t xs[MAXNR] = {0}, ns[MAXNR] = {0};
-    for (int l = 0; l < lanes; l++) {
-      const uint8_t *row = wg_bsrc_row(src, k0 + g * lanes + l, n0, cols, tmp);
-      for (int j = 0; j < cols; j++) {
-        xs[j] |= (uint64_t)row[j] << (8 * l);
-        ns[j] |= (uint64_t)((0u - row[j]) & lmask) << (8 * l);
+      if (binary) {
+        put_reg(out + i * reg_bytes, reg_bytes, neg);
+      } else {
+        put_reg(out + i * reg_bytes, reg_bytes, pos);
+        put_reg(out + (mr + i) * reg_bytes, reg_bytes, neg);
       }
     }
-    for (int j = 0; j < nr; j++) {
-      put_reg(out + j * reg_bytes, reg_bytes, xs[j]);
-      put_reg(out + (nr + j) * reg_bytes, reg_bytes, ns[j]);
-    }
-  }
 }
 
-#define WG_SWAR_PACK_A_DEF(rb, mr)                                           \
-  void wg_swar##rb##_pack_a_mr##mr(const int8_t *w, int64_t ldw, int rows, \
-                                   int64_t k, void *dst) {                 \
-    wg_swar_pack_a(w, ldw, rows, k, dst, mr, rb / 8);                      \
+/* One function per layout, width and MR: weights.c shares a packed copy
+ * between kernels by pack_a pointer. */
+#define WG_SWAR_PACK_A_DEF(wf, binary, rb, mr)                               \
+  void wg_swar##rb##_pack_a_##wf##_mr##mr(const int8_t *w, int64_t ldw,     \
+                                          int rows, int64_t k, void *dst) { \
+    wg_swar_pack_a(w, ldw, rows, k, dst, mr, rb / 8, binary);                \
   }
-WG_SWAR_PACK_A_DEF(32, 1)
-WG_SWAR_PACK_A_DEF(32, 2)
-WG_SWAR_PACK_A_DEF(64, 1)
-WG_SWAR_PACK_A_DEF(64, 2)
+WG_SWAR_PACK_A_DEF(ternary, 0, 32, 1)
+WG_SWAR_PACK_A_DEF(ternary, 0, 32, 2)
+WG_SWAR_PACK_A_DEF(ternary, 0, 64, 1)
+WG_SWAR_PACK_A_DEF(ternary, 0, 64, 2)
+WG_SWAR_PACK_A_DEF(binary, 1, 32, 1)
+WG_SWAR_PACK_A_DEF(binary, 1, 32, 2)
+WG_SWAR_PACK_A_DEF(binary, 1, 64, 1)
+WG_SWAR_PACK_A_DEF(binary, 1, 64, 2)

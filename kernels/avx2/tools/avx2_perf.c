@@ -6,15 +6,17 @@
  *   make BUILDROOT=build-avx2 avx2-perf          (builds and runs it)
  *   avx2_perf [reps] [shape-filter]
  *
- * Columns:
+ * Columns (G MAC/s, medians of interleaved repetitions):
  *   ceiling   register-only vpsignb+vpaddb loop: this core's sign+add peak
  *   raw       ternary weights, 8-bit accumulators, raw int8 output
  *   fused     the same with smooth cyclic + float requantization to uint8
  *   acc32     the 32-bit maddubs kernel on the same operands (int32 out)
  *   nchw/nhwc conv2d (3x3, pad 1) of the same size, packing included
- *   2thr      raw on a 2-thread context
+ *   2thr      raw on a 2-thread context (wall time; the others are CPU
+ *             time of the calling thread)
+ * then ratios (medians of per-repetition ratios): see the legend printed
+ * at the end.
  */
-#include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,22 @@
 
 #include "wrapgemm.h"
 
-static double now(void) {
+/* CPU time of the calling thread: this machine's cores are shared, and
+ * time spent descheduled is not the kernel's.  Multi-threaded runs need
+ * wall time (now_wall). */
+static double now_thread(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double now_process(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double now_wall(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -38,26 +55,34 @@ static double median(double *v, int n) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Twelve independent sign+add chains on registers; the empty asm makes the
- * compiler treat b as changed every iteration, so vpsignb is not hoisted. */
+/* The sign+add peak: twelve independent vpsignb+vpaddb chains on
+ * registers only (the same instruction mix and register use as the 6 x 16
+ * kernel, without its loads), in assembly so that nothing is hoisted. */
 static double ceiling_gmacs(void) {
-  __m256i a = _mm256_set1_epi8(1), b0 = _mm256_set1_epi8(3), b1 = _mm256_set1_epi8(5);
-  __m256i c[12];
-  for (int i = 0; i < 12; i++) c[i] = _mm256_setzero_si256();
   const long iters = 20 * 1000 * 1000;
-  double t0 = now();
-  for (long it = 0; it < iters; it++) {
-    __asm__ volatile("" : "+x"(b0), "+x"(b1));
-    for (int i = 0; i < 12; i += 2) {
-      c[i] = _mm256_add_epi8(c[i], _mm256_sign_epi8(b0, a));
-      c[i + 1] = _mm256_add_epi8(c[i + 1], _mm256_sign_epi8(b1, a));
-    }
-  }
-  double dt = now() - t0;
-  __m256i s = c[0];
-  for (int i = 1; i < 12; i++) s = _mm256_add_epi8(s, c[i]);
-  volatile int sink = _mm256_extract_epi8(s, 0);
-  (void)sink;
+  long n = iters;
+  double t0 = now_thread();
+  __asm__ volatile(
+      "vpxor %%xmm12, %%xmm12, %%xmm12\n\t"
+      "vpcmpeqb %%ymm13, %%ymm13, %%ymm13\n\t"
+      "vpcmpeqb %%ymm14, %%ymm14, %%ymm14\n\t"
+      "1:\n\t"
+#define WG_CEIL_PAIR(c, bx) "vpsignb %%ymm12, " bx ", %%ymm15\n\tvpaddb %%ymm15, " c ", " c "\n\t"
+      WG_CEIL_PAIR("%%ymm0", "%%ymm13") WG_CEIL_PAIR("%%ymm1", "%%ymm14")
+      WG_CEIL_PAIR("%%ymm2", "%%ymm13") WG_CEIL_PAIR("%%ymm3", "%%ymm14")
+      WG_CEIL_PAIR("%%ymm4", "%%ymm13") WG_CEIL_PAIR("%%ymm5", "%%ymm14")
+      WG_CEIL_PAIR("%%ymm6", "%%ymm13") WG_CEIL_PAIR("%%ymm7", "%%ymm14")
+      WG_CEIL_PAIR("%%ymm8", "%%ymm13") WG_CEIL_PAIR("%%ymm9", "%%ymm14")
+      WG_CEIL_PAIR("%%ymm10", "%%ymm13") WG_CEIL_PAIR("%%ymm11", "%%ymm14")
+#undef WG_CEIL_PAIR
+      "dec %[n]\n\t"
+      "jnz 1b\n\t"
+      "vzeroupper\n\t"
+      : [n] "+r"(n)
+      :
+      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+        "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc");
+  double dt = now_thread() - t0;
   return 12.0 * 32.0 * (double)iters / dt / 1e9;
 }
 
@@ -81,28 +106,102 @@ static wg_status run_once(const job *j) {
   return wg_gemm(j->ctx, j->w, j->x, j->n, j->n, j->act, &j->ep, j->y, j->n, NULL);
 }
 
-/* Median G MAC/s over reps timings of batches of at least 20 ms. */
-static double gmacs(const job *j, double macs, int reps) {
-  if (run_once(j) != WG_OK) return 0.0;
-  int batch = 1;
-  for (;;) {
-    double t0 = now();
-    for (int i = 0; i < batch; i++) run_once(j);
-    if (now() - t0 > 0.02) break;
-    batch *= 2;
+/* Projected 2-thread speed-up on a machine whose cores are not free to
+ * measure it: the call runs through wg_context_set_parallel_for with a
+ * runner that executes the tasks one after another on this thread, timing
+ * each in thread CPU time, and the tasks are then list-scheduled in index
+ * order onto `par` workers, as the pool hands them out.  The projection
+ * counts the work split (duplicated packing, ragged tasks, imbalance) but
+ * not wake-up latency or shared-cache contention. */
+typedef struct proj {
+  int par;
+  double busy[8];
+} proj;
+
+static void proj_runner(void *user, wg_task_fn task, void *task_ctx, int64_t count) {
+  proj *p = user;
+  for (int w = 0; w < p->par; w++) p->busy[w] = 0.0;
+  for (int64_t i = 0; i < count; i++) {
+    double t0 = now_thread();
+    task(task_ctx, i);
+    double dt = now_thread() - t0;
+    int w = 0; /* the worker that frees up first takes the next task */
+    for (int v = 1; v < p->par; v++)
+      if (p->busy[v] < p->busy[w]) w = v;
+    p->busy[w] += dt;
   }
+}
+
+/* Median over reps of (1-thread time) / (projected par-thread makespan). */
+static double projected_speedup(const job *one, wg_context *hooked, proj *p, int reps) {
   double v[64];
+  job j = *one;
+  j.ctx = hooked;
   if (reps > 64) reps = 64;
   for (int r = 0; r < reps; r++) {
-    double t0 = now();
-    for (int i = 0; i < batch; i++) run_once(j);
-    v[r] = macs * batch / (now() - t0) / 1e9;
+    double t0 = now_thread();
+    run_once(one);
+    double t1 = now_thread() - t0, span = 0.0;
+    run_once(&j);
+    for (int w = 0; w < p->par; w++)
+      if (p->busy[w] > span) span = p->busy[w];
+    v[r] = t1 / span;
   }
   return median(v, reps);
 }
 
+enum { J_RAW, J_FUSED, J_ACC32, J_NCHW, J_NHWC, J_ONE_WALL, J_TWO_WALL, J_TWO_CPU, NJOBS };
+
+/* Clock of each job: CPU time of the calling thread, wall time for the
+ * thread-scaling pair, CPU time of the whole process for the 2-thread
+ * work-efficiency job (both threads' CPU time: its rate against J_RAW's
+ * shows what splitting costs in extra packing and synchronisation,
+ * independently of how many cores the machine can give at the moment). */
+static double (*clock_of(int j))(void) {
+  return j == J_TWO_CPU ? now_process : j >= J_ONE_WALL ? now_wall : now_thread;
+}
+#define MAX_REPS 64
+
+/* Times every job once per repetition, interleaved, so that the machine's
+ * load at a given moment weighs on all of them alike: rate[j][r] in
+ * G MAC/s.  Each timing is a batch of calls lasting at least 10 ms. */
+static void measure(const job *jobs, double macs, int reps, double rate[NJOBS][MAX_REPS]) {
+  int batch[NJOBS];
+  for (int j = 0; j < NJOBS; j++) {
+    double (*now)(void) = clock_of(j);
+    run_once(&jobs[j]);
+    for (batch[j] = 1;; batch[j] *= 2) {
+      double t0 = now();
+      for (int i = 0; i < batch[j]; i++) run_once(&jobs[j]);
+      if (now() - t0 > 0.01) break;
+    }
+  }
+  for (int r = 0; r < reps; r++)
+    for (int j = 0; j < NJOBS; j++) {
+      double (*now)(void) = clock_of(j);
+      double t0 = now();
+      for (int i = 0; i < batch[j]; i++) run_once(&jobs[j]);
+      rate[j][r] = macs * batch[j] / (now() - t0) / 1e9;
+    }
+}
+
+static double med_rate(double rate[NJOBS][MAX_REPS], int j, int reps) {
+  double v[MAX_REPS];
+  memcpy(v, rate[j], (size_t)reps * sizeof *v);
+  return median(v, reps);
+}
+
+/* Median over repetitions of rate[a] / rate[b] (same repetition). */
+static double med_ratio(double rate[NJOBS][MAX_REPS], int a, int b, int reps) {
+  double v[MAX_REPS];
+  for (int r = 0; r < reps; r++) v[r] = rate[a][r] / rate[b][r];
+  return median(v, reps);
+}
+
 int main(int argc, char **argv) {
-  int reps = argc > 1 ? atoi(argv[1]) : 7;
+  int reps = argc > 1 ? atoi(argv[1]) : 9;
+  if (reps < 1) reps = 1;
+  if (reps > MAX_REPS) reps = MAX_REPS;
   const char *filter = argc > 2 ? argv[2] : NULL;
   const shape shapes[] = {{64, 3136, 576, 56, 64},
                           {128, 784, 1152, 28, 128},
@@ -110,11 +209,16 @@ int main(int argc, char **argv) {
                           {512, 49, 4608, 7, 512}};
   double ceil = ceiling_gmacs();
   printf("sign+add ceiling (register-only loop): %.1f G MAC/s\n", ceil);
-  printf("%-18s %4s %7s %7s %7s %7s %7s %7s | %5s %5s %5s %5s %5s\n", "shape MxNxK", "ba",
-         "raw", "fused", "acc32", "nchw", "nhwc", "2thr", "%ceil", "fuse+", "x32",
-         "conv", "thr");
-  wg_context *c1, *c2;
-  if (wg_context_create(1, &c1) != WG_OK || wg_context_create(2, &c2) != WG_OK) return 1;
+  printf("%-14s %2s %6s %6s %6s %6s %6s %6s | %5s %6s %5s %5s %5s %5s %5s %5s\n", "MxNxK",
+         "ba", "raw", "fused", "acc32", "nchw", "nhwc", "2thr", "%ceil", "fuse+%", "x32",
+         "nchw", "nhwc", "thr", "eff", "thr*");
+  wg_context *c1, *c1b, *c2, *chook;
+  proj pj = {2, {0}};
+  if (wg_context_create(1, &c1) != WG_OK || wg_context_create(1, &c1b) != WG_OK ||
+      wg_context_create(2, &c2) != WG_OK || wg_context_create(1, &chook) != WG_OK ||
+      wg_context_set_parallel_for(chook, proj_runner, &pj, 2) != WG_OK ||
+      wg_context_force_kernel(c1b, "acc32_int8_x_u8_6x16__avx2") != WG_OK)
+    return 1;
   srand(1);
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     const shape *sh = &shapes[s];
@@ -133,46 +237,55 @@ int main(int argc, char **argv) {
       bias[i] = 0.5f;
     }
     wg_weights *w;
-    if (wg_weights_pack(c1, wt, sh->m, sh->k, sh->k, WG_WEIGHTS_TERNARY, 2, &w) != WG_OK) return 1;
-    wg_conv2d_desc d = {WG_NCHW, 1, sh->c, sh->hw, sh->hw, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1};
+    if (wg_weights_pack(c1b, wt, sh->m, sh->k, sh->k, WG_WEIGHTS_TERNARY, 2, &w) != WG_OK) return 1;
+    wg_conv2d_desc dn = {WG_NCHW, 1, sh->c, sh->hw, sh->hw, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1};
+    wg_conv2d_desc dh = dn;
+    dh.layout = WG_NHWC;
     double macs = (double)sh->m * (double)sh->n * (double)sh->k;
     for (int ba = 3; ba <= 4; ba++) {
       for (int64_t i = 0; i < sh->k * sh->n; i++) x[i] = (uint8_t)(rand() & ((1 << ba) - 1));
       for (int64_t i = 0; i < sh->c * sh->hw * sh->hw; i++)
         img[i] = (uint8_t)(rand() & ((1 << ba) - 1));
-      job j = {c1, w, x, sh->n, NULL, {ba, 0}, wg_epilogue_default(), y};
-      j.ep.acc_bits = 8;
-      j.ep.output = WG_OUTPUT_INT8;
-      wg_context_force_kernel(c1, NULL);
-      double raw = gmacs(&j, macs, reps);
-      job f = j;
-      f.ep.cyclic = WG_CYCLIC_SMOOTH;
-      f.ep.slope = 1;
-      f.ep.output = WG_OUTPUT_UINT8_FLOAT;
-      f.ep.scale = scale;
-      f.ep.bias = bias;
-      f.ep.relu = 1;
-      f.ep.out_bits = ba;
-      double fused = gmacs(&f, macs, reps);
-      job a32 = j;
-      a32.ep = wg_epilogue_default();
-      wg_context_force_kernel(c1, "acc32_int8_x_u8_6x16__avx2");
-      double acc32 = gmacs(&a32, macs, reps);
-      wg_context_force_kernel(c1, NULL);
-      job cv = j;
-      cv.x = img;
-      cv.conv = &d;
-      d.layout = WG_NCHW;
-      double nchw = gmacs(&cv, macs, reps);
-      d.layout = WG_NHWC;
-      double nhwc = gmacs(&cv, macs, reps);
-      job t2 = j;
-      t2.ctx = c2;
-      double thr = gmacs(&t2, macs, reps);
-      printf("%-18s %4d %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f | %5.0f %5.1f %5.2f %5.2f %5.2f\n",
-             name, ba, raw, fused, acc32, nchw, nhwc, thr, 100.0 * raw / ceil,
-             100.0 * (raw / fused - 1.0), raw / acc32,
-             (nchw < nhwc ? nchw : nhwc) / raw, thr / raw);
+      job jobs[NJOBS];
+      job *raw = &jobs[J_RAW];
+      *raw = (job){c1, w, x, sh->n, NULL, {ba, 0}, wg_epilogue_default(), y};
+      raw->ep.acc_bits = 8;
+      raw->ep.output = WG_OUTPUT_INT8;
+      jobs[J_FUSED] = *raw;
+      job *f = &jobs[J_FUSED];
+      f->ep.cyclic = WG_CYCLIC_SMOOTH;
+      f->ep.slope = 1;
+      f->ep.output = WG_OUTPUT_UINT8_FLOAT;
+      f->ep.scale = scale;
+      f->ep.bias = bias;
+      f->ep.relu = 1;
+      f->ep.out_bits = ba;
+      jobs[J_ACC32] = *raw;
+      jobs[J_ACC32].ctx = c1b;
+      jobs[J_ACC32].ep = wg_epilogue_default();
+      jobs[J_NCHW] = *raw;
+      jobs[J_NCHW].x = img;
+      jobs[J_NCHW].conv = &dn;
+      jobs[J_NHWC] = jobs[J_NCHW];
+      jobs[J_NHWC].conv = &dh;
+      jobs[J_ONE_WALL] = *raw;
+      jobs[J_TWO_WALL] = *raw;
+      jobs[J_TWO_WALL].ctx = c2;
+      jobs[J_TWO_CPU] = jobs[J_TWO_WALL];
+      for (int j = 0; j < NJOBS; j++)
+        if (run_once(&jobs[j]) != WG_OK) return 1;
+      static double rate[NJOBS][MAX_REPS];
+      measure(jobs, macs, reps, rate);
+      double thr_proj = projected_speedup(&jobs[J_RAW], chook, &pj, reps);
+      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
+             name, ba, med_rate(rate, J_RAW, reps), med_rate(rate, J_FUSED, reps),
+             med_rate(rate, J_ACC32, reps), med_rate(rate, J_NCHW, reps),
+             med_rate(rate, J_NHWC, reps), med_rate(rate, J_TWO_WALL, reps),
+             100.0 * med_rate(rate, J_RAW, reps) / ceil,
+             100.0 * (med_ratio(rate, J_RAW, J_FUSED, reps) - 1.0),
+             med_ratio(rate, J_RAW, J_ACC32, reps), med_ratio(rate, J_NCHW, J_RAW, reps),
+             med_ratio(rate, J_NHWC, J_RAW, reps), med_ratio(rate, J_TWO_WALL, J_ONE_WALL, reps),
+             med_ratio(rate, J_TWO_CPU, J_RAW, reps), thr_proj);
     }
     wg_weights_destroy(w);
     free(wt);
@@ -182,10 +295,16 @@ int main(int argc, char **argv) {
     free(bias);
     free(y);
   }
-  printf("columns: G MAC/s (median of %d); %%ceil = raw/ceiling, fuse+ = %% cost of the\n"
-         "fused epilogue over raw, x32 = raw/acc32, conv = min(nchw,nhwc)/raw, thr = 2thr/raw\n",
+  printf("G MAC/s: medians of %d interleaved repetitions (thread CPU time; 2thr in wall\n"
+         "time).  Ratios: medians of per-repetition ratios.  %%ceil = raw / ceiling,\n"
+         "fuse+%% = cost of the fused epilogue over raw int8, x32 = raw / acc32,\n"
+         "nchw, nhwc = conv2d / raw GEMM, thr = 2 threads / 1 thread (wall time),\n"
+         "eff = 1-thread CPU time / 2-thread CPU time of both threads, thr* = projected\n"
+         "2-thread speed-up (tasks timed one by one, list-scheduled on 2 workers).\n",
          reps);
   wg_context_destroy(c1);
+  wg_context_destroy(c1b);
   wg_context_destroy(c2);
+  wg_context_destroy(chook);
   return 0;
 }

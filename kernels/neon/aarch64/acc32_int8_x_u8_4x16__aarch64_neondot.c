@@ -15,6 +15,7 @@
  * runs it only when WG_CPU_DOTPROD is set.
  */
 #include <arm_neon.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "neon/eligible_neon.h"
@@ -41,7 +42,7 @@ static void run(const wg_tile *t) {
   for (int i = 0; i < MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < NR / 4; v++) acc[i][v] = vdupq_n_s32(0);
-  for (int64_t g = 0; g < t->kgroups; g++, a += 4 * MR, b += 4 * NR) {
+  for (ptrdiff_t g = (ptrdiff_t)t->kgroups; g > 0; g--, a += 4 * MR, b += 4 * NR) {
     int8x16_t w = vld1q_s8(a);
 #pragma GCC unroll 16
     for (int v = 0; v < NR / 4; v++) {

@@ -2,6 +2,5 @@
  * one broadcast weight of the 32 vector registers; per k 16 mla .16b for
  * 4 broadcasts and one 64-byte load. */
 #define WG_NK_STEM acc8_int8_x_u8_4x64__aarch64_neon
-#define WG_NK_MR 4
 #define WG_NK_NR 64
 #include "neon/ukernel_acc8_neon.h"

@@ -1,0 +1,150 @@
+/* wg_swar_gemm: the three SWAR modes behind one checked entry point, with
+ * the carry mode's accounting and correction.  Single-threaded: it models
+ * one core without a vector unit. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/internal.h"
+#include "swar.h"
+#include "swar_count.h"
+
+wg_swar_options wg_swar_options_default(void) {
+  wg_swar_options o;
+  memset(&o, 0, sizeof o);
+  o.reg_bits = 64;
+  o.mode = WG_SWAR_EXACT;
+  return o;
+}
+
+/* An optional M x N array with row stride ld: its span must be addressable. */
+static wg_status check_side(const void *p, int64_t m, int64_t n, int64_t ld,
+                            int64_t elem) {
+  int64_t span;
+  if (!p) return WG_OK;
+  if (ld < n) return WG_ERR_BAD_STRIDE;
+  if (!wg_mul_ok(m - 1, ld, &span) || !wg_add_ok(span, n, &span) ||
+      !wg_mul_ok(span, elem, &span))
+    return WG_ERR_SIZE_OVERFLOW;
+  return WG_OK;
+}
+
+static wg_status check(const wg_weights *w, const uint8_t *x, int64_t n,
+                       int64_t ldx, wg_act_format act, const wg_epilogue *ep,
+                       const wg_swar_options *o, void *y, int64_t ldy) {
+  if (!w || !x || !ep || !o || !y) return WG_ERR_NULL_POINTER;
+  if (n < 1) return WG_ERR_BAD_SIZE;
+  if (ldx < n || ldy < n) return WG_ERR_BAD_STRIDE;
+  int64_t span;
+  size_t es = wg_output_size(ep->output);
+  if (!wg_mul_ok(w->k - 1, ldx, &span) || !wg_add_ok(span, n, &span) ||
+      !wg_mul_ok(w->m - 1, ldy, &span) || !wg_add_ok(span, n, &span) ||
+      !wg_mul_ok(span, (int64_t)(es ? es : 1), &span))
+    return WG_ERR_SIZE_OVERFLOW;
+  wg_status st = check_side(o->carries, w->m, n, o->ld_carries, 4);
+  if (st == WG_OK) st = check_side(o->lane_carries, w->m, n, o->ld_lane_carries, 4);
+  if (st == WG_OK) st = check_side(o->carry_correction, w->m, n, o->ld_correction, 4);
+  if (st == WG_OK) st = wg_check_act(act);
+  if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
+  if (st != WG_OK) return st;
+  if (o->reg_bits != 32 && o->reg_bits != 64) return WG_ERR_BAD_OPTION;
+  if (o->mode != WG_SWAR_EXACT && o->mode != WG_SWAR_BUFFER &&
+      o->mode != WG_SWAR_CARRY)
+    return WG_ERR_BAD_OPTION;
+  if (!wg_codes_fit(x, w->k, n, ldx, (uint8_t)((1 << act.bits) - 1)))
+    return WG_ERR_BAD_CODE;
+  int lane = o->mode == WG_SWAR_BUFFER ? 7 : 8;
+  if (ep->acc_bits > lane) return WG_ERR_UNSUPPORTED;
+  if (o->mode == WG_SWAR_BUFFER && act.bits > 7) return WG_ERR_UNSUPPORTED;
+  if (o->mode != WG_SWAR_CARRY &&
+      (o->carries || o->lane_carries || o->carry_correction))
+    return WG_ERR_UNSUPPORTED;
+  if (w->wmin < -1 || w->wmax > 1) return WG_ERR_UNSUPPORTED;
+  return WG_OK;
+}
+
+/* Finishes output (m, n) of a tile from its lane sum s. */
+static void store(const wg_epi *e, const wg_swar_options *o, int64_t m,
+                  int64_t n, uint32_t s, void *y, int64_t ldy) {
+  if (o->carry_correction) s -= (uint32_t)o->carry_correction[m * o->ld_correction + n];
+  size_t es = wg_output_size(e->output);
+  wg_epi_store(e, m, s, (char *)y + (size_t)(m * ldy + n) * es);
+}
+
+static void count(const wg_swar_impl *im, const void *a, const void *b,
+                  int64_t groups, int64_t m, int64_t n,
+                  const wg_swar_options *o) {
+  uint64_t sums[8];
+  uint32_t alg1, lane;
+  wg_swar_lane_sums(a, b, groups, im->mr, im->nr, im->reg_bits / 8, im->binary,
+                    (int)(m % im->mr), (int)(n % im->nr), sums);
+  wg_swar_carry_counts(sums, im->reg_bits / 8, &alg1, &lane);
+  if (o->carries) o->carries[m * o->ld_carries + n] = alg1;
+  if (o->lane_carries) o->lane_carries[m * o->ld_lane_carries + n] = lane;
+}
+
+wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
+                       int64_t ldx, wg_act_format act, const wg_epilogue *ep,
+                       const wg_swar_options *opt, void *y, int64_t ldy) {
+  wg_status st = check(w, x, n, ldx, act, ep, opt, y, ldy);
+  if (st != WG_OK) return st;
+  /* Binary weights promise no zero: the binary layout saves a mask. */
+  const wg_swar_impl *im = wg_swar_find_impl(w->format == WG_WEIGHTS_BINARY,
+                                             opt->reg_bits, (int)opt->mode);
+  const wg_apack *ap = wg_weights_find(w, im->apack);
+  if (!ap) return WG_ERR_UNSUPPORTED;
+
+  int lanes = opt->reg_bits / 8;
+  int64_t groups = (w->k + lanes - 1) / lanes;
+  size_t panel;
+  int64_t bytes;
+  if (!wg_mul_ok(groups, (int64_t)im->b_group_bytes, &bytes))
+    return WG_ERR_SIZE_OVERFLOW;
+  panel = (size_t)bytes;
+  void *bpack = aligned_alloc(64, (panel + 63) & ~(size_t)63);
+  if (!bpack) return WG_ERR_NO_MEMORY;
+
+  struct wg_bsrc src;
+  memset(&src, 0, sizeof src);
+  src.k = w->k;
+  src.n = n;
+  src.x = x;
+  src.ldx = ldx;
+  wg_epi e = wg_resolve_epilogue(ep, w, act);
+  int counting = opt->carries || opt->lane_carries;
+  int carry = opt->mode == WG_SWAR_CARRY;
+
+  /* One NR-column panel of B at a time, whole depth: the carry mode's
+   * registers must see every addition of the sum, and the panel (K/L
+   * groups of 2*NR registers) stays in L2 while all rows stream past it. */
+  for (int64_t n0 = 0; n0 < n; n0 += im->nr) {
+    int cols = (int)(n - n0 < im->nr ? n - n0 : im->nr);
+    im->pack_b(&src, 0, groups, n0, cols, bpack);
+    for (int64_t m0 = 0; m0 < w->m; m0 += im->mr) {
+      int rows = (int)(w->m - m0 < im->mr ? w->m - m0 : im->mr);
+      const char *a = (const char *)ap->data + (size_t)(m0 / im->mr) * ap->panel_bytes;
+      /* MR*NR <= 8 registers (carry) or lane sums (exact, buffer) */
+      union {
+        uint64_t r64[8];
+        uint32_t r32[8];
+      } st8;
+      memset(&st8, 0, sizeof st8);
+      im->tile(a, bpack, groups, carry && opt->reg_bits == 64 ? (void *)st8.r64
+                                                              : (void *)st8.r32);
+      for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) {
+          int t = i * im->nr + j;
+          uint32_t s;
+          if (!carry)
+            s = st8.r32[t];
+          else if (opt->reg_bits == 64)
+            s = wg_swar_hsum64(st8.r64[t]);
+          else
+            s = wg_swar_hsum32(st8.r32[t]);
+          store(&e, opt, m0 + i, n0 + j, s, y, ldy);
+          if (counting) count(im, a, bpack, groups, m0 + i, n0 + j, opt);
+        }
+    }
+  }
+  free(bpack);
+  return WG_OK;
+}

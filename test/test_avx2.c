@@ -1,0 +1,210 @@
+/* What is specific to the AVX2 kernels (docs/avx2.md): each forced by name
+ * and asserted to have run, sizes around their 6 x 16 tile, KU, kc and nc,
+ * every epilogue output fused in registers, maddubs worst cases and routing,
+ * long wrapping K.  Threads and convolutions: test_avx2_threads.c,
+ * test_avx2_conv.c.  On a CPU without AVX2 every test here is SKIPPED. */
+#include <string.h>
+
+#include "test_avx2.h"
+#include "core/kernel.h"
+
+const wgt_avx2_kernel wgt_avx2_kernels[] = {
+    /* name, weights, wbits, abits, largest b */
+    {"acc8_ternary_x_u8_6x16__avx2", WG_WEIGHTS_TERNARY, 2, 8, 8},
+    {"acc16_int8_x_u8_6x16__avx2", WG_WEIGHTS_INT, 8, 7, 16},
+    {"acc32_int8_x_u8_6x16__avx2", WG_WEIGHTS_INT, 8, 7, 32},
+    {"acc32_int8_x_u8_6x16_madd16__avx2", WG_WEIGHTS_INT, 8, 8, 32},
+};
+const int wgt_avx2_nkernels = (int)(sizeof wgt_avx2_kernels / sizeof wgt_avx2_kernels[0]);
+
+int wgt_avx2_available(const char *name) {
+  for (int i = 0; i < wg_kernel_count(); i++)
+    if (strcmp(wg_kernel_name(i), name) == 0) return wg_kernel_available(i);
+  return 0;
+}
+
+void wgt_avx2_case(wgt_case *c, const wgt_avx2_kernel *k, int64_t m, int64_t n,
+                   int64_t kk, int variant) {
+  static const wg_output_kind outs[] = {WG_OUTPUT_INT8, WG_OUTPUT_UINT8_FLOAT,
+                                        WG_OUTPUT_INT32, WG_OUTPUT_FLOAT32,
+                                        WG_OUTPUT_INT16, WG_OUTPUT_UINT8_FIXED};
+  static const wg_cyclic cycs[] = {WG_CYCLIC_SMOOTH, WG_CYCLIC_NONE, WG_CYCLIC_ABS};
+  memset(c, 0, sizeof *c);
+  c->m = m;
+  c->n = n;
+  c->k = kk;
+  c->wf = k->wf;
+  c->wbits = k->wbits;
+  c->abits = k->abits - variant % 3 % 2; /* the widest codes, sometimes one less */
+  c->zx = variant % 4 == 3 ? 5 : 0;
+  int b = k->maxb > 8 && variant % 2 ? k->maxb : (k->maxb > 8 ? 12 : 8);
+  wg_cyclic cyc = cycs[variant % 3];
+  wg_output_kind out = outs[variant % 6];
+  if (out == WG_OUTPUT_INT8 || (out == WG_OUTPUT_INT16 && b > 16)) b = 7;
+  if (cyc == WG_CYCLIC_ABS && b > 15) cyc = WG_CYCLIC_SMOOTH;
+  wgt_epilogue(c, out, cyc, 1 + variant % 3, b);
+}
+
+/* Every AVX2 kernel, forced by name, ran (wgt_gemm_case asserts the name
+ * reported back) and matched the reference; unavailable ones are skipped,
+ * and forcing them is refused. */
+TEST(avx2_each_kernel_forced_and_ran) {
+  int ran = 0, unavailable = 0;
+  for (int i = 0; i < wgt_avx2_nkernels; i++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
+    wg_context *ctx;
+    CHECK(wg_context_create(1, &ctx) == WG_OK, "context");
+    wg_status st = wg_context_force_kernel(ctx, k->name);
+    wg_context_destroy(ctx);
+    if (!wgt_avx2_available(k->name)) {
+      CHECK(st == WG_ERR_KERNEL_UNAVAILABLE, "%s: unavailable but forcing gave %s",
+            k->name, wg_status_name(st));
+      unavailable++;
+      continue;
+    }
+    CHECK(st == WG_OK, "%s: force: %s", k->name, wg_status_name(st));
+    wgt_case c;
+    wgt_avx2_case(&c, k, 13, 37, 77, 1);
+    int r = wgt_gemm_case(k->name, 1, &c, wgt_seed() + (uint64_t)i);
+    CHECK(r == WGT_PASS, "%s: %s", k->name, r == WGT_CANNOT ? "refused its own operands" : "wrong");
+    ran++;
+  }
+  printf("    %d AVX2 kernels ran, %d unavailable on this CPU\n", ran, unavailable);
+  if (ran == 0) SKIP("this CPU has no AVX2: %d AVX2 kernels unavailable", unavailable);
+}
+
+/* One dimension at a time below, at and above MR = 6, NR = 16, KU (4 or 2),
+ * kc = 640 (and twice it) and nc = 256, every kernel, rotating the
+ * epilogue. */
+TEST(avx2_tile_relative_sizes) {
+  static const int64_t ms[] = {1, 5, 6, 7, 12, 13, 19};
+  static const int64_t ns[] = {1, 7, 8, 9, 15, 16, 17, 31, 33, 255, 256, 257, 513};
+  static const int64_t ks[] = {1, 2, 3, 4, 5, 7, 8, 9, 639, 640, 641, 644, 1280, 1283};
+  int ran = 0;
+  for (int i = 0; i < wgt_avx2_nkernels; i++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
+    if (!wgt_avx2_available(k->name)) continue;
+    int v = 0;
+    for (int dim = 0; dim < 3; dim++) {
+      const int64_t *list = dim == 0 ? ms : dim == 1 ? ns : ks;
+      int len = dim == 0 ? 7 : dim == 1 ? 13 : 14;
+      for (int j = 0; j < len; j++, v++) {
+        if (wgt_quick() && j % 3) continue;
+        int64_t m = dim == 0 ? list[j] : 7, n = dim == 1 ? list[j] : 17,
+                kk = dim == 2 ? list[j] : 37;
+        wgt_case c;
+        wgt_avx2_case(&c, k, m, n, kk, v);
+        c.ldx_pad = v % 3;
+        c.ldy_pad = v % 2;
+        c.ldw_pad = v % 5;
+        int r = wgt_gemm_case(k->name, 1, &c, wgt_seed() + (uint64_t)(100 * i + v));
+        CHECK(r == WGT_PASS, "%s: M=%lld N=%lld K=%lld", k->name, (long long)m,
+              (long long)n, (long long)kk);
+        ran++;
+      }
+    }
+  }
+  if (!ran) SKIP("no AVX2 kernel available");
+}
+
+/* Every output kind x cyclic mode x accumulator width a kernel serves,
+ * fused in its registers, with and without a zero point. */
+TEST(avx2_epilogue_every_output_fused) {
+  static const wg_output_kind outs[] = {WG_OUTPUT_INT8, WG_OUTPUT_INT16, WG_OUTPUT_INT32,
+                                        WG_OUTPUT_UINT8_FLOAT, WG_OUTPUT_UINT8_FIXED,
+                                        WG_OUTPUT_FLOAT32};
+  static const int bs[] = {2, 5, 8, 11, 16, 32};
+  int ran = 0;
+  for (int i = 0; i < wgt_avx2_nkernels; i++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
+    if (!wgt_avx2_available(k->name)) continue;
+    for (int o = 0; o < 6; o++)
+      for (int cyc = 0; cyc < 3; cyc++)
+        for (int bi = 0; bi < 6; bi++) {
+          int b = bs[bi];
+          if (b > k->maxb) continue;
+          int need = cyc == WG_CYCLIC_ABS ? b + 1 : b;
+          if ((outs[o] == WG_OUTPUT_INT8 && need > 8) ||
+              (outs[o] == WG_OUTPUT_INT16 && need > 16) || (cyc == WG_CYCLIC_ABS && b > 16))
+            continue;
+          wgt_case c;
+          wgt_avx2_case(&c, k, 7, 21, 45, 0);
+          c.zx = (o + bi) % 2 ? 3 : 0;
+          wgt_epilogue(&c, outs[o], (wg_cyclic)cyc, 1 + (bi % 3) * 2, b);
+          c.ep.relu = (o + cyc) % 2;
+          int r = wgt_gemm_case(k->name, 1, &c, wgt_seed() + (uint64_t)(o * 100 + cyc * 10 + bi));
+          CHECK(r == WGT_PASS, "%s: out=%d cyc=%d b=%d", k->name, o, cyc, b);
+          ran++;
+        }
+  }
+  if (!ran) SKIP("no AVX2 kernel available");
+}
+
+/* maddubs saturates x0*w0 + x1*w1 to int16: the largest magnitudes its
+ * eligible ranges allow must come out exact, and 8-bit x 8-bit operands
+ * outside them must be refused by the maddubs kernels and routed to the
+ * full-range kernel by automatic choice. */
+TEST(avx2_maddubs_worst_cases_and_routing) {
+  static const char *maddubs[] = {"acc16_int8_x_u8_6x16__avx2", "acc32_int8_x_u8_6x16__avx2"};
+  static const char *full = "acc32_int8_x_u8_6x16_madd16__avx2";
+  if (!wgt_avx2_available(full)) SKIP("no AVX2 kernel available");
+  for (int data = WGT_EXTREME; data <= WGT_EXTREME_MIXED; data++)
+    for (int i = 0; i < 2; i++) {
+      /* int8 weights (-128 / 127) x 7-bit codes (127): 2*127*128 = 32512. */
+      wgt_case c;
+      wgt_avx2_case(&c, &wgt_avx2_kernels[1 + i], 11, 35, 301, 0);
+      wgt_epilogue(&c, WG_OUTPUT_INT32, WG_CYCLIC_NONE, 1, i ? 32 : 16);
+      c.data = data;
+      c.abits = 7;
+      CHECK(wgt_gemm_case(maddubs[i], 1, &c, wgt_seed()) == WGT_PASS, "%s 8x7", maddubs[i]);
+      /* 7-bit weights (-64 / 63) x 8-bit codes (255): 2*255*64 = 32640. */
+      c.wbits = 7;
+      c.abits = 8;
+      CHECK(wgt_gemm_case(maddubs[i], 1, &c, wgt_seed()) == WGT_PASS, "%s 7x8", maddubs[i]);
+      /* int8 x 8-bit: refused, never computed wrong; the madd16 kernel and
+       * automatic choice give the exact answer. */
+      c.wbits = 8;
+      CHECK(wgt_gemm_case(maddubs[i], 1, &c, wgt_seed()) == WGT_CANNOT,
+            "%s accepted 8-bit x 8-bit operands", maddubs[i]);
+      CHECK(wgt_gemm_case(full, 1, &c, wgt_seed()) == WGT_PASS, "%s 8x8", full);
+      CHECK(wgt_gemm_case(NULL, 1, &c, wgt_seed()) == WGT_PASS, "auto 8x8");
+    }
+  /* Automatic choice for -128 x 255 names the full-range kernel. */
+  wg_context *ctx;
+  CHECK(wg_context_create(1, &ctx) == WG_OK, "context");
+  int8_t w[8];
+  uint8_t x[8];
+  memset(w, -128, sizeof w);
+  memset(x, 255, sizeof x);
+  wg_weights *pw;
+  CHECK(wg_weights_pack(ctx, w, 1, 8, 8, WG_WEIGHTS_INT, 8, &pw) == WG_OK, "pack");
+  wg_epilogue ep = wg_epilogue_default();
+  wg_act_format act = {8, 0};
+  int32_t y = 0;
+  wg_run_info info = {0};
+  wg_status st = wg_gemm(ctx, pw, x, 1, 1, act, &ep, &y, 1, &info);
+  wg_weights_destroy(pw);
+  wg_context_destroy(ctx);
+  CHECK(st == WG_OK && y == -128 * 255 * 8, "auto 8x8: %s y=%d", wg_status_name(st), (int)y);
+  CHECK(strcmp(info.kernel, full) == 0, "auto 8x8 ran %s", info.kernel);
+}
+
+/* K far beyond 2^b / (largest product): the lanes wrap many times, across
+ * several kc = 640 blocks whose partial sums are parked between blocks. */
+TEST(avx2_long_k_wraps_many_times) {
+  int ran = 0;
+  for (int i = 0; i < wgt_avx2_nkernels; i++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
+    if (!wgt_avx2_available(k->name)) continue;
+    for (int data = WGT_RANDOM; data <= WGT_EXTREME_MIXED; data++) {
+      wgt_case c;
+      wgt_avx2_case(&c, k, 7, 19, wgt_quick() ? 2051 : 4099, data);
+      wgt_epilogue(&c, WG_OUTPUT_INT32, WG_CYCLIC_NONE, 1, k->maxb);
+      c.data = data;
+      int r = wgt_gemm_case(k->name, 1, &c, wgt_seed() + (uint64_t)data);
+      CHECK(r == WGT_PASS, "%s data=%d", k->name, data);
+      ran++;
+    }
+  }
+  if (!ran) SKIP("no AVX2 kernel available");
+}
