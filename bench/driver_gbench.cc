@@ -1,10 +1,16 @@
 // The Google Benchmark driver: every checked case becomes one benchmark
 // (real time, MAC/s counter), its JSON goes to *json, and a slim reporter
-// shows one progress line per case and keeps the per-repetition times.
+// shows progress, one line per finished case, and keeps the per-repetition
+// times.  Repetitions are randomly interleaved across cases by default
+// (rounds of one repetition of every case, in random order), so that a load
+// that comes and goes on a shared machine spreads over all cases instead of
+// slowing a few: ratios between cases are what the tables report.
 #include "driver.h"
 
 #if WGB_HAVE_GBENCH
 #include <benchmark/benchmark.h>
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <map>
@@ -15,8 +21,8 @@ namespace {
 
 class Progress : public benchmark::BenchmarkReporter {
  public:
-  Progress(size_t total, std::map<std::string, double> macs)
-      : total_(total), macs_(std::move(macs)) {}
+  Progress(size_t total, size_t runs, std::map<std::string, double> macs)
+      : total_(total), runs_(runs), macs_(std::move(macs)), tty_(isatty(1)) {}
   std::map<std::string, std::vector<double>> times;
   std::map<std::string, std::string> errors;
 
@@ -35,10 +41,18 @@ class Progress : public benchmark::BenchmarkReporter {
       } else {
         times[name].push_back(r.GetAdjustedRealTime() / 1e3);  // ms -> s
       }
+      run_++;
+      if (tty_) {
+        std::printf("\r%zu of %zu timed runs\r", run_, runs_);
+        std::fflush(stdout);
+      } else if (run_ * 10 / runs_ != (run_ - 1) * 10 / runs_) {
+        std::printf("%zu of %zu timed runs\n", run_, runs_);
+      }
       if (r.repetition_index + 1 < r.repetitions && !r.error_occurred) continue;
       done_++;
       Result tmp;
       summarize(times[name], &tmp);
+      if (tty_) std::printf("%40s\r", "");
       if (r.error_occurred)
         std::printf("[%3zu/%zu] %-70s ERROR %s\n", done_, total_, name.c_str(),
                     r.error_message.c_str());
@@ -50,8 +64,9 @@ class Progress : public benchmark::BenchmarkReporter {
   }
 
  private:
-  size_t total_, done_ = 0;
+  size_t total_, runs_, done_ = 0, run_ = 0;
   std::map<std::string, double> macs_;
+  bool tty_;
 };
 
 }  // namespace
@@ -61,14 +76,15 @@ std::vector<Result> run_cases(const std::vector<Case> &cases,
                               std::string *json, Notes *notes) {
   std::vector<Result> results = check_cases(cases);
   std::vector<std::string> args = {"wgbench", "--benchmark_out=" + *json,
-                                   "--benchmark_out_format=json"};
+                                   "--benchmark_out_format=json",
+                                   "--benchmark_enable_random_interleaving=true"};
   args.insert(args.end(), gbench_args.begin(), gbench_args.end());
   std::vector<char *> argv;
   for (auto &s : args) argv.push_back(&s[0]);
   int argc = int(argv.size());
   benchmark::Initialize(&argc, argv.data());
 
-  size_t timed = 0;
+  size_t timed = 0, runs = 0;
   std::map<std::string, double> macs;
   for (size_t i = 0; i < cases.size(); i++) {
     if (!results[i].ok) continue;
@@ -90,8 +106,9 @@ std::vector<Result> run_cases(const std::vector<Case> &cases,
         ->Repetitions(reps_for(c))
         ->MinTime(options().min_time);
     timed++;
+    runs += size_t(reps_for(c));
   }
-  Progress live(timed, macs);
+  Progress live(timed, runs, macs);
   if (timed) benchmark::RunSpecifiedBenchmarks(&live);
   else json->clear();
   benchmark::Shutdown();

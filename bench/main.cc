@@ -163,10 +163,12 @@ int main(int argc, char **argv) {
   const auto t0 = std::chrono::steady_clock::now();
   RunInfo info;
   info.out_dir = a.out;
+  info.load_start = loadavg();
   std::vector<Result> results;
 
+  int children_failed = 0;
   if (g_options.threads > 1 && a.lib.empty() && !a.list) {
-    run_children(argv, argc, a, &results, &info.notes);
+    children_failed = run_children(argv, argc, a, &results, &info.notes);
     info.json = a.out + "/threads-" + std::to_string(g_options.threads) +
                 "/<library>/bench.json (one per process)";
   } else {
@@ -183,5 +185,6 @@ int main(int argc, char **argv) {
   }
   info.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return report(results, info);
+  const int st = report(results, info);
+  return children_failed ? 1 : st;
 }

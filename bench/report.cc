@@ -4,6 +4,8 @@
 // every case in report.md, and a gnuplot chart of time per layer.
 #include "report.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -168,12 +170,18 @@ std::string cpu_model() {
   return m.empty() ? std::string(WGB_TARGET) : m;
 }
 
+}  // namespace
+
 std::string loadavg() {
   std::ifstream f("/proc/loadavg");
   std::string a, b, c;
   f >> a >> b >> c;
-  return a + " " + b + " " + c;
+  return a.empty() ? "" : a + " " + b + " " + c;
 }
+
+namespace {
+
+long nproc() { return sysconf(_SC_NPROCESSORS_ONLN); }
 
 // Ceiling of each family by its name's prefix (see ceiling.cc): the faster
 // of its first and last measurement, each its fastest repetition.
@@ -226,7 +234,9 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
             "packing path"},
            {},
            {}};
-  std::string dat = "# layer 8-bit wrapgemm32 gemmlowp oneDNN OpenBLAS packing naive\n";
+  std::string dat =
+      "# layer 8-bit wrapgemm32 gemmlowp oneDNN OpenBLAS packing naive paper8 paper32 "
+      "paper_packing paper_naive (ms)\n";
   for (const Layer &l : layers()) {
     const std::string p7 = "table7/" + l.name() + "/", p8 = "table8/" + l.name() + "/";
     const Result *a8 = ix.best(p7 + "acc8_", ".conv_raw");
@@ -267,7 +277,11 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
                        impl(pk)});
     auto d = [](const Result *r) { return r ? fmt(ms(r), 4) : std::string("-"); };
     dat += l.name() + " " + d(a8) + " " + d(a32) + " " + d(gl) + " " + d(dn) + " " + d(bl) +
-           " " + d(pk) + " " + d(nv) + "\n";
+           " " + d(pk) + " " + d(nv);
+    // The paper's bars only beside full-size layers.
+    for (double p : {l.paper_acc8_ms, l.paper_acc32_ms, l.paper_packed_ms, l.paper_naive_ms})
+      dat += " " + (options().quick ? std::string("-") : fmt(p, 3));
+    dat += "\n";
   }
   t7.foot = {"8-bit / 16 / 32: the fastest wrapgemm kernel with that accumulator, full "
              "wg_conv2d (implicit im2col packing), raw output.",
@@ -336,7 +350,10 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
         "plot '" << dir << "/chart.dat' using 2:xtic(1) title '8-bit wrapgemm', "
         "'' using 3 title '32-bit wrapgemm', '' using 4 title '32-bit gemmlowp', "
         "'' using 5 title '32-bit oneDNN', '' using 6 title 'float OpenBLAS', "
-        "'' using 7 title 'bit packing (SWAR)', '' using 8 title 'naive loop'\n";
+        "'' using 7 title 'bit packing (SWAR)', '' using 8 title 'naive loop', "
+        "'' using 9 title 'paper: 8-bit' fs pattern 4, '' using 10 title 'paper: 32-bit' "
+        "fs pattern 5, '' using 11 title 'paper: bit packing' fs pattern 6, "
+        "'' using 12 title 'paper: naive' fs pattern 7\n";
   gp.close();
   const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
   bool chart = false;
@@ -352,8 +369,9 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   std::ofstream md(dir + "/report.md");
   md << "# wgbench report: Tables 7 and 8 on this CPU\n\n"
      << "- Date: " << when << ", wall time of the run " << fmt(info.seconds, 0)
-     << " s\n- CPU: " << cpu_model() << " (" << WGB_TARGET << "), load average at the end "
-     << loadavg() << "\n- Run: " << how << "; " << timed << " cases timed, " << failed
+     << " s\n- CPU: " << cpu_model() << " (" << WGB_TARGET << "), load average (1, 5, 15 min) "
+     << info.load_start << " at the start, " << loadavg() << " at the end (" << nproc()
+     << " CPUs online)" << "\n- Run: " << how << "; " << timed << " cases timed, " << failed
      << " failed\n- Compiler: " << WGB_CXX_VERSION << "\n- Flags: library `" << WGB_LIB_FLAGS
      << "`; bench `" << WGB_BENCH_FLAGS << "`\n- wrapgemm " << wg_version() << "\n";
   for (const std::string &v : versions) md << "- " << v.substr(9) << "\n";

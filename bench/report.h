@@ -32,7 +32,11 @@ struct RunInfo {
   std::string json;      // Google Benchmark JSON written, or "" if none
   Notes notes;
   double seconds = 0;    // wall time of the whole run
+  std::string load_start;  // /proc/loadavg when the run began
 };
+
+// The 1, 5 and 15 minute load averages, "" where /proc/loadavg is missing.
+std::string loadavg();
 
 // Prints the tables to stdout and writes the files; returns 0 if every case
 // passed its check and the report was written.

@@ -15,8 +15,11 @@ test-avx2-noavx2: $(TEST_BIN)
 	WG_TEST_QUICK=1 qemu-x86_64 -cpu max,-xsave ./$(TEST_BIN) avx2_each
 
 AVX2_PERF := $(BUILD)/avx2_perf
+# oneDNN (libdnnl-dev, scripts/deps.sh bench) as the int8 baseline, if installed.
+AVX2_PERF_DNNL := $(if $(wildcard /usr/include/oneapi/dnnl/dnnl.h),-DWG_PERF_ONEDNN,)
 $(AVX2_PERF): kernels/avx2/tools/avx2_perf.c $(LIB_A)
-	$(CC) $(BASEFLAGS) $(ISAFLAGS_x86_64) $(CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(BASEFLAGS) $(ISAFLAGS_x86_64) $(AVX2_PERF_DNNL) $(CFLAGS) -o $@ $< $(LIB_A) \
+	  $(if $(AVX2_PERF_DNNL),-ldnnl) $(LDLIBS)
 
 .PHONY: avx2-perf test-avx2-noavx2
 avx2-perf: $(AVX2_PERF)

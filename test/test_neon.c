@@ -135,6 +135,25 @@ static void forced(const char *name) {
 
 #endif
 
+/* A kernel for weights in {-1, 0, 1} refuses wider codes: the int16 bound
+ * behind its eligible() would not hold, so it must not run them. */
+TEST(neon_ternary_kernels_refuse_wider_weights) {
+  int checked = 0;
+  for (int i = 0; wgt_neon_kernels[i]; i++) {
+    const char *name = wgt_neon_kernels[i];
+    if (wgt_neon_format(name) != WG_WEIGHTS_TERNARY || !wgt_neon_runnable(name)) continue;
+    wgt_case c = {.m = 5, .n = 19, .k = 300, .wf = WG_WEIGHTS_INT, .wbits = 2, .abits = 8,
+                  .data = WGT_EXTREME};
+    wgt_epilogue(&c, WG_OUTPUT_INT32, WG_CYCLIC_NONE, 1, 32);
+    int r = wgt_gemm_case(name, 1, &c, wgt_seed());
+    CHECK(r == WGT_CANNOT, "%s ran int codes down to -2 (result %d)", name, r);
+    c.data = WGT_EXTREME_MIXED; /* int codes, 2 bits, but only -2 and 1: still refused */
+    CHECK(wgt_gemm_case(name, 1, &c, wgt_seed()) == WGT_CANNOT, "%s: codes -2, 1", name);
+    checked++;
+  }
+  if (!checked) SKIP("no ternary NEON kernel runs here");
+}
+
 /* One test per kernel, so that each is reported (and skipped) on its own. */
 #if defined(__aarch64__)
 TEST(neon_forced_acc8_4x64) { forced("acc8_int8_x_u8_4x64__aarch64_neon"); }

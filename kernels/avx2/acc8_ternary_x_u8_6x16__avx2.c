@@ -8,7 +8,8 @@
 #define WG_AX_OP(bx, cx) \
   "vpsignb " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpaddb " WG_AX_T ", " cx ", " cx "\n\t"
-#define WG_AX_SUM32(acc) _mm256_madd_epi16(_mm256_maddubs_epi16(acc, _mm256_set1_epi8(1)), _mm256_set1_epi16(1))
+#define WG_AX_SUM32(acc) \
+  _mm256_madd_epi16(_mm256_maddubs_epi16(acc, _mm256_set1_epi8(1)), _mm256_set1_epi16(1))
 #include "ukernel_avx2.h"
 #include "eligible_avx2.h"
 #include "pack_avx2.h"
@@ -32,7 +33,7 @@ const wg_kernel wg_kernel_acc8_ternary_x_u8_6x16__avx2 = {
     .cpu = WG_CPU_AVX2,
     .lane_bits = 8,
     .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = 4,
-    .kc = 640, .nc = 256,
+    .kc = 640, .nc = 256, /* B panel 10 KiB in L1, B block 160 KiB in L2 */
     .a_group_bytes = 4 * WG_AX_MR, .b_group_bytes = 4 * WG_AX_NR,
     .eligible = wg_avx2_eligible_sign8,
     .pack_a = pack_a,

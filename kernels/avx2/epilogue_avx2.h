@@ -55,7 +55,9 @@ static inline void wg_avx2_epi_init(wg_avx2_epi *c, const wg_epi *e) {
   c->kh = _mm256_mullo_epi32(c->slope, c->h);
   c->unit_slope = e->slope == 1;
   c->vec_cyclic = e->cyclic != WG_CYCLIC_SMOOTH || e->b <= 16;
-  c->es = wg_output_size(e->output);
+  c->es = e->output == WG_OUTPUT_INT16 ? 2
+          : e->output == WG_OUTPUT_INT32 || e->output == WG_OUTPUT_FLOAT32 ? 4
+                                                                          : 1;
 }
 
 /* smooth, b <= 16: with mag = |a| <= h <= 2^15 and k <= 65536, (k+1)*mag
@@ -100,6 +102,21 @@ static inline __m256 wg_avx2_affine(const wg_epi *e, int64_t m, __m256i c) {
   __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(c), _mm256_set1_ps(e->scale[m]),
                              _mm256_set1_ps(e->bias[m]));
   return e->relu ? _mm256_max_ps(_mm256_setzero_ps(), y) : y;
+}
+
+/* Eight uint8 codes of the float requantization, in the low 8 bytes. */
+static inline __m128i wg_avx2_requant8(const wg_epi *e, int64_t m, __m256i v) {
+  __m256 y = wg_avx2_affine(e, m, v);
+  y = _mm256_min_ps(_mm256_max_ps(y, _mm256_setzero_ps()), _mm256_set1_ps((float)e->qmax));
+  __m256i q = _mm256_cvtps_epi32(y);
+  __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+  return _mm_packus_epi16(w, w);
+}
+
+/* Eight int8 values (they fit: checked at the API), in the low 8 bytes. */
+static inline __m128i wg_avx2_int8(__m256i v) {
+  __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  return _mm_packs_epi16(w, w);
 }
 
 /* Writes n elements (es bytes each) of buf to dst with element stride s;
@@ -149,8 +166,7 @@ static inline void wg_avx2_finish8(const wg_tile *t, const wg_avx2_epi *c, int n
   _Alignas(32) char buf[32];
   switch (e->output) {
     case WG_OUTPUT_INT8: {
-      __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-      w = _mm_packs_epi16(w, w);
+      __m128i w = wg_avx2_int8(v);
       if (full) { _mm_storel_epi64((__m128i *)dst, w); return; }
       _mm_storel_epi64((__m128i *)buf, w);
       break;
@@ -166,11 +182,7 @@ static inline void wg_avx2_finish8(const wg_tile *t, const wg_avx2_epi *c, int n
       _mm256_store_si256((__m256i *)buf, v);
       break;
     case WG_OUTPUT_UINT8_FLOAT: {
-      __m256 y = wg_avx2_affine(e, m, v);
-      y = _mm256_min_ps(_mm256_max_ps(y, _mm256_setzero_ps()), _mm256_set1_ps((float)e->qmax));
-      __m256i q = _mm256_cvtps_epi32(y);
-      __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-      w = _mm_packus_epi16(w, w);
+      __m128i w = wg_avx2_requant8(e, m, v);
       if (full) { _mm_storel_epi64((__m128i *)dst, w); return; }
       _mm_storel_epi64((__m128i *)buf, w);
       break;
@@ -191,6 +203,77 @@ static inline void wg_avx2_finish8(const wg_tile *t, const wg_avx2_epi *c, int n
     }
   }
   wg_avx2_scatter(dst, buf, n, c->es, t->ys_n);
+}
+
+/* A whole MR x 16 tile (sums in s[i][0..1], columns 0-7 and 8-15).  The
+ * common case, a full tile of row-major byte output on the last depth
+ * block, stores each row with one 16-byte store and tests the tile's
+ * conditions once; everything else goes through wg_avx2_finish8. */
+/* Six rows of 16 bytes (w[0..5]) stored pixel-major: column j's six bytes
+ * are contiguous at y + j*ys_n (NHWC output: channels innermost).  An
+ * 8 x 16 byte transpose (rows 6 and 7 zero) by unpacks, then one 4-byte and
+ * one 2-byte store per column, instead of 96 single-byte stores. */
+static inline void wg_avx2_store6_pixel_major(const __m128i w[6], char *y, int64_t ys_n) {
+  __m128i z = _mm_setzero_si128();
+  __m128i t0 = _mm_unpacklo_epi8(w[0], w[1]), t1 = _mm_unpackhi_epi8(w[0], w[1]);
+  __m128i t2 = _mm_unpacklo_epi8(w[2], w[3]), t3 = _mm_unpackhi_epi8(w[2], w[3]);
+  __m128i t4 = _mm_unpacklo_epi8(w[4], w[5]), t5 = _mm_unpackhi_epi8(w[4], w[5]);
+  __m128i u[8] = {_mm_unpacklo_epi16(t0, t2), _mm_unpackhi_epi16(t0, t2),
+                  _mm_unpacklo_epi16(t1, t3), _mm_unpackhi_epi16(t1, t3),
+                  _mm_unpacklo_epi16(t4, z),  _mm_unpackhi_epi16(t4, z),
+                  _mm_unpacklo_epi16(t5, z),  _mm_unpackhi_epi16(t5, z)};
+  for (int q = 0; q < 4; q++) { /* columns 4q .. 4q+3 */
+    __m128i lo = _mm_unpacklo_epi32(u[q], u[q + 4]), hi = _mm_unpackhi_epi32(u[q], u[q + 4]);
+    char *d = y + (size_t)(4 * q * ys_n);
+    uint32_t a4;
+    uint16_t b2;
+    a4 = (uint32_t)_mm_cvtsi128_si32(lo);
+    b2 = (uint16_t)_mm_extract_epi16(lo, 2);
+    memcpy(d, &a4, 4);
+    memcpy(d + 4, &b2, 2);
+    d += ys_n;
+    a4 = (uint32_t)_mm_extract_epi32(lo, 2);
+    b2 = (uint16_t)_mm_extract_epi16(lo, 6);
+    memcpy(d, &a4, 4);
+    memcpy(d + 4, &b2, 2);
+    d += ys_n;
+    a4 = (uint32_t)_mm_cvtsi128_si32(hi);
+    b2 = (uint16_t)_mm_extract_epi16(hi, 2);
+    memcpy(d, &a4, 4);
+    memcpy(d + 4, &b2, 2);
+    d += ys_n;
+    a4 = (uint32_t)_mm_extract_epi32(hi, 2);
+    b2 = (uint16_t)_mm_extract_epi16(hi, 6);
+    memcpy(d, &a4, 4);
+    memcpy(d + 4, &b2, 2);
+  }
+}
+
+static inline void wg_avx2_finish_tile(const wg_tile *t, int mr, __m256i (*s)[2]) {
+  wg_avx2_epi c;
+  wg_avx2_epi_init(&c, t->epi);
+  const wg_epi *e = t->epi;
+  int byte_out = e->output == WG_OUTPUT_INT8 || e->output == WG_OUTPUT_UINT8_FLOAT;
+  int row_major = t->ys_n == 1, pixel_major = mr == 6 && t->ys_m == 1;
+  if (!t->partial && t->rows == mr && t->cols == 16 && (row_major || pixel_major) &&
+      byte_out && c.vec_cyclic) {
+    __m128i w[6];
+    for (int i = 0; i < mr; i++) {
+      int64_t m = t->m0 + i;
+      __m256i v0 = wg_avx2_activate(&c, m, s[i][0]), v1 = wg_avx2_activate(&c, m, s[i][1]);
+      __m128i r = e->output == WG_OUTPUT_INT8
+                      ? _mm_unpacklo_epi64(wg_avx2_int8(v0), wg_avx2_int8(v1))
+                      : _mm_unpacklo_epi64(wg_avx2_requant8(e, m, v0), wg_avx2_requant8(e, m, v1));
+      if (row_major)
+        _mm_storeu_si128((__m128i *)((char *)t->y + (size_t)(i * t->ys_m)), r);
+      else
+        w[i] = r;
+    }
+    if (!row_major) wg_avx2_store6_pixel_major(w, (char *)t->y, t->ys_n);
+    return;
+  }
+  for (int i = 0; i < mr; i++)
+    for (int v = 0; v < 2; v++) wg_avx2_finish8(t, &c, 16, i, 8 * v, s[i][v]);
 }
 
 #endif /* WG_EPILOGUE_AVX2_H */

@@ -102,15 +102,11 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
           [a] "+r"(a), [b] "+r"(b)
         : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)
         : "r11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
-  (void)ones16;
   __m256i sum[WG_AX_MR][2] = {
       {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)},
       {WG_AX_SUM32(c20), WG_AX_SUM32(c21)}, {WG_AX_SUM32(c30), WG_AX_SUM32(c31)},
       {WG_AX_SUM32(c40), WG_AX_SUM32(c41)}, {WG_AX_SUM32(c50), WG_AX_SUM32(c51)}};
-  wg_avx2_epi c;
-  wg_avx2_epi_init(&c, t->epi);
-  for (int i = 0; i < WG_AX_MR; i++)
-    for (int v = 0; v < 2; v++) wg_avx2_finish8(t, &c, WG_AX_NR, i, 8 * v, sum[i][v]);
+  wg_avx2_finish_tile(t, WG_AX_MR, sum);
 }
 
 #undef WG_AX_ROW

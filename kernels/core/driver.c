@@ -12,6 +12,8 @@
  * and integer lane sums are order-independent, so results are bit-identical
  * for every thread count.
  */
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,11 +29,27 @@ typedef struct task_plan {
   size_t bpack_bytes, partial_bytes, need;
   /* Scratch is allocated before any task runs, so that running out of
    * memory is reported before anything is written: the context's per-thread
-   * slots when this call holds its pool, else one block per concurrent task
-   * (`per_task`) or a single block for serial execution. */
-  int use_slots, per_task;
+   * slots when this call holds its pool, else (`per_task`, an engine's
+   * parallel-for) one block per task the runner executes at once, each
+   * taken by a task for its duration, or a single block for serial
+   * execution. */
+  int use_slots, per_task, nblocks;
+  _Atomic int taken[WG_MAX_THREADS];
   uint8_t *buf;
 } task_plan;
+
+/* A free per-task block.  At most `parallelism` tasks run at once, so one
+ * of that many blocks is free; a runner running more at once waits here for
+ * a holder (a running task) to release one. */
+static int grab_block(task_plan *pl) {
+  for (;;) {
+    for (int b = 0; b < pl->nblocks; b++)
+      if (!atomic_load_explicit(&pl->taken[b], memory_order_relaxed) &&
+          !atomic_exchange_explicit(&pl->taken[b], 1, memory_order_acquire))
+        return b;
+    sched_yield();
+  }
+}
 
 static void *slot_scratch(wg_context *ctx, int slot, size_t bytes) {
   wg_scratch *s = &ctx->scratch[slot];
@@ -57,8 +75,9 @@ static void run_task(void *arg, int64_t t, int slot) {
   if (p1 > mpanels) p1 = mpanels;
   if (p0 >= p1 || ncols <= 0) return;
 
+  int blk = pl->per_task ? grab_block(pl) : -1;
   uint8_t *mem = pl->use_slots  ? pl->ctx->scratch[slot].p
-                 : pl->per_task ? pl->buf + (size_t)t * pl->need
+                 : pl->per_task ? pl->buf + (size_t)blk * pl->need
                                 : pl->buf;
   uint8_t *bpack = mem;
   uint32_t *partial = (uint32_t *)(mem + pl->bpack_bytes);
@@ -108,6 +127,7 @@ static void run_task(void *arg, int64_t t, int slot) {
       }
     }
   }
+  if (blk >= 0) atomic_store_explicit(&pl->taken[blk], 0, memory_order_release);
 }
 
 static void runner_task(void *arg, int64_t i) { run_task(arg, i, 0); }
@@ -166,10 +186,20 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
 
   int64_t tasks = r->nimg * pl.nch * pl.mch;
   if (ctx->runner) {
+    /* One block per concurrently running task, kept in the context between
+     * calls unless another call holds it (a fresh allocation is fresh
+     * pages, faulted in again on every call). */
     pl.per_task = 1;
-    pl.buf = aligned_alloc(64, (size_t)tasks * pl.need);
-    if (!pl.buf) return WG_ERR_NO_MEMORY;
-    ctx->runner(ctx->runner_user, runner_task, &pl, tasks);
+    pl.nblocks = tasks < ctx->runner_par ? (int)tasks : ctx->runner_par;
+    for (int b = 0; b < pl.nblocks; b++) atomic_init(&pl.taken[b], 0);
+    size_t total = (size_t)pl.nblocks * pl.need;
+    int held = pthread_mutex_trylock(&ctx->pool_mu) == 0;
+    uint8_t *own = NULL;
+    pl.buf = held ? slot_scratch(ctx, 0, total) : (own = aligned_alloc(64, total));
+    if (pl.buf) ctx->runner(ctx->runner_user, runner_task, &pl, tasks);
+    if (held) pthread_mutex_unlock(&ctx->pool_mu);
+    free(own);
+    return pl.buf ? WG_OK : WG_ERR_NO_MEMORY;
   } else if (pthread_mutex_trylock(&ctx->pool_mu) == 0) {
     pl.use_slots = 1;
     for (int s = 0; s < ctx->threads; s++)

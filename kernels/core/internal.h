@@ -87,8 +87,8 @@ wg_epi wg_resolve_epilogue(const wg_epilogue *ep, const wg_weights *w,
 wg_problem wg_make_problem(const wg_weights *w, wg_act_format act,
                            const wg_epilogue *ep);
 
-/* a*b and a+b on non-negative int64, failing on overflow of int64 or of
- * size_t (so that 32-bit targets reject what they cannot address). */
+/* a*b and a+b on non-negative int64, failing on overflow of int64 or
+ * beyond PTRDIFF_MAX (the largest object a 32-bit target can address). */
 int wg_mul_ok(int64_t a, int64_t b, int64_t *out);
 int wg_add_ok(int64_t a, int64_t b, int64_t *out);
 

@@ -97,7 +97,7 @@ typedef struct wg_tile {
 typedef struct wg_kernel {
   const char *name;        /* <acc>_<weights>_x_<acts>_<MR>x<NR>__<isa>     */
   uint32_t cpu;            /* WG_CPU_* bits it needs                        */
-  int lane_bits;           /* 8, 16 or 32                                   */
+  int lane_bits;           /* 8, 16 or 32 (7 for buffer-bit SWAR lanes)     */
   int mr, nr, ku;          /* register tile and depth unroll                */
   int64_t kc;              /* depth block (multiple of ku), 0 = whole K     */
   int64_t nc;              /* column block (multiple of nr)                 */

@@ -27,7 +27,7 @@ const wg_swar_impl wg_swar_impl_acc8_binary_x_u8_1x4__swar32exact = {
     .name = "acc8_binary_x_u8_1x4__swar32exact",
     .apack = &wg_kernel_acc8_binary_x_u8_1x4__swar32exact,
     .binary = 1, .reg_bits = 32, .mode = WG_SWAR_MODE_EXACT, .mr = 1, .nr = 4,
-    .a_group_bytes = 1 * 1 * 4, .b_group_bytes = 2 * 4 * 4,
+    .b_group_bytes = 2 * 4 * 4,
     .pack_b = SW_FN(_pack_b),
     .tile = SW_FN(_tile),
 };

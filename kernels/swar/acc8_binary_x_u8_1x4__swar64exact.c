@@ -27,7 +27,7 @@ const wg_swar_impl wg_swar_impl_acc8_binary_x_u8_1x4__swar64exact = {
     .name = "acc8_binary_x_u8_1x4__swar64exact",
     .apack = &wg_kernel_acc8_binary_x_u8_1x4__swar64exact,
     .binary = 1, .reg_bits = 64, .mode = WG_SWAR_MODE_EXACT, .mr = 1, .nr = 4,
-    .a_group_bytes = 1 * 1 * 8, .b_group_bytes = 2 * 4 * 8,
+    .b_group_bytes = 2 * 4 * 8,
     .pack_b = SW_FN(_pack_b),
     .tile = SW_FN(_tile),
 };

@@ -17,7 +17,7 @@ const wg_swar_impl wg_swar_impl_acc8_ternary_x_u8_2x4__swar32carry = {
     .name = "acc8_ternary_x_u8_2x4__swar32carry",
     .apack = &wg_kernel_acc7_ternary_x_u7_2x4__swar32buf,
     .binary = 0, .reg_bits = 32, .mode = WG_SWAR_MODE_CARRY, .mr = 2, .nr = 4,
-    .a_group_bytes = 2 * 2 * 4, .b_group_bytes = 2 * 4 * 4,
+    .b_group_bytes = 2 * 4 * 4,
     .pack_b = SW_FN(_pack_b),
     .tile = SW_FN(_tile),
 };

@@ -17,7 +17,7 @@ const wg_swar_impl wg_swar_impl_acc8_ternary_x_u8_2x4__swar64carry = {
     .name = "acc8_ternary_x_u8_2x4__swar64carry",
     .apack = &wg_kernel_acc7_ternary_x_u7_2x4__swar64buf,
     .binary = 0, .reg_bits = 64, .mode = WG_SWAR_MODE_CARRY, .mr = 2, .nr = 4,
-    .a_group_bytes = 2 * 2 * 8, .b_group_bytes = 2 * 4 * 8,
+    .b_group_bytes = 2 * 4 * 8,
     .pack_b = SW_FN(_pack_b),
     .tile = SW_FN(_tile),
 };

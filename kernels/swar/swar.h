@@ -57,7 +57,7 @@ typedef struct wg_swar_impl {
   const wg_kernel *apack;  /* the table kernel whose packed weights it reads */
   int binary;              /* weights: 0 ternary (P, N), 1 binary (N)     */
   int reg_bits, mode, mr, nr;
-  size_t a_group_bytes, b_group_bytes;
+  size_t b_group_bytes;
   void (*pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
                  int cols, void *dst);
   /* exact / buffer: adds the tile's lane sums (congruent to z modulo 2^8 or

@@ -62,11 +62,10 @@ static wg_status check(const wg_weights *w, const uint8_t *x, int64_t n,
   return WG_OK;
 }
 
-/* Finishes output (m, n) of a tile from its lane sum s. */
+/* Finishes output (m, n) of a tile from its lane sum s (es: output bytes). */
 static void store(const wg_epi *e, const wg_swar_options *o, int64_t m,
-                  int64_t n, uint32_t s, void *y, int64_t ldy) {
+                  int64_t n, uint32_t s, void *y, int64_t ldy, size_t es) {
   if (o->carry_correction) s -= (uint32_t)o->carry_correction[m * o->ld_correction + n];
-  size_t es = wg_output_size(e->output);
   wg_epi_store(e, m, s, (char *)y + (size_t)(m * ldy + n) * es);
 }
 
@@ -111,6 +110,7 @@ wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
   src.ldx = ldx;
   wg_epi e = wg_resolve_epilogue(ep, w, act);
   int counting = opt->carries || opt->lane_carries;
+  size_t es = wg_output_size(ep->output);
   int carry = opt->mode == WG_SWAR_CARRY;
 
   /* One NR-column panel of B at a time, whole depth: the carry mode's
@@ -140,7 +140,7 @@ wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
             s = wg_swar_hsum64(st8.r64[t]);
           else
             s = wg_swar_hsum32(st8.r32[t]);
-          store(&e, opt, m0 + i, n0 + j, s, y, ldy);
+          store(&e, opt, m0 + i, n0 + j, s, y, ldy, es);
           if (counting) count(im, a, bpack, groups, m0 + i, n0 + j, opt);
         }
     }

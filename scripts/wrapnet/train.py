@@ -106,7 +106,7 @@ def main():
         print(f"phase qw ({a.wtype} weights, float activations)", flush=True)
         net = load("float")
         net.wtype = a.wtype
-        run_epochs(net, xtr, ytr, ep(45000), 1e-3, seed=2)
+        run_epochs(net, xtr, ytr, ep(35000), 1e-3, seed=2)
         acc = W.evaluate(net, xev, yev)
         print(f"  qw test accuracy (first 2000) {acc:.2f}%", flush=True)
         save(net, "qw", acc)
@@ -121,16 +121,16 @@ def main():
         net.penalty_bits = b
         if phase == "qa":
             net.quant_acts = True
-            run_epochs(net, xtr, ytr, ep(20000), 5e-4, seed=3)
+            run_epochs(net, xtr, ytr, ep(15000), 5e-4, seed=3)
         else:
             net.cyclic_bits, net.slope = b, a.slope
             net.quant_acts = False
             print("  warm-up (float activations, cyclic)", flush=True)
-            run_epochs(net, xtr, ytr, ep(15000 if b == 8 else 10000), 5e-4, seed=4)
+            run_epochs(net, xtr, ytr, ep(12000 if b == 8 else 8000), 5e-4, seed=4)
             print(f"  warm-up test accuracy (first 2000) {W.evaluate(net, xev, yev):.2f}%", flush=True)
             net.quant_acts = True
             print("  fine-tune (quantized activations, R^o)", flush=True)
-            run_epochs(net, xtr, ytr, ep(45000 if b == 8 else 20000), 5e-4, reg=a.reg, seed=5)
+            run_epochs(net, xtr, ytr, ep(40000 if b == 8 else 12000), 5e-4, reg=a.reg, seed=5)
         acc = W.evaluate(net, xev, yev)
         print(f"  {phase} test accuracy (first 2000) (fake-quantized) {acc:.2f}%", flush=True)
         save(net, phase, acc)

@@ -126,7 +126,7 @@ class Net(nn.Module):
         xc = xs.clamp(0, qmax)
         return STE.apply(xc, torch.round(xc))   # torch.round: half to even
 
-    def forward(self, x, collect=None):
+    def forward(self, x):
         h = x.float() / 255.0
         h = h.unsqueeze(1) if h.dim() == 3 else h
         self.penalty = torch.zeros((), device=h.device)
@@ -137,8 +137,6 @@ class Net(nn.Module):
                 wc = STE.apply(conv.weight / alpha.view(-1, 1, 1, 1), codes)
                 step = self.steps[i] if self.steps is not None else 1.0
                 xin = self.quantize_input(h, i) if self.steps is not None else h
-                if collect is not None:
-                    collect.append((i, h.detach(), codes.detach()))
                 z = F.conv2d(xin, wc, padding=1)
                 self.penalty = self.penalty + F.relu(
                     z.abs() - float(1 << (self.penalty_bits - 1))).mean()

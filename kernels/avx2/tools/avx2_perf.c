@@ -24,6 +24,13 @@
 
 #include "wrapgemm.h"
 
+/* oneDNN's dnnl_gemm_u8s8s32 as the int8 baseline timed in the same
+ * repetitions (mk/avx2.mk defines WG_PERF_ONEDNN and links -ldnnl when
+ * libdnnl-dev is installed). */
+#ifdef WG_PERF_ONEDNN
+#include <oneapi/dnnl/dnnl.h>
+#endif
+
 /* CPU time of the calling thread: this machine's cores are shared, and
  * time spent descheduled is not the kernel's.  Multi-threaded runs need
  * wall time (now_wall). */
@@ -58,8 +65,7 @@ static double median(double *v, int n) {
 /* The sign+add peak: twelve independent vpsignb+vpaddb chains on
  * registers only (the same instruction mix and register use as the 6 x 16
  * kernel, without its loads), in assembly so that nothing is hoisted. */
-static double ceiling_gmacs(void) {
-  const long iters = 20 * 1000 * 1000;
+static double ceiling_gmacs(long iters) {
   long n = iters;
   double t0 = now_thread();
   __asm__ volatile(
@@ -91,6 +97,9 @@ typedef struct shape {
 } shape;
 
 typedef struct job {
+  int onednn;             /* time dnnl_gemm_u8s8s32 on w8/x instead */
+  const int8_t *w8;
+  int64_t m, k;
   wg_context *ctx;
   const wg_weights *w;
   const uint8_t *x;
@@ -102,6 +111,15 @@ typedef struct job {
 } job;
 
 static wg_status run_once(const job *j) {
+#ifdef WG_PERF_ONEDNN
+  /* Y^T (N x M) = X^T (N x K) * W^T (K x M), read from the same buffers. */
+  if (j->onednn)
+    return dnnl_gemm_u8s8s32('T', 'T', 'F', j->n, j->m, j->k, 1.0f, j->x, j->n, 0, j->w8,
+                             j->k, 0, 0.0f, (int32_t *)j->y, j->m, (const int32_t[]){0}) ==
+                   dnnl_success
+               ? WG_OK
+               : WG_ERR_UNSUPPORTED;
+#endif
   if (j->conv) return wg_conv2d(j->ctx, j->w, j->conv, j->x, j->act, &j->ep, j->y, NULL);
   return wg_gemm(j->ctx, j->w, j->x, j->n, j->n, j->act, &j->ep, j->y, j->n, NULL);
 }
@@ -150,7 +168,7 @@ static double projected_speedup(const job *one, wg_context *hooked, proj *p, int
   return median(v, reps);
 }
 
-enum { J_RAW, J_FUSED, J_ACC32, J_NCHW, J_NHWC, J_ONE_WALL, J_TWO_WALL, J_TWO_CPU, NJOBS };
+enum { J_RAW, J_FUSED, J_ACC32, J_NCHW, J_NHWC, J_ONEDNN, J_ONE_WALL, J_TWO_WALL, J_TWO_CPU, NJOBS };
 
 /* Clock of each job: CPU time of the calling thread, wall time for the
  * thread-scaling pair, CPU time of the whole process for the 2-thread
@@ -165,7 +183,8 @@ static double (*clock_of(int j))(void) {
 /* Times every job once per repetition, interleaved, so that the machine's
  * load at a given moment weighs on all of them alike: rate[j][r] in
  * G MAC/s.  Each timing is a batch of calls lasting at least 10 ms. */
-static void measure(const job *jobs, double macs, int reps, double rate[NJOBS][MAX_REPS]) {
+static void measure(const job *jobs, double macs, int reps, double rate[NJOBS][MAX_REPS],
+                    double ceil[MAX_REPS]) {
   int batch[NJOBS];
   for (int j = 0; j < NJOBS; j++) {
     double (*now)(void) = clock_of(j);
@@ -176,13 +195,15 @@ static void measure(const job *jobs, double macs, int reps, double rate[NJOBS][M
       if (now() - t0 > 0.01) break;
     }
   }
-  for (int r = 0; r < reps; r++)
+  for (int r = 0; r < reps; r++) {
+    ceil[r] = ceiling_gmacs(2 * 1000 * 1000);
     for (int j = 0; j < NJOBS; j++) {
       double (*now)(void) = clock_of(j);
       double t0 = now();
       for (int i = 0; i < batch[j]; i++) run_once(&jobs[j]);
       rate[j][r] = macs * batch[j] / (now() - t0) / 1e9;
     }
+  }
 }
 
 static double med_rate(double rate[NJOBS][MAX_REPS], int j, int reps) {
@@ -207,11 +228,17 @@ int main(int argc, char **argv) {
                           {128, 784, 1152, 28, 128},
                           {256, 196, 2304, 14, 256},
                           {512, 49, 4608, 7, 512}};
-  double ceil = ceiling_gmacs();
-  printf("sign+add ceiling (register-only loop): %.1f G MAC/s\n", ceil);
-  printf("%-14s %2s %6s %6s %6s %6s %6s %6s | %5s %6s %5s %5s %5s %5s %5s %5s\n", "MxNxK",
-         "ba", "raw", "fused", "acc32", "nchw", "nhwc", "2thr", "%ceil", "fuse+%", "x32",
-         "nchw", "nhwc", "thr", "eff", "thr*");
+  printf("sign+add ceiling (register-only loop, one timing): %.1f G MAC/s\n",
+         ceiling_gmacs(20 * 1000 * 1000));
+#ifdef WG_PERF_ONEDNN
+  setenv("OMP_NUM_THREADS", "1", 1); /* before oneDNN starts its OpenMP runtime */
+  const char *peer = "dnnl";
+#else
+  const char *peer = "(raw)"; /* no oneDNN here: the column repeats raw */
+#endif
+  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %6s %5s %5s %5s %5s %5s %5s %5s\n",
+         "MxNxK", "ba", "raw", "fused", "acc32", "nchw", "nhwc", peer, "2thr", "%ceil",
+         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*");
   wg_context *c1, *c1b, *c2, *chook;
   proj pj = {2, {0}};
   if (wg_context_create(1, &c1) != WG_OK || wg_context_create(1, &c1b) != WG_OK ||
@@ -248,7 +275,7 @@ int main(int argc, char **argv) {
         img[i] = (uint8_t)(rand() & ((1 << ba) - 1));
       job jobs[NJOBS];
       job *raw = &jobs[J_RAW];
-      *raw = (job){c1, w, x, sh->n, NULL, {ba, 0}, wg_epilogue_default(), y};
+      *raw = (job){0, wt, sh->m, sh->k, c1, w, x, sh->n, NULL, {ba, 0}, wg_epilogue_default(), y};
       raw->ep.acc_bits = 8;
       raw->ep.output = WG_OUTPUT_INT8;
       jobs[J_FUSED] = *raw;
@@ -268,22 +295,28 @@ int main(int argc, char **argv) {
       jobs[J_NCHW].conv = &dn;
       jobs[J_NHWC] = jobs[J_NCHW];
       jobs[J_NHWC].conv = &dh;
+      jobs[J_ONEDNN] = *raw;
+#ifdef WG_PERF_ONEDNN
+      jobs[J_ONEDNN].onednn = 1;
+#endif
       jobs[J_ONE_WALL] = *raw;
       jobs[J_TWO_WALL] = *raw;
       jobs[J_TWO_WALL].ctx = c2;
       jobs[J_TWO_CPU] = jobs[J_TWO_WALL];
       for (int j = 0; j < NJOBS; j++)
         if (run_once(&jobs[j]) != WG_OK) return 1;
-      static double rate[NJOBS][MAX_REPS];
-      measure(jobs, macs, reps, rate);
+      static double rate[NJOBS][MAX_REPS], ceil[MAX_REPS], pct[MAX_REPS];
+      measure(jobs, macs, reps, rate, ceil);
+      for (int r = 0; r < reps; r++) pct[r] = 100.0 * rate[J_RAW][r] / ceil[r];
       double thr_proj = projected_speedup(&jobs[J_RAW], chook, &pj, reps);
-      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
+      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
              name, ba, med_rate(rate, J_RAW, reps), med_rate(rate, J_FUSED, reps),
              med_rate(rate, J_ACC32, reps), med_rate(rate, J_NCHW, reps),
-             med_rate(rate, J_NHWC, reps), med_rate(rate, J_TWO_WALL, reps),
-             100.0 * med_rate(rate, J_RAW, reps) / ceil,
+             med_rate(rate, J_NHWC, reps), med_rate(rate, J_ONEDNN, reps),
+             med_rate(rate, J_TWO_WALL, reps), median(pct, reps),
              100.0 * (med_ratio(rate, J_RAW, J_FUSED, reps) - 1.0),
-             med_ratio(rate, J_RAW, J_ACC32, reps), med_ratio(rate, J_NCHW, J_RAW, reps),
+             med_ratio(rate, J_RAW, J_ACC32, reps), med_ratio(rate, J_RAW, J_ONEDNN, reps),
+             med_ratio(rate, J_NCHW, J_RAW, reps),
              med_ratio(rate, J_NHWC, J_RAW, reps), med_ratio(rate, J_TWO_WALL, J_ONE_WALL, reps),
              med_ratio(rate, J_TWO_CPU, J_RAW, reps), thr_proj);
     }
@@ -296,8 +329,10 @@ int main(int argc, char **argv) {
     free(y);
   }
   printf("G MAC/s: medians of %d interleaved repetitions (thread CPU time; 2thr in wall\n"
-         "time).  Ratios: medians of per-repetition ratios.  %%ceil = raw / ceiling,\n"
+         "time).  Ratios: medians of per-repetition ratios.  %%ceil = raw / the ceiling\n"
+         "loop timed in the same repetition,\n"
          "fuse+%% = cost of the fused epilogue over raw int8, x32 = raw / acc32,\n"
+         "xdnnl = raw / oneDNN dnnl_gemm_u8s8s32 (1 thread, same operands, int32 out),\n"
          "nchw, nhwc = conv2d / raw GEMM, thr = 2 threads / 1 thread (wall time),\n"
          "eff = 1-thread CPU time / 2-thread CPU time of both threads, thr* = projected\n"
          "2-thread speed-up (tasks timed one by one, list-scheduled on 2 workers).\n",
