@@ -55,17 +55,10 @@ struct Options {
   bool quick = false;   // scaled-down layers, one short repetition
   int threads = 1;      // threads for every library (each in its own process
                         // when > 1)
-  int reps = 5;         // ceilings: three times as many (see reps_for)
+  int reps = 5;
   double min_time = 0.03;  // seconds per repetition (at least one call)
 };
 const Options &options();
-
-// Repetitions of one case.  A register-only ceiling is an upper bound that
-// load can only lower, so it gets more repetitions and the report takes its
-// fastest one rather than the median.
-inline int reps_for(const Case &c) {
-  return c.lib == Lib::ceiling ? 3 * options().reps : options().reps;
-}
 
 // Registration, one function per implementation family.  Each returns the
 // number of cases it added and appends a line to `notes` for anything it

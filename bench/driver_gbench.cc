@@ -1,10 +1,10 @@
 // The Google Benchmark driver: every checked case becomes one benchmark
 // (real time, MAC/s counter), its JSON goes to *json, and a slim reporter
 // shows progress, one line per finished case, and keeps the per-repetition
-// times.  Repetitions are randomly interleaved across cases by default
-// (rounds of one repetition of every case, in random order), so that a load
-// that comes and goes on a shared machine spreads over all cases instead of
-// slowing a few: ratios between cases are what the tables report.
+// times.  The repetitions of all cases run in one random order by default,
+// so that a load that comes and goes on a shared machine spreads over all
+// cases instead of slowing a few: ratios between cases are what the tables
+// report.
 #include "driver.h"
 
 #if WGB_HAVE_GBENCH
@@ -21,8 +21,8 @@ namespace {
 
 class Progress : public benchmark::BenchmarkReporter {
  public:
-  Progress(size_t total, size_t runs, std::map<std::string, double> macs)
-      : total_(total), runs_(runs), macs_(std::move(macs)), tty_(isatty(1)) {}
+  Progress(size_t total, std::map<std::string, double> macs)
+      : total_(total), macs_(std::move(macs)), tty_(isatty(1)) {}
   std::map<std::string, std::vector<double>> times;
   std::map<std::string, std::string> errors;
 
@@ -42,6 +42,8 @@ class Progress : public benchmark::BenchmarkReporter {
         times[name].push_back(r.GetAdjustedRealTime() / 1e3);  // ms -> s
       }
       run_++;
+      // Every case has the same number of repetitions (a flag).
+      const size_t runs_ = total_ * size_t(r.repetitions);
       if (tty_) {
         std::printf("\r%zu of %zu timed runs\r", run_, runs_);
         std::fflush(stdout);
@@ -64,7 +66,7 @@ class Progress : public benchmark::BenchmarkReporter {
   }
 
  private:
-  size_t total_, runs_, done_ = 0, run_ = 0;
+  size_t total_, done_ = 0, run_ = 0;
   std::map<std::string, double> macs_;
   bool tty_;
 };
@@ -77,14 +79,16 @@ std::vector<Result> run_cases(const std::vector<Case> &cases,
   std::vector<Result> results = check_cases(cases);
   std::vector<std::string> args = {"wgbench", "--benchmark_out=" + *json,
                                    "--benchmark_out_format=json",
-                                   "--benchmark_enable_random_interleaving=true"};
+                                   "--benchmark_enable_random_interleaving=true",
+                                   "--benchmark_repetitions=" + std::to_string(options().reps),
+                                   "--benchmark_min_time=" + std::to_string(options().min_time)};
   args.insert(args.end(), gbench_args.begin(), gbench_args.end());
   std::vector<char *> argv;
   for (auto &s : args) argv.push_back(&s[0]);
   int argc = int(argv.size());
   benchmark::Initialize(&argc, argv.data());
 
-  size_t timed = 0, runs = 0;
+  size_t timed = 0;
   std::map<std::string, double> macs;
   for (size_t i = 0; i < cases.size(); i++) {
     if (!results[i].ok) continue;
@@ -102,13 +106,12 @@ std::vector<Result> run_cases(const std::vector<Case> &cases,
                                        c.macs, benchmark::Counter::kIsIterationInvariantRate);
                                  })
         ->UseRealTime()
-        ->Unit(benchmark::kMillisecond)
-        ->Repetitions(reps_for(c))
-        ->MinTime(options().min_time);
+        ->Unit(benchmark::kMillisecond);
     timed++;
-    runs += size_t(reps_for(c));
   }
-  Progress live(timed, runs, macs);
+  // Repetitions and minimum time go in as flags rather than per benchmark,
+  // so that the names in the JSON stay the case names (plus "/real_time").
+  Progress live(timed, macs);
   if (timed) benchmark::RunSpecifiedBenchmarks(&live);
   else json->clear();
   benchmark::Shutdown();

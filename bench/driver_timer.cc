@@ -26,7 +26,7 @@ std::vector<Result> run_cases(const std::vector<Case> &cases,
     if (!r.ok) continue;
     std::vector<double> times;
     if (!cases[i].check && !cases[i].run(&r.why)) r.ok = false;  // warm-up
-    for (int rep = 0; rep < reps_for(cases[i]) && r.ok; rep++) {
+    for (int rep = 0; rep < options().reps && r.ok; rep++) {
       long calls = 0;
       const auto t0 = clock::now();
       double s = 0;

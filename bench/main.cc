@@ -1,7 +1,8 @@
 // wgbench: reproduces the paper's Tables 7 and 8 on this CPU.
 //
 //   wgbench [--quick] [--threads=N] [--reps=N] [--min-time=S] [--out=DIR]
-//           [--filter=REGEX] [--list] [--benchmark_...=...]
+//           [--filter=REGEX] [--lib=NAME] [--list] [--benchmark_...=...]
+// (docs/performance.md).
 //
 // Single-threaded by default, every peer pinned to one thread.  With
 // --threads=N > 1 each library runs in its own child process (so no pool of
@@ -30,8 +31,8 @@ namespace {
 struct Args {
   std::string out = "bench/results";
   std::string filter;
-  std::string lib;   // child of a threaded run: only this library
-  std::string tsv;   // child: where to hand the results back
+  std::string lib;   // only this library (a threaded run's child, or by hand)
+  std::string tsv;   // a threaded run's child: where its results go
   bool list = false;
   std::vector<std::string> gbench;  // --benchmark_* passed through
 };
@@ -57,7 +58,7 @@ bool parse(int argc, char **argv, Args *a) {
     } else if (val("--min-time=", &v)) {
       g_options.min_time = std::atof(v.c_str());
     } else if (val("--out=", &a->out) || val("--filter=", &a->filter) ||
-               val("--lib=", &a->lib) || val("--tsv=", &a->tsv)) {
+               val("--lib=", &a->lib)) {
     } else if (s == "--list") {
       a->list = true;
     } else if (s.compare(0, 12, "--benchmark_") == 0) {
@@ -115,28 +116,40 @@ std::vector<Case> collect(const Args &a, Notes *notes) {
   return kept;
 }
 
-// A threaded run: one child process per library, merged here.
-int run_children(char **argv, int argc, const Args &a, std::vector<Result> *results,
-                 Notes *notes) {
+// Registers and times the selected cases in this process.  Returns 0, or
+// 1 if the output folder or the results file could not be written.
+int run_here(const Args &a, RunInfo *info, std::vector<Result> *results) {
+  std::vector<Case> cases = collect(a, &info->notes);
+  if (std::system(("mkdir -p '" + a.out + "'").c_str()) != 0) return 1;
+  info->json = a.out + "/bench.json";
+  *results = run_cases(cases, a.gbench, &info->json, &info->notes);
+  if (!a.tsv.empty() && !write_results(a.tsv, *results, info->notes)) return 1;
+  return 0;
+}
+
+// A threaded run: one child process per library, merged here.  The child
+// is a fork that has not touched any library yet (the parent only forks),
+// so each library starts its threads in a process of its own.
+int run_children(const Args &a, std::vector<Result> *results, Notes *notes) {
   const std::string dir = a.out + "/threads-" + std::to_string(g_options.threads);
   if (std::system(("mkdir -p '" + dir + "'").c_str()) != 0) return 1;
   int bad = 0;
   for (Lib l : {Lib::ceiling, Lib::wrapgemm, Lib::gemmlowp, Lib::onednn, Lib::openblas,
                 Lib::swar}) {
     const std::string name = lib_name(l), tsv = dir + "/" + name + ".tsv";
-    std::vector<std::string> args(argv, argv + argc);
-    args.push_back("--lib=" + name);
-    args.push_back("--tsv=" + tsv);
-    args.push_back("--out=" + dir + "/" + name);
-    std::vector<char *> cargs;
-    for (auto &s : args) cargs.push_back(&s[0]);
-    cargs.push_back(nullptr);
     std::printf("== %s: its own process, %d threads\n", name.c_str(), g_options.threads);
     std::fflush(stdout);
     const pid_t pid = fork();
     if (pid == 0) {
-      execv("/proc/self/exe", cargs.data());
-      _exit(127);
+      Args child = a;
+      child.lib = name;
+      child.tsv = tsv;
+      child.out = dir + "/" + name;
+      RunInfo info;
+      std::vector<Result> r;
+      const int rc = run_here(child, &info, &r);
+      std::fflush(nullptr);
+      _exit(rc);
     }
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
@@ -166,25 +179,20 @@ int main(int argc, char **argv) {
   info.load_start = loadavg();
   std::vector<Result> results;
 
-  int children_failed = 0;
-  if (g_options.threads > 1 && a.lib.empty() && !a.list) {
-    children_failed = run_children(argv, argc, a, &results, &info.notes);
+  int failed = 0;
+  if (a.list) {
+    for (const auto &c : collect(a, &info.notes)) std::printf("%s\n", c.name.c_str());
+    for (const auto &n : info.notes) std::printf("# %s\n", n.c_str());
+    return 0;
+  } else if (g_options.threads > 1 && a.lib.empty()) {
+    failed = run_children(a, &results, &info.notes);
     info.json = a.out + "/threads-" + std::to_string(g_options.threads) +
                 "/<library>/bench.json (one per process)";
   } else {
-    std::vector<Case> cases = collect(a, &info.notes);
-    if (a.list) {
-      for (const auto &c : cases) std::printf("%s\n", c.name.c_str());
-      for (const auto &n : info.notes) std::printf("# %s\n", n.c_str());
-      return 0;
-    }
-    if (std::system(("mkdir -p '" + a.out + "'").c_str()) != 0) return 1;
-    info.json = a.out + "/bench.json";
-    results = run_cases(cases, a.gbench, &info.json, &info.notes);
-    if (!a.tsv.empty()) return write_results(a.tsv, results, info.notes) ? 0 : 1;
+    failed = run_here(a, &info, &results);
   }
   info.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const int st = report(results, info);
-  return children_failed ? 1 : st;
+  return failed ? 1 : st;
 }

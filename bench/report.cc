@@ -139,7 +139,8 @@ struct Index {
 
 double ms(const Result *r) { return r ? r->median_s * 1e3 : 0; }
 double gmacs(const Result *r) { return r ? r->macs / r->median_s / 1e9 : 0; }
-// A ceiling's rate: its fastest repetition (reps_for in case.h).
+// A ceiling's rate: its fastest repetition.  A register-only loop is an
+// upper bound that load can only lower.
 double ceiling_gmacs(const Result *r) { return r ? r->macs / r->min_s / 1e9 : 0; }
 std::string impl(const Result *r) {
   if (!r) return "-";

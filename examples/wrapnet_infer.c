@@ -24,26 +24,39 @@ static uint8_t to_code(float y, int bits) {
 }
 
 /* Exact int32 3x3 convolution with zero padding, then the epilogue, on
- * n NCHW images. */
+ * n NCHW images: an im2col of each image, then sums over whole planes,
+ * which the compiler vectorises.  col holds k x H*W, acc H*W int32. */
 static void conv_fixed(const wn_layer *l, const uint8_t *x, int64_t n,
-                       uint8_t *y) {
+                       int32_t *col, int32_t *acc, uint8_t *y) {
   int H = l->height, W = l->width;
-  for (int64_t i = 0; i < n; i++)
-    for (int m = 0; m < l->cout; m++)
-      for (int r = 0; r < H; r++)
-        for (int c = 0; c < W; c++) {
-          int32_t z = 0;
-          for (int ci = 0; ci < l->cin; ci++)
-            for (int kh = 0; kh < 3; kh++)
-              for (int kw = 0; kw < 3; kw++) {
-                int rr = r + kh - 1, cc = c + kw - 1;
-                if (rr < 0 || rr >= H || cc < 0 || cc >= W) continue;
-                z += l->codes[(int64_t)m * l->k + (ci * 3 + kh) * 3 + kw] *
-                     x[((i * l->cin + ci) * H + rr) * W + cc];
-              }
-          y[((i * l->cout + m) * H + r) * W + c] =
-              to_code(affine(z, l->scale[m], l->bias[m], l->relu), l->out_bits);
+  int64_t hw = (int64_t)H * W;
+  for (int64_t i = 0; i < n; i++) {
+    for (int ci = 0; ci < l->cin; ci++)
+      for (int kh = 0; kh < 3; kh++)
+        for (int kw = 0; kw < 3; kw++) {
+          int32_t *dst = col + ((int64_t)(ci * 3 + kh) * 3 + kw) * hw;
+          for (int r = 0; r < H; r++)
+            for (int c = 0; c < W; c++) {
+              int rr = r + kh - 1, cc = c + kw - 1;
+              dst[r * W + c] = rr < 0 || rr >= H || cc < 0 || cc >= W
+                                   ? 0
+                                   : x[((i * l->cin + ci) * H + rr) * W + cc];
+            }
         }
+    for (int m = 0; m < l->cout; m++) {
+      memset(acc, 0, (size_t)hw * sizeof *acc);
+      for (int64_t k = 0; k < l->k; k++) {
+        int32_t w = l->codes[(int64_t)m * l->k + k];
+        const int32_t *restrict src = col + k * hw;
+        int32_t *restrict dst = acc;
+        for (int64_t p = 0; p < hw; p++) dst[p] += w * src[p];
+      }
+      uint8_t *out = y + (i * l->cout + m) * hw;
+      for (int64_t p = 0; p < hw; p++)
+        out[p] = to_code(affine(acc[p], l->scale[m], l->bias[m], l->relu),
+                         l->out_bits);
+    }
+  }
 }
 
 static void dense_fixed(const wn_layer *l, const uint8_t *x, int64_t n,
@@ -130,8 +143,17 @@ wg_status wn_forward_int(wg_context *ctx, const wn_model *m,
     if (wn_layer_quantized(l))
       st = conv_quantized(ctx, l, a, n, opts, b,
                           opts->overflow ? &opts->overflow[i] : NULL);
-    else
-      conv_fixed(l, a, n, b);
+    else {
+      int64_t hw = (int64_t)l->height * l->width;
+      int32_t *col = malloc((size_t)(l->k * hw) * sizeof *col);
+      int32_t *acc = malloc((size_t)hw * sizeof *acc);
+      if (col && acc)
+        conv_fixed(l, a, n, col, acc, b);
+      else
+        st = WG_ERR_NO_MEMORY;
+      free(col);
+      free(acc);
+    }
     if (st != WG_OK) break;
     if (l->pool)
       pool_u8(b, n * l->cout, l->height, l->width, a);

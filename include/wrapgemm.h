@@ -58,9 +58,10 @@ typedef enum wg_status {
   WG_ERR_UNSUPPORTED = 7,       /* valid options that cannot be combined (or
                                    a forced kernel that cannot do them)      */
   WG_ERR_NO_MEMORY = 8,         /* an allocation failed                      */
-  WG_ERR_UNKNOWN_KERNEL = 9,    /* a kernel name that is not in the table    */
-  WG_ERR_KERNEL_UNAVAILABLE = 10, /* a known kernel this CPU cannot run, or
-                                     one not compiled into this build       */
+  WG_ERR_UNKNOWN_KERNEL = 9,    /* a kernel name not in this build's table
+                                   (other architectures' kernels are not)   */
+  WG_ERR_KERNEL_UNAVAILABLE = 10, /* a kernel of this build's table that this
+                                     CPU cannot run                         */
   WG_ERR_THREAD = 11            /* the thread pool could not be started      */
 } wg_status;
 
@@ -97,8 +98,8 @@ WG_API int wg_context_threads(const wg_context *ctx);
 
 /* Forces one kernel by name for every later call on this context, or returns
  * to automatic choice with NULL or "auto".  Errors: NULL_POINTER (ctx),
- * UNKNOWN_KERNEL, KERNEL_UNAVAILABLE (not compiled in, or this CPU lacks a
- * feature it needs).  Not thread-safe against concurrent calls on ctx. */
+ * UNKNOWN_KERNEL (not in this build's table), KERNEL_UNAVAILABLE (this CPU
+ * lacks a feature it needs).  Not thread-safe against concurrent calls on ctx. */
 WG_API wg_status wg_context_force_kernel(wg_context *ctx, const char *name);
 
 /* The forced kernel's name, or "auto". */

@@ -58,7 +58,8 @@ bench:
 	$(RUN) ./$(BENCH_BIN) --out=$(BENCH_OUT) --threads=$(BENCH_THREADS) $(BENCH_ARGS)
 
 # Every case once, on layers scaled down 1/256, then the report must list
-# each of them as checked and timed.
+# each of them as checked and timed; then the threaded run (a child process
+# per library) once, so that its path cannot rot either.
 BENCH_QUICK_OUT := $(BUILD)/bench-quick
 bench-quick: $(BENCH_BIN)
 	rm -rf $(BENCH_QUICK_OUT)
@@ -73,5 +74,10 @@ bench-quick: $(BENCH_BIN)
 	test "$$n" -gt 0 && test "$$n" = "$$ok" || \
 	  { echo "bench-quick: report incomplete ($$ok of $$n cases ok)"; exit 1; }; \
 	echo "bench-quick: all $$n cases ran and passed their checks; report in $(BENCH_QUICK_OUT)"
+	$(RUN) ./$(BENCH_BIN) --quick --threads=2 --out=$(BENCH_QUICK_OUT)/threaded >/dev/null
+	@n=$$(grep -c '| ok |$$' $(BENCH_QUICK_OUT)/report.md); \
+	ok=$$(grep -c '| ok |$$' $(BENCH_QUICK_OUT)/threaded/report.md); \
+	test "$$ok" = "$$n" && echo "bench-quick: the threaded run (one process per library) passed all $$n" || \
+	  { echo "bench-quick: the threaded run passed $$ok of $$n cases"; exit 1; }
 
 -include $(BENCH_OBJ:.o=.d)

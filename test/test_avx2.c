@@ -57,8 +57,14 @@ TEST(avx2_each_kernel_forced_and_ran) {
     wg_status st = wg_context_force_kernel(ctx, k->name);
     wg_context_destroy(ctx);
     if (!wgt_avx2_available(k->name)) {
-      CHECK(st == WG_ERR_KERNEL_UNAVAILABLE, "%s: unavailable but forcing gave %s",
-            k->name, wg_status_name(st));
+      /* An x86 build without AVX2 knows the name; other architectures'
+       * tables do not list it at all. */
+#if defined(__x86_64__) || defined(__i386__)
+      const wg_status want = WG_ERR_KERNEL_UNAVAILABLE;
+#else
+      const wg_status want = WG_ERR_UNKNOWN_KERNEL;
+#endif
+      CHECK(st == want, "%s: unavailable but forcing gave %s", k->name, wg_status_name(st));
       unavailable++;
       continue;
     }

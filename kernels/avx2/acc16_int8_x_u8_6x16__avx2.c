@@ -30,7 +30,7 @@ const wg_kernel wg_kernel_acc16_int8_x_u8_6x16__avx2 = {
     .cpu = WG_CPU_AVX2,
     .lane_bits = 16,
     .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = 4,
-    .kc = 640, .nc = 256, /* B panel 10 KiB in L1, B block 160 KiB in L2 */
+    .kc = WG_AX_KC, .nc = WG_AX_NC,
     .a_group_bytes = 4 * WG_AX_MR, .b_group_bytes = 4 * WG_AX_NR,
     .eligible = wg_avx2_eligible_maddubs,
     .pack_a = pack_a,

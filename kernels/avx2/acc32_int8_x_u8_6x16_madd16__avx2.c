@@ -31,7 +31,7 @@ const wg_kernel wg_kernel_acc32_int8_x_u8_6x16_madd16__avx2 = {
     .cpu = WG_CPU_AVX2,
     .lane_bits = 32,
     .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = 2,
-    .kc = 640, .nc = 256, /* 16-bit B: panel 20 KiB in L1, block 320 KiB in L2 */
+    .kc = WG_AX_KC, .nc = WG_AX_NC,
     .a_group_bytes = 4 * WG_AX_MR, .b_group_bytes = 4 * WG_AX_NR,
     .eligible = wg_avx2_eligible_madd16,
     .pack_a = pack_a,

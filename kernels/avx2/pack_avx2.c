@@ -134,14 +134,49 @@ static const uint8_t *walk_nchw(const rowsrc *r, uint8_t *buf) {
  * row j of q[tw] holds the padded input row ih = oh + j - pt seen by tap
  * column tw, oh the block's first output row, so tap row th starts th*dh
  * rows further down. */
+/* Shifted image q of tap column tw, rows j = 0 .. nrows-1 (input row
+ * ih = oh + j - pt).  When output rows are as wide as input rows (stride 1
+ * with "same" padding, the ResNet case) the in-image rows of q are one
+ * contiguous run of the channel shifted by off = tw*dw - pl: one copy, then
+ * the |off| pixels per row that came from a neighbouring row (or from
+ * outside the channel, never read) are set to the zero-point code.  Else
+ * row by row. */
+static void build_shifted(const rowsrc *r, const uint8_t *chan, int64_t tw, uint8_t *q) {
+  const wg_bsrc *s = r->s;
+  int64_t w = s->w, off = tw * s->dw - s->pl;
+  if (s->sw != 1 || s->ow != w || off <= -w || off >= w) {
+    for (int64_t j = 0; j < r->nrows; j++)
+      nchw_piece(s, chan, r->oh + j, 0, s->ow, 0, tw, q + j * s->ow);
+    return;
+  }
+  int64_t j0 = s->pt - r->oh, j1 = s->pt - r->oh + s->h; /* rows inside the image */
+  if (j0 < 0) j0 = 0;
+  if (j1 > r->nrows) j1 = r->nrows;
+  if (j1 <= j0) {
+    memset(q, s->pad, (size_t)(r->nrows * w));
+    return;
+  }
+  memset(q, s->pad, (size_t)(j0 * w));
+  memset(q + j1 * w, s->pad, (size_t)((r->nrows - j1) * w));
+  /* q[j0*w + i] = chan[(j0 + oh - pt)*w + off + i], clipped to the channel. */
+  int64_t from = (j0 + r->oh - s->pt) * w + off, n = (j1 - j0) * w, skip = 0;
+  if (from < 0) skip = -from;
+  if (from + n > s->h * w) n = s->h * w - from;
+  memcpy(q + j0 * w + skip, chan + from + skip, (size_t)(n - skip));
+  int64_t lo = off < 0 ? -off : 0, hi = off > 0 ? w - off : w;
+  for (int64_t j = j0; j < j1; j++) {
+    uint8_t *row = q + j * w;
+    for (int64_t i = 0; i < lo; i++) row[i] = s->pad;
+    for (int64_t i = hi; i < w; i++) row[i] = s->pad;
+  }
+}
+
 static const uint8_t *rowsrc_shifted(rowsrc *r) {
   const wg_bsrc *s = r->s;
   int set = (int)(r->ci & 1);
   if (r->qci[set] != r->ci) {
     const uint8_t *chan = s->x + r->ci * s->h * s->w;
-    for (int64_t tw = 0; tw < s->kw; tw++)
-      for (int64_t j = 0; j < r->nrows; j++)
-        nchw_piece(s, chan, r->oh + j, 0, s->ow, 0, tw, r->q[set][tw] + j * s->ow);
+    for (int64_t tw = 0; tw < s->kw; tw++) build_shifted(r, chan, tw, r->q[set][tw]);
     r->qci[set] = r->ci;
   }
   return r->q[set][r->tw] + r->th * s->dh * s->ow + r->ow;

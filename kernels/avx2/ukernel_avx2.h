@@ -25,9 +25,18 @@
 
 #include "../core/kernel.h"
 #include "epilogue_avx2.h"
+#include "pack_avx2.h"
 
 #define WG_AX_MR 6
 #define WG_AX_NR 16
+/* Depth and column blocks (docs/avx2.md): a B panel of 16 x 640 bytes
+ * (10 KiB; 20 KiB as 16-bit pairs) stays in the 32 KiB L1, a B block of
+ * 640 x 256 in the 512 KiB L2. */
+#define WG_AX_KC 640
+#define WG_AX_NC 256
+_Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
+                   WG_AX_NC <= WG_AVX2_MAX_NC,
+               "pack_avx2.c's buffers hold one kc x nc block of 16-column panels");
 #define WG_AX_CAT2(a, b) a##b
 #define WG_AX_CAT(a, b) WG_AX_CAT2(a, b)
 /* Fixed registers for the operands that are not accumulators (an asm

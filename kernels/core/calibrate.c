@@ -7,11 +7,18 @@
 
 #include "internal.h"
 
-/* Bits a signed integer needs: the smallest w with -2^(w-1) <= v < 2^(w-1). */
+/* Bits a signed integer needs: the smallest w with -2^(w-1) <= v < 2^(w-1),
+ * i.e. one more than the significant bits of v (v >= 0) or of ~v (v < 0).
+ * Halving steps keep it branch-light: it runs once per sample sum. */
 static int signed_width(int64_t v) {
+  uint64_t u = v < 0 ? ~(uint64_t)v : (uint64_t)v;
   int w = 1;
-  while (v < -((int64_t)1 << (w - 1)) || v >= ((int64_t)1 << (w - 1))) w++;
-  return w;
+  for (int s = 32; s > 0; s >>= 1)
+    if (u >> s) {
+      u >>= s;
+      w += s;
+    }
+  return w + (u != 0);
 }
 
 wg_status wg_overflow_stats_compute(const int32_t *z, int64_t count,

@@ -2,6 +2,7 @@
 integers exactly as the C library computes, and writes golden vectors.
 
 Usage: python3 export.py WORKDIR MODELDIR
+       python3 export.py --eval WTYPE CHECKPOINT...   (ablations: accuracy only)
 
 Model file (.wgm), little-endian; the C reader is examples/wrapnet_model.c:
 
@@ -275,7 +276,23 @@ def load_net(path, wtype):
     return net
 
 
+def evaluate_checkpoints(paths):
+    """export.py --eval WTYPE CKPT...: integer-simulation accuracy on the full
+    test set at each checkpoint's own accumulator width (ablations)."""
+    wtype = paths[0]
+    xte, yte = W.load_split(False)
+    for p in paths[1:]:
+        net = load_net(p, wtype)
+        layers = build_layers(net, "int")
+        acc = accuracy_int(layers, xte.numpy(), yte.numpy())
+        print(f"{os.path.basename(p)}: k {net.slope} acc {net.cyclic_bits} bits "
+              f"{net.bits[1:4]} integer accuracy {acc:.2f}%", flush=True)
+
+
 def main():
+    if sys.argv[1] == "--eval":
+        evaluate_checkpoints(sys.argv[2:])
+        return
     work, outdir = sys.argv[1], sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
     check_fmaf32()

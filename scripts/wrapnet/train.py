@@ -14,6 +14,9 @@ Checkpoints go to OUT/<phase>.pt (float) and OUT/<wtype>-<phase>.pt; every
 phase whose checkpoint exists is skipped, so an interrupted run resumes.
 
 Usage: python3 train.py OUT {float | binary | ternary | sawb2} [--epochs-scale F]
+       [--p RATE] [--slope K] [--reg COEF] [--phases qa,wrap8,wrap12] [--tag SUFFIX]
+Ablations (docs/wrapnet.md) reuse OUT's float and qw checkpoints, e.g.
+       train.py OUT binary --phases wrap8 --slope 4 --tag -k4
 """
 import argparse
 import os
@@ -63,6 +66,8 @@ def main():
     ap.add_argument("--reg", type=float, default=0.01, help="R^o coefficient")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--train-images", type=int, default=60000, help="smoke tests use fewer")
+    ap.add_argument("--phases", default="qa,wrap8,wrap12", help="ablations run wrap8 alone")
+    ap.add_argument("--tag", default="", help="suffix of the qa/wrap checkpoints (ablations)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -84,7 +89,8 @@ def main():
         return
 
     def ckpt(phase):
-        return os.path.join(a.out, f"{a.wtype}-{phase}.pt")
+        tag = a.tag if phase != "qw" else ""
+        return os.path.join(a.out, f"{a.wtype}-{phase}{tag}.pt")
 
     def load(phase):
         d = torch.load(ckpt(phase) if phase != "float" else fpath)
@@ -106,14 +112,14 @@ def main():
         print(f"phase qw ({a.wtype} weights, float activations)", flush=True)
         net = load("float")
         net.wtype = a.wtype
-        run_epochs(net, xtr, ytr, ep(35000), 1e-3, seed=2)
+        run_epochs(net, xtr, ytr, ep(105000), 1e-3, seed=2)
         acc = W.evaluate(net, xev, yev)
         print(f"  qw test accuracy (first 2000) {acc:.2f}%", flush=True)
         save(net, "qw", acc)
 
     calib_x = xtr[:1000]
     for phase, b in (("qa", 8), ("wrap8", 8), ("wrap12", 12)):
-        if os.path.exists(ckpt(phase)):
+        if phase not in a.phases.split(",") or os.path.exists(ckpt(phase)):
             continue
         print(f"phase {phase}", flush=True)
         net = load("qw")
@@ -121,16 +127,16 @@ def main():
         net.penalty_bits = b
         if phase == "qa":
             net.quant_acts = True
-            run_epochs(net, xtr, ytr, ep(15000), 5e-4, seed=3)
+            run_epochs(net, xtr, ytr, ep(45000), 5e-4, seed=3)
         else:
             net.cyclic_bits, net.slope = b, a.slope
             net.quant_acts = False
             print("  warm-up (float activations, cyclic)", flush=True)
-            run_epochs(net, xtr, ytr, ep(12000 if b == 8 else 8000), 5e-4, seed=4)
+            run_epochs(net, xtr, ytr, ep(36000 if b == 8 else 24000), 5e-4, seed=4)
             print(f"  warm-up test accuracy (first 2000) {W.evaluate(net, xev, yev):.2f}%", flush=True)
             net.quant_acts = True
             print("  fine-tune (quantized activations, R^o)", flush=True)
-            run_epochs(net, xtr, ytr, ep(40000 if b == 8 else 12000), 5e-4, reg=a.reg, seed=5)
+            run_epochs(net, xtr, ytr, ep(120000 if b == 8 else 36000), 5e-4, reg=a.reg, seed=5)
         acc = W.evaluate(net, xev, yev)
         print(f"  {phase} test accuracy (first 2000) (fake-quantized) {acc:.2f}%", flush=True)
         save(net, phase, acc)
