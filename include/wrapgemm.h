@@ -403,8 +403,8 @@ typedef struct wg_overflow_stats {
   double rate;          /* overflows / count                                */
   int64_t max_abs;      /* largest |z|                                      */
   /* width[w], w in 1..32: how many values need exactly w bits as signed
-   * integers (-2^(w-1) <= z < 2^(w-1), not w-1); width[0] is 0.  The
-   * overflow count at any b' is the sum of width[b'+1 .. 32].            */
+   * integers (w is the smallest with -2^(w-1) <= z < 2^(w-1)); width[0]
+   * is 0.  The overflow count at any b' is the sum of width[b'+1 .. 32]. */
   int64_t width[33];
 } wg_overflow_stats;
 

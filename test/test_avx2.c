@@ -80,12 +80,14 @@ TEST(avx2_each_kernel_forced_and_ran) {
 }
 
 /* One dimension at a time below, at and above MR = 6, NR = 16, KU (4 or 2),
- * kc = 640 (and twice it) and nc = 256, every kernel, rotating the
+ * kc (1152; 640 for the 16-bit-operand kernel, and twice each) and
+ * nc = 256, every kernel, rotating the
  * epilogue. */
 TEST(avx2_tile_relative_sizes) {
   static const int64_t ms[] = {1, 5, 6, 7, 12, 13, 19};
   static const int64_t ns[] = {1, 7, 8, 9, 15, 16, 17, 31, 33, 255, 256, 257, 513};
-  static const int64_t ks[] = {1, 2, 3, 4, 5, 7, 8, 9, 639, 640, 641, 644, 1280, 1283};
+  static const int64_t ks[] = {1,   2,    3,    4,    5,    7,    8,   9,
+                               639, 640, 641, 1151, 1152, 1153, 1283, 2305};
   int ran = 0;
   for (int i = 0; i < wgt_avx2_nkernels; i++) {
     const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
@@ -93,7 +95,7 @@ TEST(avx2_tile_relative_sizes) {
     int v = 0;
     for (int dim = 0; dim < 3; dim++) {
       const int64_t *list = dim == 0 ? ms : dim == 1 ? ns : ks;
-      int len = dim == 0 ? 7 : dim == 1 ? 13 : 14;
+      int len = dim == 0 ? 7 : dim == 1 ? 13 : 16;
       for (int j = 0; j < len; j++, v++) {
         if (wgt_quick() && j % 3) continue;
         int64_t m = dim == 0 ? list[j] : 7, n = dim == 1 ? list[j] : 17,
@@ -109,6 +111,37 @@ TEST(avx2_tile_relative_sizes) {
         ran++;
       }
     }
+  }
+  if (!ran) SKIP("no AVX2 kernel available");
+}
+
+/* Last panels of 1 to 4 columns run a transposed loop (rows in lanes,
+ * columns broadcast), last row panels of 1-2 and 3-4 rows a loop over
+ * their rows only: every narrow width and short height, alone and after
+ * full panels, in one depth block and across several (parked partial
+ * sums), every kernel, rotating the epilogue. */
+TEST(avx2_narrow_last_panels_and_short_row_panels) {
+  static const int64_t ns[] = {1, 2, 3, 4, 5, 18, 19, 20, 36, 49, 196};
+  static const int64_t ms[] = {2, 3, 4, 6, 8, 10, 13};
+  static const int64_t ks[] = {37, 1283};
+  int ran = 0;
+  for (int i = 0; i < wgt_avx2_nkernels; i++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
+    if (!wgt_avx2_available(k->name)) continue;
+    int v = 0;
+    for (int a = 0; a < 11; a++)
+      for (int b = 0; b < 7; b++)
+        for (int c2 = 0; c2 < 2; c2++, v++) {
+          if (wgt_quick() && v % 3) continue;
+          wgt_case c;
+          wgt_avx2_case(&c, k, ms[b], ns[a], ks[c2], v);
+          c.ldx_pad = v % 3;
+          c.ldy_pad = v % 2;
+          int r = wgt_gemm_case(k->name, 1, &c, wgt_seed() + (uint64_t)(1000 * i + v));
+          CHECK(r == WGT_PASS, "%s: M=%lld N=%lld K=%lld", k->name, (long long)ms[b],
+                (long long)ns[a], (long long)ks[c2]);
+          ran++;
+        }
   }
   if (!ran) SKIP("no AVX2 kernel available");
 }
@@ -196,7 +229,7 @@ TEST(avx2_maddubs_worst_cases_and_routing) {
 }
 
 /* K far beyond 2^b / (largest product): the lanes wrap many times, across
- * several kc = 640 blocks whose partial sums are parked between blocks. */
+ * several kc blocks whose partial sums are parked between blocks. */
 TEST(avx2_long_k_wraps_many_times) {
   int ran = 0;
   for (int i = 0; i < wgt_avx2_nkernels; i++) {

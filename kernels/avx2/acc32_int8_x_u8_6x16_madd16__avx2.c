@@ -4,6 +4,8 @@
  * range can saturate.  The path for 8-bit x 8-bit operands outside the
  * maddubs ranges; serves every b, including 32. */
 #define WG_AX_NAME wg_acc32_int8_x_u8_6x16_madd16__avx2
+/* 16 x 640 16-bit pairs: a 20 KiB B panel, inside L1 with its A panel. */
+#define WG_AX_KC 640
 #define WG_AX_OP(bx, cx) \
   "vpmaddwd " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpaddd " WG_AX_T ", " cx ", " cx "\n\t"

@@ -29,10 +29,15 @@
 
 #define WG_AX_MR 6
 #define WG_AX_NR 16
-/* Depth and column blocks (docs/avx2.md): a B panel of 16 x 640 bytes
- * (10 KiB; 20 KiB as 16-bit pairs) stays in the 32 KiB L1, a B block of
- * 640 x 256 in the 512 KiB L2. */
-#define WG_AX_KC 640
+/* Depth and column blocks (docs/avx2.md): a B panel of 16 x 1152 bytes
+ * (18 KiB) and an A panel (7 KiB) stay in the 32 KiB L1.  K = 1152 is then
+ * one block and K = 4608 four, not eight: every depth block costs a tile
+ * its fold, its parked partial sums and a pass of B packing.  A kernel
+ * with 16-bit operands defines a shallower one (its panel is twice the
+ * bytes). */
+#ifndef WG_AX_KC
+#define WG_AX_KC 1152
+#endif
 #define WG_AX_NC 256
 _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
                    WG_AX_NC <= WG_AVX2_MAX_NC,
@@ -55,12 +60,108 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
   "vmovdqa " #ob "+32(%[b]), " WG_AX_B1 "\n\t"                              \
   WG_AX_ROW(oa, 0) WG_AX_ROW(oa, 1) WG_AX_ROW(oa, 2) WG_AX_ROW(oa, 3)         \
   WG_AX_ROW(oa, 4) WG_AX_ROW(oa, 5)
+/* The last row panel of M = 64 or 256 has 4 rows, of M = 128 or 512 has
+ * 2: they run only their rows' product-accumulates (a third and two thirds
+ * less ALU work on that panel). */
+#define WG_AX_GROUP4(oa, ob)                                                 \
+  "vmovdqa " #ob "(%[b]), " WG_AX_B0 "\n\t"                                 \
+  "vmovdqa " #ob "+32(%[b]), " WG_AX_B1 "\n\t"                              \
+  WG_AX_ROW(oa, 0) WG_AX_ROW(oa, 1) WG_AX_ROW(oa, 2) WG_AX_ROW(oa, 3)
+#define WG_AX_GROUP2(oa, ob)                                                 \
+  "vmovdqa " #ob "(%[b]), " WG_AX_B0 "\n\t"                                 \
+  "vmovdqa " #ob "+32(%[b]), " WG_AX_B1 "\n\t"                              \
+  WG_AX_ROW(oa, 0) WG_AX_ROW(oa, 1)
+/* Two groups per iteration (the loop runs near the core's 6-wide dispatch
+ * limit, so its counter updates count); an odd group first. */
+#define WG_AX_LOOP(GROUP)                                                    \
+  __asm__ volatile(                                                          \
+      "mov %[bend], %%r11\n\t"                                              \
+      "sub %[b], %%r11\n\t"                                                 \
+      "test $64, %%r11\n\t"                                                 \
+      "jz 2f\n\t"                                                           \
+      GROUP(0, 0)                                                            \
+      "add $24, %[a]\n\t"                                                   \
+      "add $64, %[b]\n\t"                                                   \
+      "2:\n\t"                                                              \
+      "cmp %[bend], %[b]\n\t"                                               \
+      "je 3f\n\t"                                                           \
+      "1:\n\t"                                                              \
+      GROUP(0, 0)                                                            \
+      GROUP(24, 64)                                                          \
+      "add $48, %[a]\n\t"                                                   \
+      "add $128, %[b]\n\t"                                                  \
+      "cmp %[bend], %[b]\n\t"                                               \
+      "jne 1b\n\t"                                                          \
+      "3:\n\t"                                                              \
+      : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),  \
+        [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),  \
+        [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51),  \
+        [a] "+r"(a), [b] "+r"(b)                                             \
+      : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)          \
+      : "r11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory")
 /* The left half only (columns 0-7), for a panel of at most 8 columns: the
  * ragged last panel of N = 49 (49 = 3*16 + 1) or N = 196 costs half. */
 #define WG_AX_ROW_HALF(i)                                                    \
   "vpbroadcastd " #i "*4(%[a]), " WG_AX_AV "\n\t" WG_AX_OP(WG_AX_B0, "%[c" #i "0]")
 
+/* A panel of at most 4 columns (N = 49 leaves 1, N = 196 leaves 4) runs
+ * transposed: the group's six A row quads are one register (lanes 6-7
+ * masked off: no read past the panel), each column's B quad is broadcast,
+ * and one product-accumulate covers six rows of a column.  The ALU work
+ * per group is then 1 operation pair per column instead of 6 (12 on the
+ * half-width loop), and the scheme's instructions are the same, since the
+ * operand roles of vpsignb, vpmaddubsw and vpmaddwd stay as they were
+ * (weights in WG_AX_AV, activations in the other operand).  Lane i of
+ * column j's accumulator holds row i's sum. */
+#define WG_AX_COL(j, cx) "vpbroadcastd " #j "*4(%[b]), " WG_AX_B0 "\n\t" WG_AX_OP(WG_AX_B0, cx)
+#define WG_AX_NARROW(cols_asm)                                               \
+  __asm__ volatile(                                                          \
+      "vmovdqa %[mask], %%ymm14\n\t"                                        \
+      "1:\n\t"                                                              \
+      "vpmaskmovd (%[a]), %%ymm14, " WG_AX_AV "\n\t" cols_asm               \
+      "add $24, %[a]\n\t"                                                   \
+      "add $64, %[b]\n\t"                                                   \
+      "cmp %[bend], %[b]\n\t"                                               \
+      "jne 1b\n\t"                                                          \
+      : [n0] "+x"(n0), [n1] "+x"(n1), [n2] "+x"(n2), [n3] "+x"(n3),          \
+        [a] "+r"(a), [b] "+r"(b)                                             \
+      : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16),         \
+        [mask] "m"(*(const int32_t(*)[8])rows6)                              \
+      : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory")
+
+static void WG_AX_CAT(WG_AX_NAME, _narrow)(const wg_tile *t) {
+  static const int16_t ones16[16] __attribute__((aligned(32))) = {
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  static const int32_t rows6[8] __attribute__((aligned(32))) = {-1, -1, -1, -1, -1, -1, 0, 0};
+  __m256i n0 = _mm256_setzero_si256(), n1 = n0, n2 = n0, n3 = n0;
+  const char *a = (const char *)t->a;
+  const char *b = (const char *)t->b;
+  const char *bend = b + t->kgroups * 4 * WG_AX_NR;
+  if (t->cols == 1)
+    WG_AX_NARROW(WG_AX_COL(0, "%[n0]"));
+  else if (t->cols == 2)
+    WG_AX_NARROW(WG_AX_COL(0, "%[n0]") WG_AX_COL(1, "%[n1]"));
+  else
+    WG_AX_NARROW(WG_AX_COL(0, "%[n0]") WG_AX_COL(1, "%[n1]") WG_AX_COL(2, "%[n2]")
+                     WG_AX_COL(3, "%[n3]"));
+  _Alignas(32) int32_t col[4][8];
+  _mm256_store_si256((__m256i *)col[0], WG_AX_SUM32(n0));
+  _mm256_store_si256((__m256i *)col[1], WG_AX_SUM32(n1));
+  _mm256_store_si256((__m256i *)col[2], WG_AX_SUM32(n2));
+  _mm256_store_si256((__m256i *)col[3], WG_AX_SUM32(n3));
+  __m256i sum[WG_AX_MR][2];
+  for (int i = 0; i < WG_AX_MR; i++) {
+    sum[i][0] = _mm256_setr_epi32(col[0][i], col[1][i], col[2][i], col[3][i], 0, 0, 0, 0);
+    sum[i][1] = _mm256_setzero_si256();
+  }
+  wg_avx2_finish_tile(t, WG_AX_MR, sum);
+}
+
 static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
+  if (t->kgroups > 0 && t->cols <= 4) {
+    WG_AX_CAT(WG_AX_NAME, _narrow)(t);
+    return;
+  }
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00,
           c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
           c50 = c00, c51 = c00;
@@ -83,34 +184,12 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
           [c40] "+x"(c40), [c50] "+x"(c50), [a] "+r"(a), [b] "+r"(b)
         : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)
         : "xmm12", "xmm13", "xmm15", "cc", "memory");
+  else if (t->kgroups > 0 && t->rows <= 2)
+    WG_AX_LOOP(WG_AX_GROUP2);
+  else if (t->kgroups > 0 && t->rows <= 4)
+    WG_AX_LOOP(WG_AX_GROUP4);
   else if (t->kgroups > 0)
-    /* Two groups per iteration (the loop runs near the core's 6-wide
-     * dispatch limit, so its counter updates count); an odd group first. */
-    __asm__ volatile(
-        "mov %[bend], %%r11\n\t"
-        "sub %[b], %%r11\n\t"
-        "test $64, %%r11\n\t"
-        "jz 2f\n\t"
-        WG_AX_GROUP(0, 0)
-        "add $24, %[a]\n\t"
-        "add $64, %[b]\n\t"
-        "2:\n\t"
-        "cmp %[bend], %[b]\n\t"
-        "je 3f\n\t"
-        "1:\n\t"
-        WG_AX_GROUP(0, 0)
-        WG_AX_GROUP(24, 64)
-        "add $48, %[a]\n\t"
-        "add $128, %[b]\n\t"
-        "cmp %[bend], %[b]\n\t"
-        "jne 1b\n\t"
-        "3:\n\t"
-        : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),
-          [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),
-          [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51),
-          [a] "+r"(a), [b] "+r"(b)
-        : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)
-        : "r11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
+    WG_AX_LOOP(WG_AX_GROUP);
   __m256i sum[WG_AX_MR][2] = {
       {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)},
       {WG_AX_SUM32(c20), WG_AX_SUM32(c21)}, {WG_AX_SUM32(c30), WG_AX_SUM32(c31)},
@@ -120,7 +199,12 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
 
 #undef WG_AX_ROW
 #undef WG_AX_GROUP
+#undef WG_AX_GROUP4
+#undef WG_AX_GROUP2
+#undef WG_AX_LOOP
 #undef WG_AX_ROW_HALF
+#undef WG_AX_COL
+#undef WG_AX_NARROW
 #undef WG_AX_AV
 #undef WG_AX_B0
 #undef WG_AX_B1

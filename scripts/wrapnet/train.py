@@ -16,7 +16,7 @@ phase whose checkpoint exists is skipped, so an interrupted run resumes.
 Usage: python3 train.py OUT {float | binary | ternary | sawb2} [--epochs-scale F]
        [--p RATE] [--slope K] [--reg COEF] [--phases qa,wrap8,wrap12] [--tag SUFFIX]
 Ablations (docs/wrapnet.md) reuse OUT's float and qw checkpoints, e.g.
-       train.py OUT binary --phases wrap8 --slope 4 --tag -k4
+       train.py OUT binary --phases wrap8 --slope 4 --tag=-k4
 """
 import argparse
 import os
