@@ -100,15 +100,19 @@ $(BUILD)/tsan/%.o: %.c
 
 $(LIB_A): $(OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 $(LIB_SO): $(OBJ)
-	$(CC) -shared -Wl,-soname,libwrapgemm.so.0 -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,libwrapgemm.so.0 -o $@ $^ $(LDLIBS)
 $(BUILD)/libwrapgemm-asan.a: $(ASAN_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 $(BUILD)/libwrapgemm-tsan.a: $(TSAN_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 # The test runner links the static library and the internal headers (it
 # calls the reference oracle and kernels by name).
@@ -116,11 +120,14 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 ASAN_TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/asan/%.o)
 TSAN_TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/tsan/%.o)
 $(TEST_BIN): $(TEST_OBJ) $(LIB_A)
-	$(CC) -o $@ $(TEST_OBJ) $(LIB_A) $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $(TEST_OBJ) $(LIB_A) $(LDLIBS)
 $(ASAN_TEST_BIN): $(ASAN_TEST_OBJ) $(BUILD)/libwrapgemm-asan.a
-	$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ASANFLAGS) -o $@ $^ $(LDLIBS)
 $(TSAN_TEST_BIN): $(TSAN_TEST_OBJ) $(BUILD)/libwrapgemm-tsan.a
-	$(CC) $(TSANFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(TSANFLAGS) -o $@ $^ $(LDLIBS)
 
 # How to run a target binary here: natively, or under qemu for ARM builds.
 QEMU_aarch64 := qemu-aarch64 -L /usr/aarch64-linux-gnu

@@ -10,37 +10,7 @@
 #include "core/reference.h"
 #include "test_avx2.h"
 
-typedef struct cgeom {
-  int64_t batch, c, h, w, m, kh, kw, s, p, d;
-} cgeom;
-
-static void direct(const cgeom *g, wg_layout lay, const int8_t *w, const uint8_t *x,
-                   int zx, const wg_epilogue *ep, unsigned char *y, int64_t oh, int64_t ow) {
-  size_t es = wg_output_size(ep->output);
-  for (int64_t b = 0; b < g->batch; b++)
-    for (int64_t m = 0; m < g->m; m++)
-      for (int64_t i = 0; i < oh; i++)
-        for (int64_t j = 0; j < ow; j++) {
-          int64_t z = 0;
-          for (int64_t ci = 0; ci < g->c; ci++)
-            for (int64_t u = 0; u < g->kh; u++)
-              for (int64_t v = 0; v < g->kw; v++) {
-                int64_t ih = i * g->s - g->p + u * g->d, iw = j * g->s - g->p + v * g->d;
-                int xv = zx;
-                if (ih >= 0 && ih < g->h && iw >= 0 && iw < g->w)
-                  xv = lay == WG_NCHW ? x[((b * g->c + ci) * g->h + ih) * g->w + iw]
-                                      : x[((b * g->h + ih) * g->w + iw) * g->c + ci];
-                int wv = lay == WG_NCHW ? w[((m * g->c + ci) * g->kh + u) * g->kw + v]
-                                        : w[((m * g->kh + u) * g->kw + v) * g->c + ci];
-                z += (int64_t)wv * (xv - zx);
-              }
-          int64_t off = lay == WG_NCHW ? ((b * g->m + m) * oh + i) * ow + j
-                                       : ((b * oh + i) * ow + j) * g->m + m;
-          wg_ref_output(ep, m, z, y + (size_t)off * es);
-        }
-}
-
-static int conv_one(const wgt_avx2_kernel *k, const cgeom *g, wg_layout lay, int variant,
+static int conv_one(const wgt_avx2_kernel *k, const wgt_conv_geom *g, wg_layout lay, int variant,
                     uint64_t seed) {
   wgt_rng r = {seed};
   wg_conv2d_desc d = {lay, g->batch, g->c, g->h, g->w, g->kh, g->kw, g->s, g->s,
@@ -60,7 +30,7 @@ static int conv_one(const wgt_avx2_kernel *k, const cgeom *g, wg_layout lay, int
   wgt_epi_data_make(&ed, &r, g->m);
   wgt_epi_attach(&c.ep, &ed);
   memset(y, 0xA5, ybytes + 64);
-  direct(g, lay, w, x, c.zx, &c.ep, want, oh, ow);
+  wgt_direct_conv(g, lay, w, x, c.zx, &c.ep, want, oh, ow);
   wg_context *ctx = NULL;
   wg_weights *pw = NULL;
   wg_run_info info = {0};
@@ -83,7 +53,7 @@ static int conv_one(const wgt_avx2_kernel *k, const cgeom *g, wg_layout lay, int
 }
 
 TEST(avx2_conv2d_both_layouts) {
-  static const cgeom geoms[] = {
+  static const wgt_conv_geom geoms[] = {
       /* batch, C, H, W, M, KH, KW, stride, pad, dilation */
       {1, 8, 9, 9, 7, 3, 3, 1, 1, 1},    /* 16-pixel panels straddle rows  */
       {2, 3, 20, 21, 13, 3, 3, 1, 1, 1}, /* rows wider than a panel, C = 3 */

@@ -6,41 +6,8 @@
 #include "core/reference.h"
 #include "util.h"
 
-typedef struct geom {
-  int64_t c, h, w, m, kh, kw, s, p, d, batch;
-} geom;
-
-/* Direct convolution: z from the definition, then the reference epilogue.
- * Filters are OIHW for NCHW and OHWI for NHWC (wrapgemm.h). */
-static void direct_conv(const geom *g, wg_layout lay, const int8_t *w,
-                        const uint8_t *x, int zx, const wg_epilogue *ep,
-                        unsigned char *y, int64_t oh, int64_t ow) {
-  size_t es = wg_output_size(ep->output);
-  for (int64_t b = 0; b < g->batch; b++)
-    for (int64_t m = 0; m < g->m; m++)
-      for (int64_t i = 0; i < oh; i++)
-        for (int64_t j = 0; j < ow; j++) {
-          int64_t z = 0;
-          for (int64_t ci = 0; ci < g->c; ci++)
-            for (int64_t u = 0; u < g->kh; u++)
-              for (int64_t v = 0; v < g->kw; v++) {
-                int64_t ih = i * g->s - g->p + u * g->d, iw = j * g->s - g->p + v * g->d;
-                int xv = zx;
-                if (ih >= 0 && ih < g->h && iw >= 0 && iw < g->w)
-                  xv = lay == WG_NCHW ? x[((b * g->c + ci) * g->h + ih) * g->w + iw]
-                                      : x[((b * g->h + ih) * g->w + iw) * g->c + ci];
-                int wv = lay == WG_NCHW ? w[((m * g->c + ci) * g->kh + u) * g->kw + v]
-                                        : w[((m * g->kh + u) * g->kw + v) * g->c + ci];
-                z += (int64_t)wv * (xv - zx);
-              }
-          int64_t off = lay == WG_NCHW ? ((b * g->m + m) * oh + i) * ow + j
-                                       : ((b * oh + i) * ow + j) * g->m + m;
-          wg_ref_output(ep, m, z, y + (size_t)off * es);
-        }
-}
-
 /* 1 pass, 0 fail, -1 the kernel cannot run this. */
-static int conv_case(const char *kname, const geom *g, wg_layout lay,
+static int conv_case(const char *kname, const wgt_conv_geom *g, wg_layout lay,
                      wg_weight_format wf, int wbits, int abits, int zx,
                      wg_epilogue ep, uint64_t seed) {
   wgt_rng r = {seed};
@@ -59,7 +26,7 @@ static int conv_case(const char *kname, const geom *g, wg_layout lay,
   wgt_epi_data_make(&ed, &r, g->m);
   wgt_epi_attach(&ep, &ed);
   memset(y, 0xA5, ybytes + 64);
-  direct_conv(g, lay, w, x, zx, &ep, want, oh, ow);
+  wgt_direct_conv(g, lay, w, x, zx, &ep, want, oh, ow);
   wg_context *ctx = NULL;
   wg_weights *pw = NULL;
   int res = 1;
@@ -113,8 +80,8 @@ TEST(conv_direct_every_geometry_both_layouts) {
       for (int p = 0; p <= 2; p++)
         for (int d = 1; d <= 2; d++)
           for (int lay = 0; lay < 2; lay++) {
-            geom g = {3 + n % 5, 9 + n % 4, 8 + n % 3, 5 + n % 6, ks[ki], ks[ki],
-                      s, p, d, 1 + n % 2};
+            wgt_conv_geom g = {1 + n % 2, 3 + n % 5, 9 + n % 4, 8 + n % 3, 5 + n % 6,
+                               ks[ki], ks[ki], s, p, d};
             if (d * (g.kh - 1) + 1 > g.h + 2 * p || d * (g.kw - 1) + 1 > g.w + 2 * p) continue;
             wg_epilogue ep = wg_epilogue_default();
             ep.acc_bits = 8;
@@ -133,8 +100,8 @@ TEST(conv_direct_every_geometry_both_layouts) {
 }
 
 TEST(conv_every_kernel_forced) {
-  geom gs[] = {{7, 11, 10, 9, 3, 3, 1, 1, 1, 2}, {5, 9, 9, 33, 3, 3, 2, 1, 1, 1},
-               {17, 6, 7, 3, 1, 1, 1, 0, 1, 1}, {3, 12, 12, 5, 5, 5, 1, 2, 2, 1}};
+  wgt_conv_geom gs[] = {{2, 7, 11, 10, 9, 3, 3, 1, 1, 1}, {1, 5, 9, 9, 33, 3, 3, 2, 1, 1},
+               {1, 17, 6, 7, 3, 1, 1, 1, 0, 1}, {1, 3, 12, 12, 5, 5, 5, 1, 2, 2}};
   int ran = 0;
   for (int i = 0; i < wg_kernel_count(); i++) {
     if (!wg_kernel_available(i)) continue;

@@ -185,3 +185,31 @@ out:
   free(want);
   return result;
 }
+
+void wgt_direct_conv(const wgt_conv_geom *g, wg_layout lay, const int8_t *w,
+                     const uint8_t *x, int zx, const wg_epilogue *ep,
+                     unsigned char *y, int64_t oh, int64_t ow) {
+  size_t es = wg_output_size(ep->output);
+  for (int64_t b = 0; b < g->batch; b++)
+    for (int64_t m = 0; m < g->m; m++)
+      for (int64_t i = 0; i < oh; i++)
+        for (int64_t j = 0; j < ow; j++) {
+          int64_t z = 0;
+          for (int64_t ci = 0; ci < g->c; ci++)
+            for (int64_t u = 0; u < g->kh; u++)
+              for (int64_t v = 0; v < g->kw; v++) {
+                int64_t ih = i * g->s - g->p + u * g->d, iw = j * g->s - g->p + v * g->d;
+                int xv = zx;
+                if (ih >= 0 && ih < g->h && iw >= 0 && iw < g->w)
+                  xv = lay == WG_NCHW ? x[((b * g->c + ci) * g->h + ih) * g->w + iw]
+                                      : x[((b * g->h + ih) * g->w + iw) * g->c + ci];
+                int wv = lay == WG_NCHW ? w[((m * g->c + ci) * g->kh + u) * g->kw + v]
+                                        : w[((m * g->kh + u) * g->kw + v) * g->c + ci];
+                z += (int64_t)wv * (xv - zx);
+              }
+          int64_t off = lay == WG_NCHW ? ((b * g->m + m) * oh + i) * ow + j
+                                       : ((b * oh + i) * ow + j) * g->m + m;
+          wg_ref_output(ep, m, z, y + (size_t)off * es);
+        }
+}
+

@@ -49,6 +49,16 @@ void wgt_epi_data_make(wgt_epi_data *d, wgt_rng *r, int64_t m);
 void wgt_epi_data_free(wgt_epi_data *d);
 void wgt_epi_attach(wg_epilogue *ep, const wgt_epi_data *d);
 
+/* A convolution geometry (square stride, padding and dilation) and the
+ * direct convolution from the definition: z summed literally, then the
+ * reference epilogue.  Filters are OIHW for NCHW and OHWI for NHWC. */
+typedef struct wgt_conv_geom {
+  int64_t batch, c, h, w, m, kh, kw, s, p, d;
+} wgt_conv_geom;
+void wgt_direct_conv(const wgt_conv_geom *g, wg_layout lay, const int8_t *w,
+                     const uint8_t *x, int zx, const wg_epilogue *ep,
+                     unsigned char *y, int64_t oh, int64_t ow);
+
 /* Is the index-th kernel of the table able to run here? (with message) */
 int wgt_kernel_runnable(int index);
 

@@ -108,8 +108,8 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
  * transposed: the group's six A row quads are one register (lanes 6-7
  * masked off: no read past the panel), each column's B quad is broadcast,
  * and one product-accumulate covers six rows of a column.  The ALU work
- * per group is then 1 operation pair per column instead of 6 (12 on the
- * half-width loop), and the scheme's instructions are the same, since the
+ * per group is then 1 operation pair per column (1 to 4) instead of the
+ * half-width loop's 6, and the scheme's instructions are the same, since the
  * operand roles of vpsignb, vpmaddubsw and vpmaddwd stay as they were
  * (weights in WG_AX_AV, activations in the other operand).  Lane i of
  * column j's accumulator holds row i's sum. */
