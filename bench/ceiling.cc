@@ -43,7 +43,15 @@ WGB_AVX2 uint64_t sign_add_avx2(int64_t iters) {
   __m256i w3 = _mm256_set1_epi8(1), w4 = _mm256_set1_epi8(-1), w5 = _mm256_set1_epi8(1);
   __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
   for (int64_t i = 0; i < iters; i++) {
+    /* Every operand is laundered, not only x: equal weight registers would
+     * otherwise share one vpsignb, and a zero weight folds away. */
     LAUNDER_YMM(x);
+    LAUNDER_YMM(w0);
+    LAUNDER_YMM(w1);
+    LAUNDER_YMM(w2);
+    LAUNDER_YMM(w3);
+    LAUNDER_YMM(w4);
+    LAUNDER_YMM(w5);
     a0 = _mm256_add_epi8(a0, _mm256_sign_epi8(x, w0));
     a1 = _mm256_add_epi8(a1, _mm256_sign_epi8(x, w1));
     a2 = _mm256_add_epi8(a2, _mm256_sign_epi8(x, w2));
@@ -64,6 +72,10 @@ WGB_AVX2 uint64_t maddubs_madd_avx2(int64_t iters) {
   __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
   for (int64_t i = 0; i < iters; i++) {
     LAUNDER_YMM(x);
+    LAUNDER_YMM(w0);
+    LAUNDER_YMM(w1);
+    LAUNDER_YMM(w2);
+    LAUNDER_YMM(w3);
     a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w0), ones));
     a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w1), ones));
     a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w2), ones));
@@ -81,7 +93,13 @@ uint64_t mla_neon(int64_t iters) {
              w2 = vdupq_n_u8(0), w3 = vdupq_n_u8(2);
   uint8x16_t a0 = vdupq_n_u8(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
   for (int64_t i = 0; i < iters; i++) {
+    /* All operands laundered: a zero or repeated weight could otherwise be
+     * folded or share one multiply. */
     LAUNDER_Q(x);
+    LAUNDER_Q(w0);
+    LAUNDER_Q(w1);
+    LAUNDER_Q(w2);
+    LAUNDER_Q(w3);
     a0 = vmlaq_u8(a0, x, w0);
     a1 = vmlaq_u8(a1, x, w1);
     a2 = vmlaq_u8(a2, x, w2);
