@@ -228,9 +228,10 @@ TEST(calib_quantize_weights_brute) {
             if (want) kept += fabs(v), nk++;
           } else {
             double unit = alpha / 3, best = 1e300;
-            int want = 0;
+            /* All-zero weights have alpha = 0: every code is 1, scale 0. */
+            int want = 1;
             const int lv[4] = {-3, -1, 1, 3};
-            for (int t = 0; t < 4; t++) {
+            for (int t = 0; t < 4 && unit > 0; t++) {
               double d = fabs(v / unit - lv[t]);
               if (d <= best) best = d, want = lv[t]; /* tie: the larger code */
             }

@@ -15,6 +15,14 @@ phase whose checkpoint exists is skipped, so an interrupted run resumes.
 
 Usage: python3 train.py OUT {float | binary | ternary | sawb2} [--epochs-scale F]
        [--p RATE] [--slope K] [--reg COEF] [--phases qa,wrap8,wrap12] [--tag SUFFIX]
+       [--pact [--pact-decay COEF]]
+--pact (off by default; the committed models were trained without it) gives
+each quantized layer's input a learned PACT clip alpha in the qa/wrap phases:
+calibrated with wrapnet.calibrate_pact (alpha starts at the 99.99th
+percentile, the bit width is chosen for p% overflow), trained with the PACT
+gradient and an L2 term --pact-decay * alpha^2 / 2, and saved as
+steps = alpha / (2^ba - 1), which export.py uses unchanged.  Give it its own
+OUT or a --tag so that its checkpoints do not replace the default ones.
 Ablations (docs/wrapnet.md) reuse OUT's float and qw checkpoints, e.g.
        train.py OUT binary --phases wrap8 --slope 4 --tag=-k4
 """
@@ -28,7 +36,7 @@ import torch.nn.functional as F
 import wrapnet as W
 
 
-def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0):
+def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0):
     """Adam with a one-cycle schedule over `images` random training images
     (a fraction of an epoch or several: the shared 2-core machine sets the
     budget, see docs/wrapnet.md)."""
@@ -47,6 +55,8 @@ def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0):
         if reg:
             loss = loss + reg * net.penalty
         pen += net.penalty.item()
+        if net.pact and pact_decay:
+            loss = loss + pact_decay * net.pact_l2()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -68,6 +78,9 @@ def main():
     ap.add_argument("--train-images", type=int, default=60000, help="smoke tests use fewer")
     ap.add_argument("--phases", default="qa,wrap8,wrap12", help="ablations run wrap8 alone")
     ap.add_argument("--tag", default="", help="suffix of the qa/wrap checkpoints (ablations)")
+    ap.add_argument("--pact", action="store_true", help="learned PACT clipping in qa/wrap phases")
+    ap.add_argument("--pact-decay", type=float, default=2e-4,
+                    help="L2 coefficient of the PACT alphas (the paper's CIFAR-10 weight decay)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -102,10 +115,16 @@ def main():
                 setattr(n, key, d[key])
         return n
 
-    def save(n, phase, acc):
-        torch.save({"state": n.state_dict(), "steps": n.steps, "bits": n.bits,
+    def save(n, phase, acc, extra=None):
+        state = n.state_dict()
+        # PACT: the learned clips live in steps (synced before saving) and in
+        # "pact_alpha"; the state keeps the default keys so that export.py
+        # and every other reader load it unchanged.
+        state.pop("pact_alpha", None)
+        torch.save({"state": state, "steps": n.steps, "bits": n.bits,
                     "quant_acts": n.quant_acts, "cyclic_bits": n.cyclic_bits,
-                    "slope": n.slope, "penalty_bits": n.penalty_bits, "acc": acc},
+                    "slope": n.slope, "penalty_bits": n.penalty_bits, "acc": acc,
+                    **(extra or {})},
                    ckpt(phase))
 
     if not os.path.exists(ckpt("qw")):
@@ -123,23 +142,39 @@ def main():
             continue
         print(f"phase {phase}", flush=True)
         net = load("qw")
-        net.steps, net.bits, rates = W.calibrate(net, calib_x, b, a.p)
+        if a.pact:
+            net.steps, net.bits, rates, clips = W.calibrate_pact(net, calib_x, b, a.p)
+            net.enable_pact(clips)
+            alpha0 = net.pact_alphas()
+            print(f"  PACT alphas (initial) {[round(v, 4) for v in alpha0]}", flush=True)
+        else:
+            net.steps, net.bits, rates = W.calibrate(net, calib_x, b, a.p)
         net.penalty_bits = b
+        pd = a.pact_decay
         if phase == "qa":
             net.quant_acts = True
-            run_epochs(net, xtr, ytr, ep(45000), 5e-4, seed=3)
+            run_epochs(net, xtr, ytr, ep(45000), 5e-4, seed=3, pact_decay=pd)
         else:
             net.cyclic_bits, net.slope = b, a.slope
             net.quant_acts = False
             print("  warm-up (float activations, cyclic)", flush=True)
-            run_epochs(net, xtr, ytr, ep(36000 if b == 8 else 24000), 5e-4, seed=4)
+            run_epochs(net, xtr, ytr, ep(36000 if b == 8 else 24000), 5e-4, seed=4, pact_decay=pd)
             print(f"  warm-up test accuracy (first 2000) {W.evaluate(net, xev, yev):.2f}%", flush=True)
             net.quant_acts = True
             print("  fine-tune (quantized activations, R^o)", flush=True)
-            run_epochs(net, xtr, ytr, ep(120000 if b == 8 else 36000), 5e-4, reg=a.reg, seed=5)
+            run_epochs(net, xtr, ytr, ep(120000 if b == 8 else 36000), 5e-4, reg=a.reg, seed=5,
+                       pact_decay=pd)
+        extra = None
+        if a.pact:
+            net.sync_pact_steps()
+            alpha = net.pact_alphas()
+            print(f"  PACT alphas (initial) {[round(v, 4) for v in alpha0]} -> (learned) "
+                  f"{[round(v, 4) for v in alpha]}; steps {[round(s, 5) for s in net.steps[1:4]]} "
+                  f"bits {net.bits[1:4]}", flush=True)
+            extra = {"pact_alpha0": alpha0, "pact_alpha": alpha}
         acc = W.evaluate(net, xev, yev)
         print(f"  {phase} test accuracy (first 2000) (fake-quantized) {acc:.2f}%", flush=True)
-        save(net, phase, acc)
+        save(net, phase, acc, extra)
 
 
 if __name__ == "__main__":

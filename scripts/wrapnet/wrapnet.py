@@ -116,10 +116,48 @@ class Net(nn.Module):
         self.slope = 2
         self.penalty_bits = 8
         self.penalty = torch.zeros(())
+        self.pact = False          # True after enable_pact (train.py --pact)
+
+    # PACT (PACT/SAWB paper, section 3), an option: a learnable clipping level
+    # alpha per quantized layer's input, y = clip(x, 0, alpha), quantized with
+    # step alpha / (2^ba - 1); rounding has a straight-through estimator and
+    # dy_q/dalpha = 1 where x >= alpha, else 0 (the paper's eq. 3).  Without
+    # enable_pact nothing below changes the network (no parameter is added).
+    def enable_pact(self, clips):
+        """Adds the parameter pact_alpha (one per QUANT_LAYERS entry),
+        initialised to clips[i]; self.bits must already be set."""
+        self.pact = True
+        self.pact_alpha = nn.Parameter(
+            torch.tensor([float(clips[i]) for i in QUANT_LAYERS], dtype=torch.float32))
+
+    def pact_alphas(self):
+        return [float(a) for a in self.pact_alpha.detach()]
+
+    def pact_l2(self):
+        """The paper's L2 regulariser of alpha: sum of alpha^2 / 2."""
+        return 0.5 * (self.pact_alpha ** 2).sum()
+
+    def in_step(self, i):
+        """The input step of quantized layer i: with PACT, alpha / (2^ba - 1)."""
+        if self.pact and i in QUANT_LAYERS:
+            return float(self.pact_alpha[QUANT_LAYERS.index(i)].detach()) / ((1 << self.bits[i]) - 1)
+        return self.steps[i]
+
+    def sync_pact_steps(self):
+        """Writes the learned clips into self.steps (what checkpoints and the
+        export use): steps[i] = alpha_i / (2^ba - 1)."""
+        for i in QUANT_LAYERS:
+            self.steps[i] = self.in_step(i)
 
     def quantize_input(self, h, i):
         """Input of quantized layer i (or of the FC for i = 4) in code units."""
-        xs = h / self.steps[i]
+        if self.pact and i in QUANT_LAYERS:
+            a = self.pact_alpha[QUANT_LAYERS.index(i)]
+            # clip(h, 0, alpha): d/dalpha = 1 where h >= alpha, d/dh = 1 below
+            h = torch.where(h >= a, a, h.clamp(min=0))
+            xs = h / self.in_step(i)   # detached step: alpha's gradient is the clip's
+        else:
+            xs = h / self.steps[i]
         if not self.quant_acts:
             return xs
         qmax = float((1 << self.bits[i]) - 1)
@@ -135,7 +173,7 @@ class Net(nn.Module):
             if i in QUANT_LAYERS and self.wtype is not None:
                 codes, alpha = weight_codes(conv.weight, self.wtype)
                 wc = STE.apply(conv.weight / alpha.view(-1, 1, 1, 1), codes)
-                step = self.steps[i] if self.steps is not None else 1.0
+                step = self.in_step(i) if self.steps is not None else 1.0
                 xin = self.quantize_input(h, i) if self.steps is not None else h
                 z = F.conv2d(xin, wc, padding=1)
                 self.penalty = self.penalty + F.relu(
@@ -212,6 +250,37 @@ def calibrate(net, x, b, p, grid=8):
     h = layer_input(net, x, 4, steps, bits)
     steps[4], bits[4] = percentile(h, 0.9999, 4) / 255.0, 8
     return steps, bits, rates
+
+
+def calibrate_pact(net, x, b, p, clips=None):
+    """Calibration with PACT (train.py --pact).  The clip of quantized layer i
+    is clips[i] (a learned alpha) or, where clips is None, the 99.99th
+    percentile as in calibrate().  PACT ties the step to the clip,
+    step = clip / (2^ba - 1), so the free choice is the bit width: the most
+    bits ba (1..8, i.e. the smallest step) such that this step and every
+    larger one overflow a b-bit accumulator on at most p of the outputs.
+    Returns steps, bits, rates and the clips used (the initial alphas)."""
+    steps, bits, rates, used = [None] * 5, [8] * 5, [0.0] * 5, [None] * 5
+    net.eval()
+    for li in QUANT_LAYERS:
+        h = layer_input(net, x, li, steps, bits)
+        wcodes = weight_codes(net.convs[li].weight, net.wtype)[0]
+        clip = clips[li] if clips is not None else percentile(h, 0.9999, li)
+        chosen = None
+        for ba in range(1, 9):
+            step = clip / ((1 << ba) - 1)
+            xc = torch.clamp(torch.round(h / step), 0, (1 << ba) - 1)
+            r = overflow_rate(xc, wcodes, b)
+            if r > p and chosen is not None:
+                break
+            chosen = (step, ba, r)
+        steps[li], bits[li], rates[li] = chosen
+        used[li] = clip
+        print(f"  calib (PACT) L{li}: clip {clip:.4f} step {chosen[0]:.5f} bits {chosen[1]} "
+              f"overflow({b}) {100 * chosen[2]:.2f}%", flush=True)
+    h = layer_input(net, x, 4, steps, bits)
+    steps[4], bits[4] = percentile(h, 0.9999, 4) / 255.0, 8
+    return steps, bits, rates, used
 
 
 def percentile(h, q, seed):
