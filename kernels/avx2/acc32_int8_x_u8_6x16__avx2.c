@@ -2,40 +2,14 @@
  * gemmlowp and oneDNN on AVX2: vpmaddubsw (exact for the ranges of
  * wg_avx2_eligible_maddubs), vpmaddwd by ones to one 32-bit sum of four
  * products, vpaddd.  Serves every b, including 32. */
-#define WG_AX_NAME wg_acc32_int8_x_u8_6x16__avx2
+#define WG_AX_STEM acc32_int8_x_u8_6x16__avx2
+#define WG_AX_LANES 32
+#define WG_AX_KU 4
+#define WG_AX_LAYOUT quads
+#define WG_AX_ELIGIBLE wg_avx2_eligible_maddubs
 #define WG_AX_OP(bx, cx) \
   "vpmaddubsw " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpmaddwd %[ones], " WG_AX_T ", " WG_AX_T "\n\t" \
   "vpaddd " WG_AX_T ", " cx ", " cx "\n\t"
 #define WG_AX_SUM32(acc) (acc)
 #include "ukernel_avx2.h"
-#include "eligible_avx2.h"
-#include "pack_avx2.h"
-
-static void pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
-  wg_avx2_pack_a_quads(w, ldw, rows, k, WG_AX_MR, dst);
-}
-
-static void pack_b(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
-                   int cols, void *dst) {
-  wg_avx2_pack_b_quads(src, k0, kgroups, n0, cols, dst);
-}
-
-static void pack_b_block(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
-                         int64_t cols, void *dst) {
-  wg_avx2_pack_b_quads(src, k0, kgroups, n0, cols, dst);
-}
-
-const wg_kernel wg_kernel_acc32_int8_x_u8_6x16__avx2 = {
-    .name = "acc32_int8_x_u8_6x16__avx2",
-    .cpu = WG_CPU_AVX2,
-    .lane_bits = 32,
-    .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = 4,
-    .kc = WG_AX_KC, .nc = WG_AX_NC,
-    .a_group_bytes = 4 * WG_AX_MR, .b_group_bytes = 4 * WG_AX_NR,
-    .eligible = wg_avx2_eligible_maddubs,
-    .pack_a = pack_a,
-    .pack_b = pack_b,
-    .pack_b_block = pack_b_block,
-    .run = wg_acc32_int8_x_u8_6x16__avx2_run,
-};

@@ -3,7 +3,14 @@
  * macro template rather than four copies of the loop).  Before including,
  * define:
  *
- *   WG_AX_NAME          function-name stem, e.g. wg_acc8_ternary_x_u8_6x16__avx2
+ *   WG_AX_STEM          the kernel's name, e.g. acc8_ternary_x_u8_6x16__avx2
+ *                       (functions are wg_<stem>_*, the descriptor
+ *                       wg_kernel_<stem>)
+ *   WG_AX_LANES         lane_bits of kernel.h
+ *   WG_AX_KU            depths per 32-bit lane: 4 (byte quads) or 2
+ *                       (16-bit pairs)
+ *   WG_AX_LAYOUT        quads or pairs16: the pack_avx2.h routines to use
+ *   WG_AX_ELIGIBLE      the eligibility function (eligible_avx2.h)
  *   WG_AX_OP(bx, cx)    assembly text of one register product-accumulate:
  *                       accumulator cx += products of B register bx and the
  *                       broadcast A lane WG_AX_AV, in wrapping lanes;
@@ -25,6 +32,7 @@
 
 #include "../core/kernel.h"
 #include "epilogue_avx2.h"
+#include "eligible_avx2.h"
 #include "pack_avx2.h"
 
 #define WG_AX_MR 6
@@ -44,6 +52,9 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
                "pack_avx2.c's buffers hold one kc x nc block of 16-column panels");
 #define WG_AX_CAT2(a, b) a##b
 #define WG_AX_CAT(a, b) WG_AX_CAT2(a, b)
+#define WG_AX_STR2(x) #x
+#define WG_AX_STR(x) WG_AX_STR2(x)
+#define WG_AX_NAME WG_AX_CAT(wg_, WG_AX_STEM)
 /* Fixed registers for the operands that are not accumulators (an asm
  * statement has at most 30 operands): ymm0-11 are left to the 12
  * accumulators. */
@@ -197,6 +208,39 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
   wg_avx2_finish_tile(t, WG_AX_MR, sum);
 }
 
+/* The packing wrappers and the kernel's descriptor (kernel.h). */
+static void WG_AX_CAT(WG_AX_NAME, _pack_a)(const int8_t *w, int64_t ldw, int rows,
+                                           int64_t k, void *dst) {
+  WG_AX_CAT(wg_avx2_pack_a_, WG_AX_LAYOUT)(w, ldw, rows, k, WG_AX_MR, dst);
+}
+
+static void WG_AX_CAT(WG_AX_NAME, _pack_b)(const wg_bsrc *src, int64_t k0,
+                                           int64_t kgroups, int64_t n0, int cols,
+                                           void *dst) {
+  WG_AX_CAT(wg_avx2_pack_b_, WG_AX_LAYOUT)(src, k0, kgroups, n0, cols, dst);
+}
+
+static void WG_AX_CAT(WG_AX_NAME, _pack_b_block)(const wg_bsrc *src, int64_t k0,
+                                                 int64_t kgroups, int64_t n0,
+                                                 int64_t cols, void *dst) {
+  WG_AX_CAT(wg_avx2_pack_b_, WG_AX_LAYOUT)(src, k0, kgroups, n0, cols, dst);
+}
+
+/* Both layouts hold 4 bytes per row (A) or column (B) per depth group. */
+const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
+    .name = WG_AX_STR(WG_AX_STEM),
+    .cpu = WG_CPU_AVX2,
+    .lane_bits = WG_AX_LANES,
+    .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = WG_AX_KU,
+    .kc = WG_AX_KC, .nc = WG_AX_NC,
+    .a_group_bytes = 4 * WG_AX_MR, .b_group_bytes = 4 * WG_AX_NR,
+    .eligible = WG_AX_ELIGIBLE,
+    .pack_a = WG_AX_CAT(WG_AX_NAME, _pack_a),
+    .pack_b = WG_AX_CAT(WG_AX_NAME, _pack_b),
+    .pack_b_block = WG_AX_CAT(WG_AX_NAME, _pack_b_block),
+    .run = WG_AX_CAT(WG_AX_NAME, _run),
+};
+
 #undef WG_AX_ROW
 #undef WG_AX_GROUP
 #undef WG_AX_GROUP4
@@ -211,3 +255,6 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
 #undef WG_AX_T
 #undef WG_AX_CAT
 #undef WG_AX_CAT2
+#undef WG_AX_STR
+#undef WG_AX_STR2
+#undef WG_AX_NAME
