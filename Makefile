@@ -142,7 +142,10 @@ include $(sort $(wildcard mk/*.mk))
 
 # Lanes run one after another (each may build in parallel with -j), so
 # their reports never interleave; the first failing lane stops the run.
+# The packages every lane needs are installed first (as root; otherwise the
+# one apt-get line is printed), so `make test` works on a fresh machine.
 test:
+	@scripts/deps.sh test
 	@for lane in $(TEST_LANES); do \
 	  echo "==== $$lane"; \
 	  $(MAKE) --no-print-directory $$lane || { echo "make test: lane $$lane FAILED"; exit 1; }; \
