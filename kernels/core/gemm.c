@@ -5,20 +5,9 @@ wg_status wg_gemm(wg_context *ctx, const wg_weights *w, const uint8_t *x,
                   int64_t n, int64_t ldx, wg_act_format act,
                   const wg_epilogue *ep, void *y, int64_t ldy,
                   wg_run_info *info) {
-  if (!ctx || !w || !x || !ep || !y) return WG_ERR_NULL_POINTER;
-  if (n < 1) return WG_ERR_BAD_SIZE;
-  if (ldx < n || ldy < n) return WG_ERR_BAD_STRIDE;
-  int64_t span;
-  size_t es = wg_output_size(ep->output);
-  if (!wg_mul_ok(w->k - 1, ldx, &span) || !wg_add_ok(span, n, &span) ||
-      !wg_mul_ok(w->m - 1, ldy, &span) || !wg_add_ok(span, n, &span) ||
-      !wg_mul_ok(span, (int64_t)(es ? es : 1), &span))
-    return WG_ERR_SIZE_OVERFLOW;
-  wg_status st = wg_check_act(act);
-  if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
+  if (!ctx) return WG_ERR_NULL_POINTER;
+  wg_status st = wg_check_matrix_call(w, x, n, ldx, act, ep, y, ldy);
   if (st != WG_OK) return st;
-  if (!wg_codes_fit(x, w->k, n, ldx, (uint8_t)((1 << act.bits) - 1)))
-    return WG_ERR_BAD_CODE;
   wg_problem p = wg_make_problem(w, act, ep);
   const wg_kernel *k = wg_choose_kernel(ctx, w, &p);
   if (!k) return WG_ERR_UNSUPPORTED;

@@ -73,6 +73,14 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r);
 /* Checks shared by wg_gemm and wg_conv2d. */
 wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m);
 wg_status wg_check_act(wg_act_format act);
+/* Every argument of a GEMM-shaped call over packed weights w: pointers,
+ * sizes, strides, byte-count overflow, activation format, epilogue, and
+ * (last, as it reads all of X) the activation codes.  Used by wg_gemm and
+ * wg_swar_gemm. */
+wg_status wg_check_matrix_call(const wg_weights *w, const uint8_t *x, int64_t n,
+                               int64_t ldx, wg_act_format act,
+                               const wg_epilogue *ep, const void *y,
+                               int64_t ldy);
 /* 1 if every byte of the r x c region (row stride ld) is <= maxcode. */
 int wg_codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                  uint8_t maxcode);

@@ -31,27 +31,16 @@ static wg_status check_side(const void *p, int64_t m, int64_t n, int64_t ld,
 static wg_status check(const wg_weights *w, const uint8_t *x, int64_t n,
                        int64_t ldx, wg_act_format act, const wg_epilogue *ep,
                        const wg_swar_options *o, void *y, int64_t ldy) {
-  if (!w || !x || !ep || !o || !y) return WG_ERR_NULL_POINTER;
-  if (n < 1) return WG_ERR_BAD_SIZE;
-  if (ldx < n || ldy < n) return WG_ERR_BAD_STRIDE;
-  int64_t span;
-  size_t es = wg_output_size(ep->output);
-  if (!wg_mul_ok(w->k - 1, ldx, &span) || !wg_add_ok(span, n, &span) ||
-      !wg_mul_ok(w->m - 1, ldy, &span) || !wg_add_ok(span, n, &span) ||
-      !wg_mul_ok(span, (int64_t)(es ? es : 1), &span))
-    return WG_ERR_SIZE_OVERFLOW;
-  wg_status st = check_side(o->carries, w->m, n, o->ld_carries, 4);
+  if (!o) return WG_ERR_NULL_POINTER;
+  wg_status st = wg_check_matrix_call(w, x, n, ldx, act, ep, y, ldy);
+  if (st == WG_OK) st = check_side(o->carries, w->m, n, o->ld_carries, 4);
   if (st == WG_OK) st = check_side(o->lane_carries, w->m, n, o->ld_lane_carries, 4);
   if (st == WG_OK) st = check_side(o->carry_correction, w->m, n, o->ld_correction, 4);
-  if (st == WG_OK) st = wg_check_act(act);
-  if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
   if (st != WG_OK) return st;
   if (o->reg_bits != 32 && o->reg_bits != 64) return WG_ERR_BAD_OPTION;
   if (o->mode != WG_SWAR_EXACT && o->mode != WG_SWAR_BUFFER &&
       o->mode != WG_SWAR_CARRY)
     return WG_ERR_BAD_OPTION;
-  if (!wg_codes_fit(x, w->k, n, ldx, (uint8_t)((1 << act.bits) - 1)))
-    return WG_ERR_BAD_CODE;
   int lane = o->mode == WG_SWAR_BUFFER ? 7 : 8;
   if (ep->acc_bits > lane) return WG_ERR_UNSUPPORTED;
   if (o->mode == WG_SWAR_BUFFER && act.bits > 7) return WG_ERR_UNSUPPORTED;
