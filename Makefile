@@ -141,15 +141,13 @@ TEST_LANES := test-native test-asan test-tsan test-readme
 include $(sort $(wildcard mk/*.mk))
 
 # Lanes run one after another (each may build in parallel with -j), so
-# their reports never interleave; the first failing lane stops the run.
+# their reports never interleave; the first failing lane stops the run, and
+# the last line sums every lane's tests (scripts/run-lanes.sh).
 # The packages every lane needs are installed first (as root; otherwise the
 # one apt-get line is printed), so `make test` works on a fresh machine.
 test:
 	@scripts/deps.sh test
-	@for lane in $(TEST_LANES); do \
-	  echo "==== $$lane"; \
-	  $(MAKE) --no-print-directory $$lane || { echo "make test: lane $$lane FAILED"; exit 1; }; \
-	done; echo "make test: all lanes passed ($(TEST_LANES))"
+	@MAKE="$(MAKE)" LANE_LOGS=$(BUILDROOT)/lanes scripts/run-lanes.sh $(TEST_LANES)
 
 clean:
 	rm -rf build

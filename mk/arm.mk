@@ -42,7 +42,7 @@ TEST_LANES := $(filter-out test-native test-asan test-tsan,$(TEST_LANES)) \
 # the model has, so that detection is checked and a skip cannot hide it.
 qemu_lane = log=$(BUILD)/qemu-$(1)-$(notdir $(2)).log; echo "== $(RUN) -cpu $(1) ./$(2)"; \
   WG_TEST_QEMU_CPU=$(1) $(3) $(RUN) -cpu $(1) ./$(2) > $$log 2>&1 || { cat $$log; exit 1; }; \
-  grep -a -E "skipped:|passed," $$log | sort | uniq -c
+  grep -a -E "skipped:" $$log | sort | uniq -c; grep -a -E "^[0-9]+ passed, " $$log
 
 test-qemu-cpus: $(TEST_BIN)
 	@set -e; for cpu in $(QEMU_CPUS); do $(call qemu_lane,$$cpu,$(TEST_BIN)); done
