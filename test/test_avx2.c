@@ -80,14 +80,14 @@ TEST(avx2_each_kernel_forced_and_ran) {
 }
 
 /* One dimension at a time below, at and above MR = 6, NR = 16, KU (4 or 2),
- * kc (1152; 640 for the 16-bit-operand kernel, and twice each) and
+ * kc (4608; 2304 for the 16-bit-operand kernel, and twice each) and
  * nc = 256, every kernel, rotating the
  * epilogue. */
 TEST(avx2_tile_relative_sizes) {
   static const int64_t ms[] = {1, 5, 6, 7, 12, 13, 19};
   static const int64_t ns[] = {1, 7, 8, 9, 15, 16, 17, 31, 33, 255, 256, 257, 513};
   static const int64_t ks[] = {1,   2,    3,    4,    5,    7,    8,   9,
-                               639, 640, 641, 1151, 1152, 1153, 1283, 2305};
+                               2303, 2304, 2305, 4607, 4608, 4609, 4611, 9217};
   int ran = 0;
   for (int i = 0; i < wgt_avx2_nkernels; i++) {
     const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
@@ -123,7 +123,7 @@ TEST(avx2_tile_relative_sizes) {
 TEST(avx2_narrow_last_panels_and_short_row_panels) {
   static const int64_t ns[] = {1, 2, 3, 4, 5, 18, 19, 20, 36, 49, 196};
   static const int64_t ms[] = {2, 3, 4, 6, 8, 10, 13};
-  static const int64_t ks[] = {37, 1283};
+  static const int64_t ks[] = {37, 4611};
   int ran = 0;
   for (int i = 0; i < wgt_avx2_nkernels; i++) {
     const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
@@ -237,7 +237,7 @@ TEST(avx2_long_k_wraps_many_times) {
     if (!wgt_avx2_available(k->name)) continue;
     for (int data = WGT_RANDOM; data <= WGT_EXTREME_MIXED; data++) {
       wgt_case c;
-      wgt_avx2_case(&c, k, 7, 19, wgt_quick() ? 2051 : 4099, data);
+      wgt_avx2_case(&c, k, 7, 19, wgt_quick() ? 4613 : 9221, data);
       wgt_epilogue(&c, WG_OUTPUT_INT32, WG_CYCLIC_NONE, 1, k->maxb);
       c.data = data;
       int r = wgt_gemm_case(k->name, 1, &c, wgt_seed() + (uint64_t)data);

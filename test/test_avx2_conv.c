@@ -60,7 +60,7 @@ TEST(avx2_conv2d_both_layouts) {
       {1, 5, 11, 13, 6, 5, 3, 1, 2, 1},  /* padding wider than one pixel   */
       {1, 6, 10, 12, 9, 3, 3, 2, 1, 1},  /* stride 2: strided row runs     */
       {1, 4, 12, 12, 8, 3, 3, 1, 2, 2},  /* dilation                       */
-      {1, 130, 6, 7, 7, 3, 3, 1, 1, 1},  /* K = 1170 > kc: two depth blocks */
+      {1, 520, 6, 7, 7, 3, 3, 1, 1, 1},  /* K = 4680 > kc: two depth blocks */
       {1, 3, 40, 40, 6, 3, 3, 1, 1, 1},  /* N = 1600: several nc blocks    */
       {1, 2, 4, 800, 5, 3, 3, 1, 1, 1},  /* rows too wide to shift (q)     */
       {1, 9, 6, 21, 4, 1, 3, 1, 1, 1},   /* 1x3: fewer taps than KU        */

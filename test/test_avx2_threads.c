@@ -12,7 +12,7 @@
  * N (several nc chunks): both ways of splitting the work are exercised. */
 TEST(threads_avx2_counts_1_2_3_7_bit_identical) {
   static const int counts[] = {1, 2, 3, 7};
-  static const int64_t shapes[][3] = {{50, 300, 700}, {13, 700, 40}, {200, 9, 1400}};
+  static const int64_t shapes[][3] = {{50, 300, 2400}, {13, 700, 40}, {200, 9, 4700}};
   int ran = 0;
   for (int i = 0; i < wgt_avx2_nkernels; i++) {
     const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];

@@ -8,8 +8,8 @@
 #define WG_AX_KU 2
 #define WG_AX_LAYOUT pairs16
 #define WG_AX_ELIGIBLE wg_avx2_eligible_madd16
-/* 16 x 640 16-bit pairs: a 20 KiB B panel, inside L1 with its A panel. */
-#define WG_AX_KC 640
+/* Half the byte kernels' depth block: the same 72 KiB B panel. */
+#define WG_AX_KC 2304
 #define WG_AX_OP(bx, cx) \
   "vpmaddwd " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpaddd " WG_AX_T ", " cx ", " cx "\n\t"

@@ -256,43 +256,54 @@ static void tail_rows(const uint8_t **r, int ku, int64_t from, int64_t cols,
   }
 }
 
+/* NHWC panels are gathered column by column through a stack buffer of 16
+ * column runs; a deep block goes through it this many depths at a time
+ * (18 KiB of stack, not 16 x kc). */
+#define WG_AVX2_COL_DEPTH 1152
+
 /* One NHWC panel, by columns. */
 static void quads_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int64_t n0,
                              int cols, uint8_t *dst) {
   const int nr = WG_AVX2_NR;
-  uint8_t buf[WG_AVX2_NR * WG_AVX2_MAX_KC];
+  uint8_t buf[WG_AVX2_NR * WG_AVX2_COL_DEPTH];
   const uint8_t *col[WG_AVX2_NR];
-  bcols(s, k0, kgroups * 4, n0, cols, nr, buf, col);
-  int64_t g = 0;
-  /* 4 columns x 4 groups at a time: a 4 x 4 transpose of dwords. */
-  for (; g + 4 <= kgroups; g += 4, dst += 16 * nr)
-    for (int j = 0; j < nr; j += 4) {
-      __m128i c0 = _mm_loadu_si128((const __m128i *)(col[j] + 4 * g));
-      __m128i c1 = _mm_loadu_si128((const __m128i *)(col[j + 1] + 4 * g));
-      __m128i c2 = _mm_loadu_si128((const __m128i *)(col[j + 2] + 4 * g));
-      __m128i c3 = _mm_loadu_si128((const __m128i *)(col[j + 3] + 4 * g));
-      __m128i l01 = _mm_unpacklo_epi32(c0, c1), h01 = _mm_unpackhi_epi32(c0, c1);
-      __m128i l23 = _mm_unpacklo_epi32(c2, c3), h23 = _mm_unpackhi_epi32(c2, c3);
-      _mm_storeu_si128((__m128i *)(dst + 4 * j), _mm_unpacklo_epi64(l01, l23));
-      _mm_storeu_si128((__m128i *)(dst + 4 * nr + 4 * j), _mm_unpackhi_epi64(l01, l23));
-      _mm_storeu_si128((__m128i *)(dst + 8 * nr + 4 * j), _mm_unpacklo_epi64(h01, h23));
-      _mm_storeu_si128((__m128i *)(dst + 12 * nr + 4 * j), _mm_unpackhi_epi64(h01, h23));
-    }
-  for (; g < kgroups; g++, dst += 4 * nr)
-    for (int j = 0; j < nr; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
+  for (int64_t g0 = 0; g0 < kgroups; g0 += WG_AVX2_COL_DEPTH / 4) {
+    int64_t gn = kgroups - g0 < WG_AVX2_COL_DEPTH / 4 ? kgroups - g0 : WG_AVX2_COL_DEPTH / 4;
+    bcols(s, k0 + 4 * g0, gn * 4, n0, cols, nr, buf, col);
+    int64_t g = 0;
+    /* 4 columns x 4 groups at a time: a 4 x 4 transpose of dwords. */
+    for (; g + 4 <= gn; g += 4, dst += 16 * nr)
+      for (int j = 0; j < nr; j += 4) {
+        __m128i c0 = _mm_loadu_si128((const __m128i *)(col[j] + 4 * g));
+        __m128i c1 = _mm_loadu_si128((const __m128i *)(col[j + 1] + 4 * g));
+        __m128i c2 = _mm_loadu_si128((const __m128i *)(col[j + 2] + 4 * g));
+        __m128i c3 = _mm_loadu_si128((const __m128i *)(col[j + 3] + 4 * g));
+        __m128i l01 = _mm_unpacklo_epi32(c0, c1), h01 = _mm_unpackhi_epi32(c0, c1);
+        __m128i l23 = _mm_unpacklo_epi32(c2, c3), h23 = _mm_unpackhi_epi32(c2, c3);
+        _mm_storeu_si128((__m128i *)(dst + 4 * j), _mm_unpacklo_epi64(l01, l23));
+        _mm_storeu_si128((__m128i *)(dst + 4 * nr + 4 * j), _mm_unpackhi_epi64(l01, l23));
+        _mm_storeu_si128((__m128i *)(dst + 8 * nr + 4 * j), _mm_unpacklo_epi64(h01, h23));
+        _mm_storeu_si128((__m128i *)(dst + 12 * nr + 4 * j), _mm_unpackhi_epi64(h01, h23));
+      }
+    for (; g < gn; g++, dst += 4 * nr)
+      for (int j = 0; j < nr; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
+  }
 }
 
 static void pairs_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int64_t n0,
                              int cols, uint16_t *dst) {
   const int nr = WG_AVX2_NR;
-  uint8_t buf[WG_AVX2_NR * WG_AVX2_MAX_KC];
+  uint8_t buf[WG_AVX2_NR * WG_AVX2_COL_DEPTH];
   const uint8_t *col[WG_AVX2_NR];
-  bcols(s, k0, kgroups * 2, n0, cols, nr, buf, col);
-  for (int64_t g = 0; g < kgroups; g++, dst += 2 * nr)
-    for (int j = 0; j < nr; j++) {
-      dst[2 * j] = col[j][2 * g];
-      dst[2 * j + 1] = col[j][2 * g + 1];
-    }
+  for (int64_t g0 = 0; g0 < kgroups; g0 += WG_AVX2_COL_DEPTH / 2) {
+    int64_t gn = kgroups - g0 < WG_AVX2_COL_DEPTH / 2 ? kgroups - g0 : WG_AVX2_COL_DEPTH / 2;
+    bcols(s, k0 + 2 * g0, gn * 2, n0, cols, nr, buf, col);
+    for (int64_t g = 0; g < gn; g++, dst += 2 * nr)
+      for (int j = 0; j < nr; j++) {
+        dst[2 * j] = col[j][2 * g];
+        dst[2 * j + 1] = col[j][2 * g + 1];
+      }
+  }
 }
 
 void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,

@@ -32,7 +32,7 @@
 /* Panel width of every AVX2 kernel, and the largest depth block (kc) and
  * column block (nc) any of them packs at once. */
 #define WG_AVX2_NR 16
-#define WG_AVX2_MAX_KC 1152
+#define WG_AVX2_MAX_KC 4608
 #define WG_AVX2_MAX_NC 256
 
 void wg_avx2_pack_a_quads(const int8_t *w, int64_t ldw, int rows, int64_t k,

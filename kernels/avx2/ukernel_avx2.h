@@ -37,14 +37,16 @@
 
 #define WG_AX_MR 6
 #define WG_AX_NR 16
-/* Depth and column blocks (docs/avx2.md): a B panel of 16 x 1152 bytes
- * (18 KiB) and an A panel (7 KiB) stay in the 32 KiB L1.  K = 1152 is then
- * one block and K = 4608 four, not eight: every depth block costs a tile
- * its fold, its parked partial sums and a pass of B packing.  A kernel
- * with 16-bit operands defines a shallower one (its panel is twice the
- * bytes). */
+/* Depth and column blocks (docs/avx2.md).  Every depth block costs each
+ * tile a restart of its loop and its operand streams, a fold and a parked
+ * partial sum, and that measured more than keeping the B panel in L1:
+ * with kc = 4608 (K <= 4608 is one block, a 72 KiB B panel read from L2)
+ * the deep Table 7 layers ran 5-12% faster than with kc = 1152 (18 KiB
+ * panels in L1), interleaved A/B in one process; deeper blocks gained
+ * nothing more (K = 9216, 16384).  A kernel with 16-bit operands defines
+ * half the depth (the same bytes). */
 #ifndef WG_AX_KC
-#define WG_AX_KC 1152
+#define WG_AX_KC 4608
 #endif
 #define WG_AX_NC 256
 _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
