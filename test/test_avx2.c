@@ -81,11 +81,11 @@ TEST(avx2_each_kernel_forced_and_ran) {
 
 /* One dimension at a time below, at and above MR = 6, NR = 16, KU (4 or 2),
  * kc (4608; 2304 for the 16-bit-operand kernel, and twice each) and
- * nc = 256, every kernel, rotating the
+ * nc = 512, every kernel, rotating the
  * epilogue. */
 TEST(avx2_tile_relative_sizes) {
   static const int64_t ms[] = {1, 5, 6, 7, 12, 13, 19};
-  static const int64_t ns[] = {1, 7, 8, 9, 15, 16, 17, 31, 33, 255, 256, 257, 513};
+  static const int64_t ns[] = {1, 7, 8, 9, 15, 16, 17, 31, 33, 511, 512, 513, 1025};
   static const int64_t ks[] = {1,   2,    3,    4,    5,    7,    8,   9,
                                2303, 2304, 2305, 4607, 4608, 4609, 4611, 9217};
   int ran = 0;

@@ -33,7 +33,7 @@
  * column block (nc) any of them packs at once. */
 #define WG_AVX2_NR 16
 #define WG_AVX2_MAX_KC 4608
-#define WG_AVX2_MAX_NC 256
+#define WG_AVX2_MAX_NC 512
 
 void wg_avx2_pack_a_quads(const int8_t *w, int64_t ldw, int rows, int64_t k,
                           int mr, int8_t *dst);
