@@ -271,6 +271,12 @@ static void quads_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int6
     int64_t gn = kgroups - g0 < WG_AVX2_COL_DEPTH / 4 ? kgroups - g0 : WG_AVX2_COL_DEPTH / 4;
     bcols(s, k0 + 4 * g0, gn * 4, n0, cols, nr, buf, col);
     int64_t g = 0;
+    int cw = wg_avx2_tail_width(cols);
+    if (cw < nr) { /* a dense last panel (pack_avx2.h) */
+      for (; g < gn; g++, dst += 4 * cw)
+        for (int j = 0; j < cw; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
+      continue;
+    }
     /* 4 columns x 4 groups at a time: a 4 x 4 transpose of dwords. */
     for (; g + 4 <= gn; g += 4, dst += 16 * nr)
       for (int j = 0; j < nr; j += 4) {
@@ -298,8 +304,9 @@ static void pairs_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int6
   for (int64_t g0 = 0; g0 < kgroups; g0 += WG_AVX2_COL_DEPTH / 2) {
     int64_t gn = kgroups - g0 < WG_AVX2_COL_DEPTH / 2 ? kgroups - g0 : WG_AVX2_COL_DEPTH / 2;
     bcols(s, k0 + 2 * g0, gn * 2, n0, cols, nr, buf, col);
-    for (int64_t g = 0; g < gn; g++, dst += 2 * nr)
-      for (int j = 0; j < nr; j++) {
+    int cw = wg_avx2_tail_width(cols);
+    for (int64_t g = 0; g < gn; g++, dst += 2 * cw)
+      for (int j = 0; j < cw; j++) {
         dst[2 * j] = col[j][2 * g];
         dst[2 * j + 1] = col[j][2 * g + 1];
       }
@@ -326,7 +333,14 @@ void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
     for (int64_t p = 0; p < full; p++) quads16(r, p * nr, d + p * panel);
     if (full * nr < cols) {
       tail_rows(r, 4, full * nr, cols, tail);
-      quads16(r, 0, d + full * panel);
+      int cw = wg_avx2_tail_width(cols - full * nr);
+      if (cw == nr) {
+        quads16(r, 0, d + full * panel);
+      } else { /* dense (pack_avx2.h) */
+        uint8_t q[4 * WG_AVX2_NR];
+        quads16(r, 0, q);
+        memcpy(dst + full * panel + g * 4 * cw, q, (size_t)(4 * cw));
+      }
     }
   }
 }
@@ -351,7 +365,14 @@ void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
     for (int64_t p = 0; p < full; p++) pairs16(r, p * nr, d + p * panel);
     if (full * nr < cols) {
       tail_rows(r, 2, full * nr, cols, tail);
-      pairs16(r, 0, d + full * panel);
+      int cw = wg_avx2_tail_width(cols - full * nr);
+      if (cw == nr) {
+        pairs16(r, 0, d + full * panel);
+      } else { /* dense (pack_avx2.h) */
+        uint16_t q[2 * WG_AVX2_NR];
+        pairs16(r, 0, q);
+        memcpy(dst + full * panel + g * 2 * cw, q, (size_t)(4 * cw));
+      }
     }
   }
 }

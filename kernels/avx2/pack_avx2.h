@@ -21,6 +21,12 @@
  * NHWC convolutions, whose channels are contiguous), a block of up to
  * WG_AVX2_MAX_NC columns, that is ceil(cols / 16) consecutive panels of
  * kgroups groups each, at a time (pack_b_block of kernel.h).
+ *
+ * A last panel of 1 to 4 columns is packed dense: each group holds the
+ * 4-byte quads (or pairs) of cw = wg_avx2_tail_width(cols) columns, 4*cw
+ * bytes, the columns past cols zero.  Its kernel loop reads one B dword per
+ * column and group, and at 64 bytes per group nearly every one of those
+ * was a new cache line.
  */
 #ifndef WG_PACK_AVX2_H
 #define WG_PACK_AVX2_H
@@ -34,6 +40,12 @@
 #define WG_AVX2_NR 16
 #define WG_AVX2_MAX_KC 4608
 #define WG_AVX2_MAX_NC 512
+
+/* Columns per group of a dense last panel of `cols` columns (1-4), 16 for
+ * a panel packed at full width. */
+static inline int wg_avx2_tail_width(int64_t cols) {
+  return cols <= 1 ? 1 : cols <= 2 ? 2 : cols <= 4 ? 4 : WG_AVX2_NR;
+}
 
 void wg_avx2_pack_a_quads(const int8_t *w, int64_t ldw, int rows, int64_t k,
                           int mr, int8_t *dst);

@@ -122,53 +122,74 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
   "vpbroadcastd " #i "*4(%[a]), " WG_AX_AV "\n\t" WG_AX_OP(WG_AX_B0, "%[c" #i "0]")
 
 /* A panel of at most 4 columns (N = 49 leaves 1, N = 196 leaves 4) runs
- * transposed: the group's six A row quads are one register (lanes 6-7
- * masked off: no read past the panel), each column's B quad is broadcast,
- * and one product-accumulate covers six rows of a column.  The ALU work
- * per group is then 1 operation pair per column (1 to 4) instead of the
- * half-width loop's 6, and the scheme's instructions are the same, since the
- * operand roles of vpsignb, vpmaddubsw and vpmaddwd stay as they were
- * (weights in WG_AX_AV, activations in the other operand).  Lane i of
- * column j's accumulator holds row i's sum. */
-#define WG_AX_COL(j, cx) "vpbroadcastd " #j "*4(%[b]), " WG_AX_B0 "\n\t" WG_AX_OP(WG_AX_B0, cx)
-#define WG_AX_NARROW(cols_asm)                                               \
+ * transposed: the group's six A row quads are one register (a 32-byte load;
+ * lanes 6-7 get the next group's bytes, whose sums are never used, and the
+ * weights carry 64 bytes of slack past the last panel), each column's B quad
+ * is broadcast, and one product-accumulate covers six rows of a column.
+ * The ALU work per group is then 1 operation pair per column (1 to 4)
+ * instead of the half-width loop's 6, and the scheme's instructions are the
+ * same, since the operand roles of vpsignb, vpmaddubsw and vpmaddwd stay as
+ * they were (weights in WG_AX_AV, activations in the other operand).  Lane
+ * i of column j's accumulator holds row i's sum.  B is dense there (cw
+ * columns per group, pack_avx2.h); one and two columns run two groups per
+ * iteration into two sets of accumulators, so that the loop is not bound by
+ * its counter updates or by one accumulator's add chain (the 1-column
+ * panel of 512 x 49 x 4608 cost 12% of the call before). */
+#define WG_AX_COL(ob, j, cx) \
+  "vpbroadcastd " #ob "+" #j "*4(%[b]), " WG_AX_B0 "\n\t" WG_AX_OP(WG_AX_B0, cx)
+#define WG_AX_A(oa) "vmovdqu " #oa "(%[a]), " WG_AX_AV "\n\t"
+#define WG_AX_NARROW(body, astep, bstep)                                     \
   __asm__ volatile(                                                          \
-      "vmovdqa %[mask], %%ymm14\n\t"                                        \
-      "1:\n\t"                                                              \
-      "vpmaskmovd (%[a]), %%ymm14, " WG_AX_AV "\n\t" cols_asm               \
-      "add $24, %[a]\n\t"                                                   \
-      "add $64, %[b]\n\t"                                                   \
+      "1:\n\t" body                                                          \
+      "add $" #astep ", %[a]\n\t"                                            \
+      "add $" #bstep ", %[b]\n\t"                                            \
       "cmp %[bend], %[b]\n\t"                                               \
       "jne 1b\n\t"                                                          \
       : [n0] "+x"(n0), [n1] "+x"(n1), [n2] "+x"(n2), [n3] "+x"(n3),          \
         [a] "+r"(a), [b] "+r"(b)                                             \
-      : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16),         \
-        [mask] "m"(*(const int32_t(*)[8])rows6)                              \
-      : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory")
+      : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)          \
+      : "xmm12", "xmm13", "xmm15", "cc", "memory")
 
 static void WG_AX_CAT(WG_AX_NAME, _narrow)(const wg_tile *t) {
   static const int16_t ones16[16] __attribute__((aligned(32))) = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-  static const int32_t rows6[8] __attribute__((aligned(32))) = {-1, -1, -1, -1, -1, -1, 0, 0};
   __m256i n0 = _mm256_setzero_si256(), n1 = n0, n2 = n0, n3 = n0;
   const char *a = (const char *)t->a;
   const char *b = (const char *)t->b;
-  const char *bend = b + t->kgroups * 4 * WG_AX_NR;
-  if (t->cols == 1)
-    WG_AX_NARROW(WG_AX_COL(0, "%[n0]"));
-  else if (t->cols == 2)
-    WG_AX_NARROW(WG_AX_COL(0, "%[n0]") WG_AX_COL(1, "%[n1]"));
-  else
-    WG_AX_NARROW(WG_AX_COL(0, "%[n0]") WG_AX_COL(1, "%[n1]") WG_AX_COL(2, "%[n2]")
-                     WG_AX_COL(3, "%[n3]"));
+  int cw = wg_avx2_tail_width(t->cols);
+  const char *bend = b + 4 * cw * (t->kgroups & 1);
   _Alignas(32) int32_t col[4][8];
-  _mm256_store_si256((__m256i *)col[0], WG_AX_SUM32(n0));
-  _mm256_store_si256((__m256i *)col[1], WG_AX_SUM32(n1));
-  _mm256_store_si256((__m256i *)col[2], WG_AX_SUM32(n2));
-  _mm256_store_si256((__m256i *)col[3], WG_AX_SUM32(n3));
+  if (cw == 4) {
+    bend = b + 16 * t->kgroups;
+    WG_AX_NARROW(WG_AX_A(0) WG_AX_COL(0, 0, "%[n0]") WG_AX_COL(0, 1, "%[n1]")
+                     WG_AX_COL(0, 2, "%[n2]") WG_AX_COL(0, 3, "%[n3]"), 24, 16);
+  } else {
+    /* An odd group first, then pairs of groups: columns j and j + cw of
+     * n0..n3 hold the two groups' sums of column j. */
+    if (cw == 1) {
+      if (b != bend) WG_AX_NARROW(WG_AX_A(0) WG_AX_COL(0, 0, "%[n0]"), 24, 4);
+      bend = b + 4 * (t->kgroups & ~(int64_t)1);
+      if (b != bend)
+        WG_AX_NARROW(WG_AX_A(0) WG_AX_COL(0, 0, "%[n0]") WG_AX_A(24) WG_AX_COL(4, 0, "%[n1]"),
+                     48, 8);
+    } else {
+      if (b != bend)
+        WG_AX_NARROW(WG_AX_A(0) WG_AX_COL(0, 0, "%[n0]") WG_AX_COL(0, 1, "%[n1]"), 24, 8);
+      bend = b + 8 * (t->kgroups & ~(int64_t)1);
+      if (b != bend)
+        WG_AX_NARROW(WG_AX_A(0) WG_AX_COL(0, 0, "%[n0]") WG_AX_COL(0, 1, "%[n1]")
+                         WG_AX_A(24) WG_AX_COL(8, 0, "%[n2]") WG_AX_COL(8, 1, "%[n3]"),
+                     48, 16);
+    }
+  }
+  __m256i f[4] = {WG_AX_SUM32(n0), WG_AX_SUM32(n1), WG_AX_SUM32(n2), WG_AX_SUM32(n3)};
+  if (cw < 4) /* fold the second group's set into the first (32-bit sums) */
+    for (int j = 0; j < cw; j++) f[j] = _mm256_add_epi32(f[j], f[j + cw]);
+  for (int j = 0; j < 4; j++) _mm256_store_si256((__m256i *)col[j], f[j]);
   __m256i sum[WG_AX_MR][2];
   for (int i = 0; i < WG_AX_MR; i++) {
-    sum[i][0] = _mm256_setr_epi32(col[0][i], col[1][i], col[2][i], col[3][i], 0, 0, 0, 0);
+    sum[i][0] = _mm256_setr_epi32(col[0][i], cw > 1 ? col[1][i] : 0, cw > 2 ? col[2][i] : 0,
+                                  cw > 3 ? col[3][i] : 0, 0, 0, 0, 0);
     sum[i][1] = _mm256_setzero_si256();
   }
   wg_avx2_finish_tile(t, WG_AX_MR, sum);
@@ -254,6 +275,7 @@ const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
 #undef WG_AX_LOOP
 #undef WG_AX_ROW_HALF
 #undef WG_AX_COL
+#undef WG_AX_A
 #undef WG_AX_NARROW
 #undef WG_AX_AV
 #undef WG_AX_B0

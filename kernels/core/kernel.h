@@ -104,7 +104,9 @@ typedef struct wg_kernel {
   size_t a_group_bytes, b_group_bytes;
   int (*eligible)(const wg_problem *p);
   /* Packs rows [0, rows) (rows <= MR) of w, depth [0, k), into one panel of
-   * ceil(k / ku) groups; w's codes are already validated. */
+   * ceil(k / ku) groups; w's codes are already validated.  Panels lie one
+   * after another, and 64 readable bytes follow the last one: run may load
+   * a whole vector at any group's start (weights.c). */
   void (*pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst);
   /* Packs B[k0 .. k0+kgroups*ku) x [n0 .. n0+cols), cols <= NR; depth past
    * K reads as any value (the weights there are zero). */

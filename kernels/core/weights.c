@@ -44,8 +44,10 @@ static wg_status add_pack(wg_weights *w, const wg_kernel *k, const int8_t *src,
   if (!wg_mul_ok(groups, (int64_t)k->a_group_bytes, &panel) ||
       !wg_mul_ok(panel, panels, &total))
     return WG_ERR_SIZE_OVERFLOW;
-  /* 64-byte alignment and slack so that kernels may use aligned loads. */
-  size_t bytes = ((size_t)total + 63) & ~(size_t)63;
+  /* 64-byte alignment, and 64 bytes of slack past the last panel: a kernel
+   * may load whole vectors at a group's start (kernel.h). */
+  if (!wg_add_ok(total, 64 + 63, &total)) return WG_ERR_SIZE_OVERFLOW;
+  size_t bytes = (size_t)total & ~(size_t)63;
   void *data = aligned_alloc(64, bytes ? bytes : 64);
   if (!data) return WG_ERR_NO_MEMORY;
   for (int64_t p = 0; p < panels; p++) {
