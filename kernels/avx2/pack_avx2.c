@@ -313,66 +313,64 @@ static void pairs_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int6
   }
 }
 
-void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
-                          int64_t n0, int64_t cols, uint8_t *dst) {
+/* One group of 16 columns from the group's KU rows: quads of 4 byte rows,
+ * or pairs of 2 rows widened to 16 bits; 64 bytes either way. */
+static inline void group16(const uint8_t *const r[4], int ku, int64_t c, uint8_t *dst) {
+  if (ku == 4)
+    quads16(r, c, dst);
+  else
+    pairs16(r, c, (uint16_t *)(void *)dst);
+}
+
+/* Row sources (plain matrices, NCHW convolutions) into a block of panels.
+ * Both layouts hold 64 bytes per group and panel, and 4 bytes per column
+ * and group in a dense last panel. */
+static void pack_b_rows(const wg_bsrc *s, int ku, int64_t k0, int64_t kgroups, int64_t n0,
+                        int64_t cols, uint8_t *dst) {
   const int64_t nr = WG_AVX2_NR, panel = kgroups * 4 * nr;
   int64_t full = cols / nr;
-  if (by_columns(s)) {
-    for (int64_t p = 0; p * nr < cols; p++)
-      quads_by_columns(s, k0, kgroups, n0 + p * nr,
-                       (int)(cols - p * nr < nr ? cols - p * nr : nr), dst + p * panel);
-    return;
-  }
+  int cw = wg_avx2_tail_width(cols - full * nr);
   uint8_t buf[4][WG_AVX2_MAX_NC], tail[4][WG_AVX2_NR];
   rowsrc src;
   rowsrc_init(&src, s, k0, n0, cols);
   for (int64_t g = 0; g < kgroups; g++) {
     const uint8_t *r[4];
-    for (int q = 0; q < 4; q++) r[q] = rowsrc_next(&src, buf[q]);
+    for (int q = 0; q < ku; q++) r[q] = rowsrc_next(&src, buf[q]);
     uint8_t *d = dst + g * 4 * nr;
-    for (int64_t p = 0; p < full; p++) quads16(r, p * nr, d + p * panel);
+    for (int64_t p = 0; p < full; p++) group16(r, ku, p * nr, d + p * panel);
     if (full * nr < cols) {
-      tail_rows(r, 4, full * nr, cols, tail);
-      int cw = wg_avx2_tail_width(cols - full * nr);
+      tail_rows(r, ku, full * nr, cols, tail);
       if (cw == nr) {
-        quads16(r, 0, d + full * panel);
+        group16(r, ku, 0, d + full * panel);
       } else { /* dense (pack_avx2.h) */
-        uint8_t q[4 * WG_AVX2_NR];
-        quads16(r, 0, q);
+        _Alignas(32) uint8_t q[4 * WG_AVX2_NR];
+        group16(r, ku, 0, q);
         memcpy(dst + full * panel + g * 4 * cw, q, (size_t)(4 * cw));
       }
     }
   }
 }
 
+void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
+                          int64_t n0, int64_t cols, uint8_t *dst) {
+  const int64_t nr = WG_AVX2_NR, panel = kgroups * 4 * nr;
+  if (!by_columns(s)) {
+    pack_b_rows(s, 4, k0, kgroups, n0, cols, dst);
+    return;
+  }
+  for (int64_t p = 0; p * nr < cols; p++)
+    quads_by_columns(s, k0, kgroups, n0 + p * nr,
+                     (int)(cols - p * nr < nr ? cols - p * nr : nr), dst + p * panel);
+}
+
 void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
                             int64_t n0, int64_t cols, uint16_t *dst) {
   const int64_t nr = WG_AVX2_NR, panel = kgroups * 2 * nr;
-  int64_t full = cols / nr;
-  if (by_columns(s)) {
-    for (int64_t p = 0; p * nr < cols; p++)
-      pairs_by_columns(s, k0, kgroups, n0 + p * nr,
-                       (int)(cols - p * nr < nr ? cols - p * nr : nr), dst + p * panel);
+  if (!by_columns(s)) {
+    pack_b_rows(s, 2, k0, kgroups, n0, cols, (uint8_t *)dst);
     return;
   }
-  uint8_t buf[2][WG_AVX2_MAX_NC], tail[2][WG_AVX2_NR];
-  rowsrc src;
-  rowsrc_init(&src, s, k0, n0, cols);
-  for (int64_t g = 0; g < kgroups; g++) {
-    const uint8_t *r[2];
-    for (int q = 0; q < 2; q++) r[q] = rowsrc_next(&src, buf[q]);
-    uint16_t *d = dst + g * 2 * nr;
-    for (int64_t p = 0; p < full; p++) pairs16(r, p * nr, d + p * panel);
-    if (full * nr < cols) {
-      tail_rows(r, 2, full * nr, cols, tail);
-      int cw = wg_avx2_tail_width(cols - full * nr);
-      if (cw == nr) {
-        pairs16(r, 0, d + full * panel);
-      } else { /* dense (pack_avx2.h) */
-        uint16_t q[2 * WG_AVX2_NR];
-        pairs16(r, 0, q);
-        memcpy(dst + full * panel + g * 2 * cw, q, (size_t)(4 * cw));
-      }
-    }
-  }
+  for (int64_t p = 0; p * nr < cols; p++)
+    pairs_by_columns(s, k0, kgroups, n0 + p * nr,
+                     (int)(cols - p * nr < nr ? cols - p * nr : nr), dst + p * panel);
 }
