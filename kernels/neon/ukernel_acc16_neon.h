@@ -86,16 +86,5 @@ static void WG_NK_FN(run)(const wg_tile *t) {
   wg_neon_tile_finish(t, sums, WG_NK_NR);
 }
 
-const wg_kernel WG_NK_SYM = {
-    .name = WG_NK_STR(WG_NK_STEM),
-    .cpu = WG_CPU_NEON,
-    .lane_bits = 16,
-    .mr = WG_NK_MR, .nr = WG_NK_NR, .ku = 1,
-    /* kc x NR x 2 bytes of B: 16 KiB at NR = 32. */
-    .kc = 256, .nc = 4 * WG_NK_NR,
-    .a_group_bytes = 2 * WG_NK_MR, .b_group_bytes = 2 * WG_NK_NR,
-    .eligible = wg_neon_eligible_lanes16,
-    .pack_a = WG_NK_FN(pack_a),
-    .pack_b = WG_NK_FN(pack_b),
-    .run = WG_NK_FN(run),
-};
+/* kc x NR x 2 bytes of B: 16 KiB at NR = 32. */
+WG_NK_DESCRIPTOR(16, 256, 4 * WG_NK_NR, 2 * WG_NK_MR, 2 * WG_NK_NR, wg_neon_eligible_lanes16);

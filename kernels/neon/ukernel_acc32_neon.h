@@ -74,16 +74,5 @@ static void WG_NK_FN(run)(const wg_tile *t) {
   wg_neon_tile_finish(t, sums, WG_NK_NR);
 }
 
-const wg_kernel WG_NK_SYM = {
-    .name = WG_NK_STR(WG_NK_STEM),
-    .cpu = WG_CPU_NEON,
-    .lane_bits = 32,
-    .mr = WG_NK_MR, .nr = WG_NK_NR, .ku = 1,
-    /* kc x NR x 2 bytes of B: 8 KiB at NR = 16. */
-    .kc = 256, .nc = 8 * WG_NK_NR,
-    .a_group_bytes = 2 * WG_NK_MR, .b_group_bytes = 2 * WG_NK_NR,
-    .eligible = wg_neon_eligible_lanes32,
-    .pack_a = WG_NK_FN(pack_a),
-    .pack_b = WG_NK_FN(pack_b),
-    .run = WG_NK_FN(run),
-};
+/* kc x NR x 2 bytes of B: 8 KiB at NR = 16. */
+WG_NK_DESCRIPTOR(32, 256, 8 * WG_NK_NR, 2 * WG_NK_MR, 2 * WG_NK_NR, wg_neon_eligible_lanes32);

@@ -66,13 +66,8 @@ static void WG_NK_FN(run)(const wg_tile *t) {
     ptrdiff_t n = left < WG_NK_FLUSH ? left : WG_NK_FLUSH;
     for (ptrdiff_t k = n; k > 0; k--, a += WG_NK_MR, b += WG_NK_NR) {
 #if defined(__aarch64__)
-      /* As in ukernel_acc8_neon.h: one load, four broadcasts by lane. */
-      uint32_t four;
-      memcpy(&four, a, 4);
-      int8x8_t w = vreinterpret_s8_u32(vdup_n_u32(four));
-      __asm__("" : "+w"(w));
-      int8x16_t w0 = vdupq_lane_s8(w, 0), w1 = vdupq_lane_s8(w, 1);
-      int8x16_t w2 = vdupq_lane_s8(w, 2), w3 = vdupq_lane_s8(w, 3);
+      int8x16_t w0, w1, w2, w3;
+      WG_NK_BCAST4_S8(a, w0, w1, w2, w3);
 #else
       int8x8_t w0 = vld1_dup_s8(a), w1 = vld1_dup_s8(a + 1);
       int8x8_t w2 = vld1_dup_s8(a + 2), w3 = vld1_dup_s8(a + 3);
@@ -100,16 +95,5 @@ static void WG_NK_FN(run)(const wg_tile *t) {
   wg_neon_tile_finish(t, sums, WG_NK_NR);
 }
 
-const wg_kernel WG_NK_SYM = {
-    .name = WG_NK_STR(WG_NK_STEM),
-    .cpu = WG_CPU_NEON,
-    .lane_bits = 32,
-    .mr = WG_NK_MR, .nr = WG_NK_NR, .ku = 1,
-    /* kc x NR bytes of B: 16 KiB at NR = 32. */
-    .kc = 512, .nc = 4 * WG_NK_NR,
-    .a_group_bytes = WG_NK_MR, .b_group_bytes = WG_NK_NR,
-    .eligible = wg_neon_eligible_unit_weights,
-    .pack_a = WG_NK_FN(pack_a),
-    .pack_b = WG_NK_FN(pack_b),
-    .run = WG_NK_FN(run),
-};
+/* kc x NR bytes of B: 16 KiB at NR = 32. */
+WG_NK_DESCRIPTOR(32, 512, 4 * WG_NK_NR, WG_NK_MR, WG_NK_NR, wg_neon_eligible_unit_weights);

@@ -44,14 +44,8 @@ static void WG_NK_FN(run)(const wg_tile *t) {
   /* A count that fits a register on armv7: kgroups <= kc (driver.c). */
   for (ptrdiff_t k = (ptrdiff_t)t->kgroups; k > 0; k--, a += WG_NK_MR, b += WG_NK_NR) {
 #if defined(__aarch64__)
-    uint32_t four;
-    memcpy(&four, a, 4);
-    int8x8_t w = vreinterpret_s8_u32(vdup_n_u32(four));
-    /* One load for the four weights, kept in a register: otherwise GCC
-     * reloads each byte for its broadcast (ldrsb + dup, 2 instructions). */
-    __asm__("" : "+w"(w));
-    int8x16_t w0 = vdupq_lane_s8(w, 0), w1 = vdupq_lane_s8(w, 1);
-    int8x16_t w2 = vdupq_lane_s8(w, 2), w3 = vdupq_lane_s8(w, 3);
+    int8x16_t w0, w1, w2, w3;
+    WG_NK_BCAST4_S8(a, w0, w1, w2, w3);
 #else
     /* armv7: vld1.8 {d[]} broadcasts straight from memory. */
     int8x16_t w0 = vld1q_dup_s8(a), w1 = vld1q_dup_s8(a + 1);
@@ -77,17 +71,6 @@ static void WG_NK_FN(run)(const wg_tile *t) {
   wg_neon_tile_finish(t, sums, WG_NK_NR);
 }
 
-const wg_kernel WG_NK_SYM = {
-    .name = WG_NK_STR(WG_NK_STEM),
-    .cpu = WG_CPU_NEON,
-    .lane_bits = 8,
-    .mr = WG_NK_MR, .nr = WG_NK_NR, .ku = 1,
-    /* kc x NR bytes of B (16 KiB at NR = 64) stay in a 32 KiB L1 while
-     * the A panels stream past them. */
-    .kc = 256, .nc = 4 * WG_NK_NR,
-    .a_group_bytes = WG_NK_MR, .b_group_bytes = WG_NK_NR,
-    .eligible = wg_neon_eligible_lanes8,
-    .pack_a = WG_NK_FN(pack_a),
-    .pack_b = WG_NK_FN(pack_b),
-    .run = WG_NK_FN(run),
-};
+/* kc x NR bytes of B (16 KiB at NR = 64) stay in a 32 KiB L1 while the A
+ * panels stream past them. */
+WG_NK_DESCRIPTOR(8, 256, 4 * WG_NK_NR, WG_NK_MR, WG_NK_NR, wg_neon_eligible_lanes8);
