@@ -89,6 +89,31 @@ struct LayerData {
 // weight codes in [wlo, whi] (no zero if no_zero): made once per distinct
 // request and shared, deterministic from the request.
 std::shared_ptr<LayerData> layer_data(size_t li, int abits, int wlo, int whi, bool no_zero);
+
+// The Table 7 cases of a peer library: for every layer, its GEMM on the
+// lowered input (".gemm") and its convolution, im2col + GEMM (".conv").
+// P is the peer's prepared case: members l, conv and d (int8 weights,
+// activation codes < 2^abits), methods check(why) and run(why), both
+// false with *why on failure; prepare(P &) sizes the rest once l, conv and
+// d are set.
+template <class P, class Prepare>
+int add_table7_peer_cases(std::vector<Case> &out, const std::string &impl, Lib lib, int abits,
+                          Prepare prepare) {
+  int added = 0;
+  for (size_t li = 0; li < layers().size(); li++)
+    for (bool conv : {false, true}) {
+      auto c = std::make_shared<P>();
+      c->l = layers()[li];
+      c->conv = conv;
+      c->d = layer_data(li, abits, -128, 127, false);
+      prepare(*c);
+      out.push_back(Case{"table7/" + c->l.name() + "/" + impl + (conv ? ".conv" : ".gemm"), lib,
+                         c->l.macs(), [c](std::string *why) { return c->check(why); },
+                         [c](std::string *why) { return c->run(why); }});
+      added++;
+    }
+  return added;
+}
 // Lowers NCHW x (C x H x W, 3x3, stride 1, pad 1 with zeros) to K x N.
 void im2col3x3(const Layer &l, const uint8_t *x, uint8_t *cols);
 void im2col3x3(const Layer &l, const float *x, float *cols);

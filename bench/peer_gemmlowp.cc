@@ -32,6 +32,10 @@ struct GlCase {
   std::vector<int32_t> y;
   gemmlowp::GemmContext ctx;
 
+  bool run(std::string *) {
+    call();
+    return true;
+  }
   void call() {
     const int M = int(l.m()), N = int(l.n()), K = int(l.k());
     const uint8_t *b = d->cols.data();
@@ -70,30 +74,13 @@ int add_gemmlowp_cases(std::vector<Case> &out, Notes &notes) {
 #endif
   notes.push_back(std::string("version: gemmlowp ") + WGB_GEMMLOWP_VERSION + " (" +
                   kName + ", header-only)");
-  int added = 0;
-  for (size_t li = 0; li < layers().size(); li++) {
-    const Layer &l = layers()[li];
-    for (bool conv : {false, true}) {
-      auto c = std::make_shared<GlCase>();
-      c->l = l;
-      c->conv = conv;
-      c->d = layer_data(li, 8, -128, 127, false);
-      c->wu.resize(c->d->w.size());
-      for (size_t i = 0; i < c->wu.size(); i++) c->wu[i] = uint8_t(c->d->w[i] + 128);
-      c->cols.resize(c->d->cols.size());
-      c->y.resize(size_t(l.m() * l.n()));
-      c->ctx.set_max_num_threads(options().threads);
-      out.push_back(Case{"table7/" + l.name() + "/" + kName + (conv ? ".conv" : ".gemm"),
-                         Lib::gemmlowp, l.macs(),
-                         [c](std::string *why) { return c->check(why); },
-                         [c](std::string *) {
-                           c->call();
-                           return true;
-                         }});
-      added++;
-    }
-  }
-  return added;
+  return add_table7_peer_cases<GlCase>(out, kName, Lib::gemmlowp, 8, [](GlCase &c) {
+    c.wu.resize(c.d->w.size());
+    for (size_t i = 0; i < c.wu.size(); i++) c.wu[i] = uint8_t(c.d->w[i] + 128);
+    c.cols.resize(c.d->cols.size());
+    c.y.resize(size_t(c.l.m() * c.l.n()));
+    c.ctx.set_max_num_threads(options().threads);
+  });
 }
 
 }  // namespace wgb

@@ -21,6 +21,11 @@ struct DnCase {
   std::vector<uint8_t> cols;
   std::vector<int32_t> y;
 
+  bool run(std::string *why) {
+    const dnnl_status_t st = call();
+    if (st != dnnl_success) *why = "dnnl status " + std::to_string(int(st));
+    return st == dnnl_success;
+  }
   dnnl_status_t call() {
     const int64_t M = l.m(), N = l.n(), K = l.k();
     const uint8_t *b = d->cols.data();
@@ -60,28 +65,10 @@ int add_onednn_cases(std::vector<Case> &out, Notes &notes) {
   notes.push_back("version: oneDNN " + std::to_string(v->major) + "." +
                   std::to_string(v->minor) + "." + std::to_string(v->patch) + " (" +
                   v->hash + ", cpu runtime " + std::to_string(v->cpu_runtime) + ")");
-  int added = 0;
-  for (size_t li = 0; li < layers().size(); li++) {
-    const Layer &l = layers()[li];
-    for (bool conv : {false, true}) {
-      auto c = std::make_shared<DnCase>();
-      c->l = l;
-      c->conv = conv;
-      c->d = layer_data(li, 7, -128, 127, false);
-      c->cols.resize(c->d->cols.size());
-      c->y.resize(size_t(l.m() * l.n()));
-      out.push_back(Case{"table7/" + l.name() + "/onednn_u8s8s32" + (conv ? ".conv" : ".gemm"),
-                         Lib::onednn, l.macs(),
-                         [c](std::string *why) { return c->check(why); },
-                         [c](std::string *why) {
-                           const dnnl_status_t st = c->call();
-                           if (st != dnnl_success) *why = "dnnl status " + std::to_string(int(st));
-                           return st == dnnl_success;
-                         }});
-      added++;
-    }
-  }
-  return added;
+  return add_table7_peer_cases<DnCase>(out, "onednn_u8s8s32", Lib::onednn, 7, [](DnCase &c) {
+    c.cols.resize(c.d->cols.size());
+    c.y.resize(size_t(c.l.m() * c.l.n()));
+  });
 }
 
 }  // namespace wgb

@@ -18,6 +18,10 @@ struct BlCase {
   std::shared_ptr<LayerData> d;  // shared by the .gemm and .conv cases
   std::vector<float> xf, wf, colsf, y;
 
+  bool run(std::string *) {
+    call();
+    return true;
+  }
   void call() {
     if (conv) im2col3x3(l, xf.data(), colsf.data());
     const int M = int(l.m()), N = int(l.n()), K = int(l.k());
@@ -44,29 +48,12 @@ struct BlCase {
 int add_openblas_cases(std::vector<Case> &out, Notes &notes) {
   openblas_set_num_threads(options().threads);
   notes.push_back(std::string("version: OpenBLAS ") + openblas_get_config());
-  int added = 0;
-  for (size_t li = 0; li < layers().size(); li++) {
-    const Layer &l = layers()[li];
-    for (bool conv : {false, true}) {
-      auto c = std::make_shared<BlCase>();
-      c->l = l;
-      c->conv = conv;
-      c->d = layer_data(li, 8, -128, 127, false);
-      c->xf.assign(c->d->x.begin(), c->d->x.end());
-      c->wf.assign(c->d->w.begin(), c->d->w.end());
-      c->colsf.assign(c->d->cols.begin(), c->d->cols.end());
-      c->y.resize(size_t(l.m() * l.n()));
-      out.push_back(Case{"table7/" + l.name() + "/openblas_sgemm" + (conv ? ".conv" : ".gemm"),
-                         Lib::openblas, l.macs(),
-                         [c](std::string *why) { return c->check(why); },
-                         [c](std::string *) {
-                           c->call();
-                           return true;
-                         }});
-      added++;
-    }
-  }
-  return added;
+  return add_table7_peer_cases<BlCase>(out, "openblas_sgemm", Lib::openblas, 8, [](BlCase &c) {
+    c.xf.assign(c.d->x.begin(), c.d->x.end());
+    c.wf.assign(c.d->w.begin(), c.d->w.end());
+    c.colsf.assign(c.d->cols.begin(), c.d->cols.end());
+    c.y.resize(size_t(c.l.m() * c.l.n()));
+  });
 }
 
 }  // namespace wgb
