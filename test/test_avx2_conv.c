@@ -65,6 +65,11 @@ TEST(avx2_conv2d_both_layouts) {
       {1, 2, 4, 800, 5, 3, 3, 1, 1, 1},  /* rows too wide to shift (q)     */
       {1, 9, 6, 21, 4, 1, 3, 1, 1, 1},   /* 1x3: fewer taps than KU        */
       {3, 16, 5, 4, 17, 1, 1, 1, 0, 1},  /* 1x1                            */
+      /* C a multiple of 4: NHWC read in place (pack_avx2.c) */
+      {2, 8, 9, 11, 7, 3, 3, 2, 1, 1},   /* stride 2, batch, 2 panels + 2  */
+      {1, 12, 7, 6, 5, 5, 3, 1, 2, 1},   /* padding wider than one pixel   */
+      {1, 2048, 3, 3, 3, 3, 1, 1, 1, 1}, /* runs longer than 1024 channels */
+      {1, 4, 9, 9, 6, 3, 3, 1, 1, 2},    /* dilation, N = 81: 1-col tail   */
   };
   int ran = 0;
   for (int i = 0; i < wgt_avx2_nkernels; i++) {
