@@ -6,7 +6,7 @@
 #   Otherwise: prints the one apt-get line needed and fails if any is missing.
 set -eu
 what=${1:-all}
-TEST_PKGS="build-essential pkg-config clang libclang-rt-14-dev gcc-aarch64-linux-gnu g++-aarch64-linux-gnu gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user"
+TEST_PKGS="build-essential pkg-config clang libclang-rt-14-dev gcc-aarch64-linux-gnu g++-aarch64-linux-gnu gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user valgrind"
 TRAIN_PKGS="python3-torch python3-numpy dataset-fashion-mnist"
 BENCH_PKGS="g++ pkg-config libbenchmark-dev libgemmlowp-dev libdnnl-dev libopenblas-dev gnuplot-nox"
 case $what in
