@@ -88,8 +88,11 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
   "vmovdqa " #ob "(%[b]), " WG_AX_B0 "\n\t"                                 \
   "vmovdqa " #ob "+32(%[b]), " WG_AX_B1 "\n\t"                              \
   WG_AX_ROW(oa, 0) WG_AX_ROW(oa, 1)
-/* Two groups per iteration (the loop runs near the core's 6-wide dispatch
- * limit, so its counter updates count); an odd group first. */
+/* Four groups per iteration, after one and then two groups as K needs:
+ * the loop runs near the core's 6-wide dispatch limit, so its counter
+ * updates count (32.75 instructions per group instead of 33.5 with two
+ * groups per iteration).  Against two groups per iteration: +3.0 to +4.7%
+ * on every Table 7 layer (in-process A/B, 31 pairs). */
 #define WG_AX_LOOP(GROUP)                                                    \
   __asm__ volatile(                                                          \
       "mov %[bend], %%r11\n\t"                                              \
@@ -100,13 +103,22 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
       "add $24, %[a]\n\t"                                                   \
       "add $64, %[b]\n\t"                                                   \
       "2:\n\t"                                                              \
+      "test $128, %%r11\n\t"                                                \
+      "jz 4f\n\t"                                                           \
+      GROUP(0, 0)                                                            \
+      GROUP(24, 64)                                                          \
+      "add $48, %[a]\n\t"                                                   \
+      "add $128, %[b]\n\t"                                                  \
+      "4:\n\t"                                                              \
       "cmp %[bend], %[b]\n\t"                                               \
       "je 3f\n\t"                                                           \
       "1:\n\t"                                                              \
       GROUP(0, 0)                                                            \
       GROUP(24, 64)                                                          \
-      "add $48, %[a]\n\t"                                                   \
-      "add $128, %[b]\n\t"                                                  \
+      GROUP(48, 128)                                                         \
+      GROUP(72, 192)                                                         \
+      "add $96, %[a]\n\t"                                                   \
+      "add $256, %[b]\n\t"                                                  \
       "cmp %[bend], %[b]\n\t"                                               \
       "jne 1b\n\t"                                                          \
       "3:\n\t"                                                              \
