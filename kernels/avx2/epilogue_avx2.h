@@ -77,12 +77,10 @@ static inline __m256i wg_avx2_smooth(const wg_avx2_epi *c, __m256i a) {
   return _mm256_blendv_epi8(_mm256_sign_epi32(d, a), a, inside);
 }
 
-/* c = cyclic(wrap_b(z - zx*rowsum[m])) for eight lanes. */
-static inline __m256i wg_avx2_activate(const wg_avx2_epi *c, int64_t m, __m256i z) {
+/* c = cyclic(wrap_b(v)) for eight lanes, v already zero-point corrected. */
+static inline __m256i wg_avx2_wrap_cyclic(const wg_avx2_epi *c, __m256i v) {
   const wg_epi *e = c->e;
-  if (e->zx)
-    z = _mm256_sub_epi32(z, _mm256_mullo_epi32(c->zx, _mm256_set1_epi32(e->rowsum[m])));
-  __m256i a = _mm256_sra_epi32(_mm256_sll_epi32(z, c->wrap_shift), c->wrap_shift);
+  __m256i a = _mm256_sra_epi32(_mm256_sll_epi32(v, c->wrap_shift), c->wrap_shift);
   switch (e->cyclic) {
     case WG_CYCLIC_NONE: return a;
     case WG_CYCLIC_ABS: return _mm256_abs_epi32(a);
@@ -98,6 +96,17 @@ static inline __m256i wg_avx2_activate(const wg_avx2_epi *c, int64_t m, __m256i 
   return a;
 }
 
+/* zx * rowsum[m]: what the zero-point correction subtracts from row m. */
+static inline __m256i wg_avx2_zero_point(const wg_avx2_epi *c, int64_t m) {
+  return _mm256_mullo_epi32(c->zx, _mm256_set1_epi32(c->e->rowsum[m]));
+}
+
+/* c = cyclic(wrap_b(z - zx*rowsum[m])) for eight lanes. */
+static inline __m256i wg_avx2_activate(const wg_avx2_epi *c, int64_t m, __m256i z) {
+  if (c->e->zx) z = _mm256_sub_epi32(z, wg_avx2_zero_point(c, m));
+  return wg_avx2_wrap_cyclic(c, z);
+}
+
 static inline __m256 wg_avx2_affine(const wg_epi *e, int64_t m, __m256i c) {
   __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(c), _mm256_set1_ps(e->scale[m]),
                              _mm256_set1_ps(e->bias[m]));
@@ -105,10 +114,17 @@ static inline __m256 wg_avx2_affine(const wg_epi *e, int64_t m, __m256i c) {
 }
 
 /* Eight uint8 codes of the float requantization, in the low 8 bytes. */
-static inline __m128i wg_avx2_requant8(const wg_epi *e, int64_t m, __m256i v) {
-  __m256 y = wg_avx2_affine(e, m, v);
+/* Eight uint8 codes of the float requantization, as int32 lanes in
+ * [0, qmax].  ReLU needs no step of its own: the clamp at 0 covers it. */
+static inline __m256i wg_avx2_requant_codes(const wg_epi *e, int64_t m, __m256i v) {
+  __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), _mm256_set1_ps(e->scale[m]),
+                             _mm256_set1_ps(e->bias[m]));
   y = _mm256_min_ps(_mm256_max_ps(y, _mm256_setzero_ps()), _mm256_set1_ps((float)e->qmax));
-  __m256i q = _mm256_cvtps_epi32(y);
+  return _mm256_cvtps_epi32(y);
+}
+
+static inline __m128i wg_avx2_requant8(const wg_epi *e, int64_t m, __m256i v) {
+  __m256i q = wg_avx2_requant_codes(e, m, v);
   __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
   return _mm_packus_epi16(w, w);
 }
@@ -218,30 +234,13 @@ static inline void wg_avx2_store6_pixel_major(const __m128i w[6], char *y, int64
                   _mm_unpacklo_epi16(t1, t3), _mm_unpackhi_epi16(t1, t3),
                   _mm_unpacklo_epi16(t4, z),  _mm_unpackhi_epi16(t4, z),
                   _mm_unpacklo_epi16(t5, z),  _mm_unpackhi_epi16(t5, z)};
-  for (int q = 0; q < 4; q++) { /* columns 4q .. 4q+3 */
+  for (int q = 0; q < 4; q++) { /* columns 4q .. 4q+3, one per 8-byte half */
     __m128i lo = _mm_unpacklo_epi32(u[q], u[q + 4]), hi = _mm_unpackhi_epi32(u[q], u[q + 4]);
-    char *d = y + (size_t)(4 * q * ys_n);
-    uint32_t a4;
-    uint16_t b2;
-    a4 = (uint32_t)_mm_cvtsi128_si32(lo);
-    b2 = (uint16_t)_mm_extract_epi16(lo, 2);
-    memcpy(d, &a4, 4);
-    memcpy(d + 4, &b2, 2);
-    d += ys_n;
-    a4 = (uint32_t)_mm_extract_epi32(lo, 2);
-    b2 = (uint16_t)_mm_extract_epi16(lo, 6);
-    memcpy(d, &a4, 4);
-    memcpy(d + 4, &b2, 2);
-    d += ys_n;
-    a4 = (uint32_t)_mm_cvtsi128_si32(hi);
-    b2 = (uint16_t)_mm_extract_epi16(hi, 2);
-    memcpy(d, &a4, 4);
-    memcpy(d + 4, &b2, 2);
-    d += ys_n;
-    a4 = (uint32_t)_mm_extract_epi32(hi, 2);
-    b2 = (uint16_t)_mm_extract_epi16(hi, 6);
-    memcpy(d, &a4, 4);
-    memcpy(d + 4, &b2, 2);
+    __m128i half[4] = {lo, _mm_unpackhi_epi64(lo, lo), hi, _mm_unpackhi_epi64(hi, hi)};
+    for (int c = 0; c < 4; c++) {
+      uint64_t six = (uint64_t)_mm_cvtsi128_si64(half[c]); /* bytes 6-7: rows 6, 7 */
+      memcpy(y + (size_t)((4 * q + c) * ys_n), &six, 6);
+    }
   }
 }
 
@@ -275,26 +274,12 @@ static inline int wg_avx2_bytes_tile_ok(const wg_tile *t, int mr) {
 static inline __attribute__((always_inline)) void wg_avx2_bytes_row(const wg_avx2_epi *c,
                                                                     int64_t m, int requant,
                                                                     __m256i v[2]) {
-  const wg_epi *e = c->e;
-  __m256i d = e->zx ? _mm256_mullo_epi32(c->zx, _mm256_set1_epi32(e->rowsum[m]))
-                    : _mm256_setzero_si256();
+  /* The zero-point product once per row, not per register. */
+  __m256i d = c->e->zx ? wg_avx2_zero_point(c, m) : _mm256_setzero_si256();
 #pragma GCC unroll 2
   for (int j = 0; j < 2; j++) {
-    __m256i a = _mm256_sub_epi32(v[j], d);
-    a = _mm256_sra_epi32(_mm256_sll_epi32(a, c->wrap_shift), c->wrap_shift);
-    if (e->cyclic == WG_CYCLIC_ABS) a = _mm256_abs_epi32(a);
-    if (e->cyclic == WG_CYCLIC_SMOOTH) a = wg_avx2_smooth(c, a);
-    v[j] = a;
-  }
-  if (requant) {
-    /* ReLU needs no step of its own: the clamp at 0 covers it. */
-    __m256 zero = _mm256_setzero_ps(), qmax = _mm256_set1_ps((float)e->qmax);
-    __m256 sc = _mm256_set1_ps(e->scale[m]), bi = _mm256_set1_ps(e->bias[m]);
-#pragma GCC unroll 2
-    for (int j = 0; j < 2; j++) {
-      __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v[j]), sc, bi);
-      v[j] = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(y, zero), qmax));
-    }
+    v[j] = wg_avx2_wrap_cyclic(c, _mm256_sub_epi32(v[j], d));
+    if (requant) v[j] = wg_avx2_requant_codes(c->e, m, v[j]);
   }
 }
 

@@ -6,24 +6,6 @@
 
 #include "../core/bsrc.h"
 
-void wg_avx2_pack_a_quads(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                          int mr, int8_t *dst) {
-  int64_t groups = (k + 3) / 4;
-  memset(dst, 0, (size_t)(groups * 4 * mr));
-  for (int i = 0; i < rows; i++)
-    for (int64_t kk = 0; kk < k; kk++)
-      dst[(kk / 4) * 4 * mr + i * 4 + kk % 4] = w[i * ldw + kk];
-}
-
-void wg_avx2_pack_a_pairs16(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                            int mr, int16_t *dst) {
-  int64_t groups = (k + 1) / 2;
-  memset(dst, 0, (size_t)(groups * 2 * mr) * sizeof *dst);
-  for (int i = 0; i < rows; i++)
-    for (int64_t kk = 0; kk < k; kk++)
-      dst[(kk / 2) * 2 * mr + i * 2 + kk % 2] = w[i * ldw + kk];
-}
-
 /*
  * Row sources.  A block of panels is packed one depth group at a time:
  * the group's KU rows of B over the block's columns are fetched once and
@@ -261,24 +243,16 @@ static void tail_rows(const uint8_t **r, int ku, int64_t from, int64_t cols,
  * (18 KiB of stack, not 16 x kc). */
 #define WG_AVX2_COL_DEPTH 1152
 
-/* One NHWC panel, by columns. */
-static void quads_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int64_t n0,
-                             int cols, uint8_t *dst) {
+/* `groups` depth groups of one panel from its columns' runs col[0..15]
+ * (each readable for 4*groups bytes) to dst, which then points past them:
+ * at full width 4 columns x 4 groups at a time (a 4 x 4 transpose of
+ * dwords), in a dense last panel cw columns per group (pack_avx2.h). */
+static uint8_t *quads_from_columns(const uint8_t *const col[WG_AVX2_NR], int cw,
+                                   int64_t groups, uint8_t *dst) {
   const int nr = WG_AVX2_NR;
-  uint8_t buf[WG_AVX2_NR * WG_AVX2_COL_DEPTH];
-  const uint8_t *col[WG_AVX2_NR];
-  for (int64_t g0 = 0; g0 < kgroups; g0 += WG_AVX2_COL_DEPTH / 4) {
-    int64_t gn = kgroups - g0 < WG_AVX2_COL_DEPTH / 4 ? kgroups - g0 : WG_AVX2_COL_DEPTH / 4;
-    bcols(s, k0 + 4 * g0, gn * 4, n0, cols, nr, buf, col);
-    int64_t g = 0;
-    int cw = wg_avx2_tail_width(cols);
-    if (cw < nr) { /* a dense last panel (pack_avx2.h) */
-      for (; g < gn; g++, dst += 4 * cw)
-        for (int j = 0; j < cw; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
-      continue;
-    }
-    /* 4 columns x 4 groups at a time: a 4 x 4 transpose of dwords. */
-    for (; g + 4 <= gn; g += 4, dst += 16 * nr)
+  int64_t g = 0;
+  if (cw == nr)
+    for (; g + 4 <= groups; g += 4, dst += 16 * nr)
       for (int j = 0; j < nr; j += 4) {
         __m128i c0 = _mm_loadu_si128((const __m128i *)(col[j] + 4 * g));
         __m128i c1 = _mm_loadu_si128((const __m128i *)(col[j + 1] + 4 * g));
@@ -291,25 +265,52 @@ static void quads_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int6
         _mm_storeu_si128((__m128i *)(dst + 8 * nr + 4 * j), _mm_unpacklo_epi64(h01, h23));
         _mm_storeu_si128((__m128i *)(dst + 12 * nr + 4 * j), _mm_unpackhi_epi64(h01, h23));
       }
-    for (; g < gn; g++, dst += 4 * nr)
-      for (int j = 0; j < nr; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
+  for (; g < groups; g++, dst += 4 * cw)
+    for (int j = 0; j < cw; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
+  return dst;
+}
+
+/* The same for 16-bit pairs: each column's two bytes of a group widened. */
+static uint8_t *pairs_from_columns(const uint8_t *const col[WG_AVX2_NR], int cw,
+                                   int64_t groups, uint8_t *dst) {
+  uint16_t *d = (uint16_t *)(void *)dst;
+  for (int64_t g = 0; g < groups; g++, d += 2 * cw)
+    for (int j = 0; j < cw; j++) {
+      d[2 * j] = col[j][2 * g];
+      d[2 * j + 1] = col[j][2 * g + 1];
+    }
+  return (uint8_t *)d;
+}
+
+/* One NHWC panel of either layout (ku = 4: quads, 2: pairs), by columns:
+ * runs gathered by wg_bsrc_col, WG_AVX2_COL_DEPTH depths at a time. */
+static void panel_by_columns(const wg_bsrc *s, int ku, int64_t k0, int64_t kgroups,
+                             int64_t n0, int cols, uint8_t *dst) {
+  const int nr = WG_AVX2_NR;
+  const int64_t step = WG_AVX2_COL_DEPTH / ku;
+  uint8_t buf[WG_AVX2_NR * WG_AVX2_COL_DEPTH];
+  const uint8_t *col[WG_AVX2_NR];
+  int cw = wg_avx2_tail_width(cols);
+  for (int64_t g0 = 0; g0 < kgroups; g0 += step) {
+    int64_t gn = kgroups - g0 < step ? kgroups - g0 : step;
+    bcols(s, k0 + ku * g0, gn * ku, n0, cols, nr, buf, col);
+    dst = ku == 4 ? quads_from_columns(col, cw, gn, dst) : pairs_from_columns(col, cw, gn, dst);
   }
 }
 
 /* One NHWC panel read in place, for C a multiple of 4 (groups then never
- * straddle two taps): per run of one tap's channels, each column's run is
- * a pointer into its input pixel (or into a run of zero-point codes in the
- * padding, or zeros past the panel's columns), and the quads are
- * transposed straight from there.  quads_by_columns copied every column's
- * runs into a buffer first (wg_bsrc_col): 23% of a 64x56x56 NHWC conv2d
- * went to that packing. */
+ * straddle two taps, and K = KH*KW*C has no depth past it to pad): per run
+ * of one tap's channels, each column's run is a pointer into its input
+ * pixel (or into a run of zero-point codes in the padding, or zeros past
+ * the panel's columns), and the quads are transposed straight from there.
+ * panel_by_columns copies every column's runs into a buffer first
+ * (wg_bsrc_col): 23% of a 64x56x56 NHWC conv2d went to that packing. */
 #define WG_AVX2_NHWC_RUN 1024
+static const uint8_t nhwc_zeros[WG_AVX2_NHWC_RUN];
+/* pad: WG_AVX2_NHWC_RUN zero-point codes, filled once per block. */
 static void quads_nhwc_in_place(const wg_bsrc *s, int64_t k0, int64_t kgroups, int64_t n0,
-                                int cols, uint8_t *dst) {
-  const int nr = WG_AVX2_NR;
-  uint8_t pad[WG_AVX2_NHWC_RUN], zero[WG_AVX2_NHWC_RUN];
-  memset(pad, s->pad, sizeof pad);
-  memset(zero, 0, sizeof zero);
+                                int cols, const uint8_t *pad, uint8_t *dst) {
+  const uint8_t *zero = nhwc_zeros;
   int64_t img[WG_AVX2_NR], oh[WG_AVX2_NR], ow[WG_AVX2_NR];
   for (int j = 0; j < cols; j++) {
     int64_t n = n0 + j;
@@ -318,65 +319,24 @@ static void quads_nhwc_in_place(const wg_bsrc *s, int64_t k0, int64_t kgroups, i
     img[j] = n / (s->ow * s->oh);
   }
   int cw = wg_avx2_tail_width(cols);
-  int64_t gstride = 4 * (int64_t)cw; /* bytes per group: 64, or a dense tail's */
-  int64_t k = k0, kend = k0 + 4 * kgroups;
-  while (k < kend) {
-    int64_t tap = k / s->c, ci = k % s->c;
+  for (int64_t k = k0, kend = k0 + 4 * kgroups; k < kend;) {
+    int64_t tap = k / s->c, ci = k % s->c, th = tap / s->kw, tw = tap % s->kw;
     int64_t run = s->c - ci;
     if (run > kend - k) run = kend - k;
     if (run > WG_AVX2_NHWC_RUN) run = WG_AVX2_NHWC_RUN;
     const uint8_t *col[WG_AVX2_NR];
-    if (k >= s->k) { /* depth past K: the weights there are zero */
-      for (int j = 0; j < nr; j++) col[j] = zero;
-      run = kend - k < WG_AVX2_NHWC_RUN ? kend - k : WG_AVX2_NHWC_RUN;
-    } else {
-      int64_t th = tap / s->kw, tw = tap % s->kw;
-      for (int j = 0; j < nr; j++) {
-        if (j >= cols) {
-          col[j] = zero;
-          continue;
-        }
-        int64_t ih = oh[j] * s->sh - s->pt + th * s->dh, iw = ow[j] * s->sw - s->pl + tw * s->dw;
-        col[j] = ih >= 0 && ih < s->h && iw >= 0 && iw < s->w
-                     ? s->x + ((img[j] * s->h + ih) * s->w + iw) * s->c + ci
-                     : pad;
+    for (int j = 0; j < WG_AVX2_NR; j++) {
+      if (j >= cols) {
+        col[j] = zero;
+        continue;
       }
+      int64_t ih = oh[j] * s->sh - s->pt + th * s->dh, iw = ow[j] * s->sw - s->pl + tw * s->dw;
+      col[j] = ih >= 0 && ih < s->h && iw >= 0 && iw < s->w
+                   ? s->x + ((img[j] * s->h + ih) * s->w + iw) * s->c + ci
+                   : pad;
     }
-    int64_t groups = run / 4, g = 0;
-    if (cw == nr) /* 4 columns x 4 groups at a time: a 4 x 4 transpose of dwords */
-      for (; g + 4 <= groups; g += 4, dst += 16 * nr)
-        for (int j = 0; j < nr; j += 4) {
-          __m128i c0 = _mm_loadu_si128((const __m128i *)(col[j] + 4 * g));
-          __m128i c1 = _mm_loadu_si128((const __m128i *)(col[j + 1] + 4 * g));
-          __m128i c2 = _mm_loadu_si128((const __m128i *)(col[j + 2] + 4 * g));
-          __m128i c3 = _mm_loadu_si128((const __m128i *)(col[j + 3] + 4 * g));
-          __m128i l01 = _mm_unpacklo_epi32(c0, c1), h01 = _mm_unpackhi_epi32(c0, c1);
-          __m128i l23 = _mm_unpacklo_epi32(c2, c3), h23 = _mm_unpackhi_epi32(c2, c3);
-          _mm_storeu_si128((__m128i *)(dst + 4 * j), _mm_unpacklo_epi64(l01, l23));
-          _mm_storeu_si128((__m128i *)(dst + 4 * nr + 4 * j), _mm_unpackhi_epi64(l01, l23));
-          _mm_storeu_si128((__m128i *)(dst + 8 * nr + 4 * j), _mm_unpacklo_epi64(h01, h23));
-          _mm_storeu_si128((__m128i *)(dst + 12 * nr + 4 * j), _mm_unpackhi_epi64(h01, h23));
-        }
-    for (; g < groups; g++, dst += gstride)
-      for (int j = 0; j < cw; j++) memcpy(dst + 4 * j, col[j] + 4 * g, 4);
+    dst = quads_from_columns(col, cw, run / 4, dst);
     k += run;
-  }
-}
-
-static void pairs_by_columns(const wg_bsrc *s, int64_t k0, int64_t kgroups, int64_t n0,
-                             int cols, uint16_t *dst) {
-  const int nr = WG_AVX2_NR;
-  uint8_t buf[WG_AVX2_NR * WG_AVX2_COL_DEPTH];
-  const uint8_t *col[WG_AVX2_NR];
-  for (int64_t g0 = 0; g0 < kgroups; g0 += WG_AVX2_COL_DEPTH / 2) {
-    int64_t gn = kgroups - g0 < WG_AVX2_COL_DEPTH / 2 ? kgroups - g0 : WG_AVX2_COL_DEPTH / 2;
-    bcols(s, k0 + 2 * g0, gn * 2, n0, cols, nr, buf, col);
-    int cw = wg_avx2_tail_width(cols);
-    for (int64_t g = 0; g < gn; g++, dst += 2 * cw)
-      for (int j = 0; j < cw; j++) {
-        dst[2 * j] = col[j][2 * g];
-        dst[2 * j + 1] = col[j][2 * g + 1];
-      }
   }
 }
 
@@ -425,12 +385,14 @@ void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
     pack_b_rows(s, 4, k0, kgroups, n0, cols, dst);
     return;
   }
+  uint8_t pad[WG_AVX2_NHWC_RUN];
+  if (s->c % 4 == 0) memset(pad, s->pad, sizeof pad);
   for (int64_t p = 0; p * nr < cols; p++) {
     int pc = (int)(cols - p * nr < nr ? cols - p * nr : nr);
     if (s->c % 4 == 0)
-      quads_nhwc_in_place(s, k0, kgroups, n0 + p * nr, pc, dst + p * panel);
+      quads_nhwc_in_place(s, k0, kgroups, n0 + p * nr, pc, pad, dst + p * panel);
     else
-      quads_by_columns(s, k0, kgroups, n0 + p * nr, pc, dst + p * panel);
+      panel_by_columns(s, 4, k0, kgroups, n0 + p * nr, pc, dst + p * panel);
   }
 }
 
@@ -442,6 +404,6 @@ void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
     return;
   }
   for (int64_t p = 0; p * nr < cols; p++)
-    pairs_by_columns(s, k0, kgroups, n0 + p * nr,
-                     (int)(cols - p * nr < nr ? cols - p * nr : nr), dst + p * panel);
+    panel_by_columns(s, 2, k0, kgroups, n0 + p * nr,
+                     (int)(cols - p * nr < nr ? cols - p * nr : nr), (uint8_t *)(dst + p * panel));
 }

@@ -15,8 +15,9 @@
  *   A group:  (int16) w[i][k], w[i][k+1]       for i = 0..MR-1
  *   B group:  (uint16) x[k][j], x[k+1][j]      for j = 0..NR-1
  *
- * Rows past M and depth past K are zero weights; columns past N are zero
- * activations.  B comes straight from the source (implicit im2col: row
+ * The A layouts are packed by portable/pack_a_groups_c.h.  Rows past M and
+ * depth past K are zero weights; columns past N are zero activations.  B
+ * comes straight from the source (implicit im2col: row
  * runs for plain matrices and NCHW convolutions, wg_bsrc_col column runs for
  * NHWC convolutions, whose channels are contiguous), a block of up to
  * WG_AVX2_MAX_NC columns, that is ceil(cols / 16) consecutive panels of
@@ -34,6 +35,7 @@
 #include <stdint.h>
 
 #include "../core/kernel.h"
+#include "../portable/pack_a_groups_c.h"
 
 /* Panel width of every AVX2 kernel, and the largest depth block (kc) and
  * column block (nc) any of them packs at once. */
@@ -47,10 +49,6 @@ static inline int wg_avx2_tail_width(int64_t cols) {
   return cols <= 1 ? 1 : cols <= 2 ? 2 : cols <= 4 ? 4 : WG_AVX2_NR;
 }
 
-void wg_avx2_pack_a_quads(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                          int mr, int8_t *dst);
-void wg_avx2_pack_a_pairs16(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                            int mr, int16_t *dst);
 /* B[k0 .. k0+kgroups*KU) x [n0 .. n0+cols), cols <= WG_AVX2_MAX_NC, into
  * ceil(cols / 16) consecutive panels. */
 void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,

@@ -250,7 +250,7 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
 /* The packing wrappers and the kernel's descriptor (kernel.h). */
 static void WG_AX_CAT(WG_AX_NAME, _pack_a)(const int8_t *w, int64_t ldw, int rows,
                                            int64_t k, void *dst) {
-  WG_AX_CAT(wg_avx2_pack_a_, WG_AX_LAYOUT)(w, ldw, rows, k, WG_AX_MR, dst);
+  WG_AX_CAT(wg_pack_a_, WG_AX_LAYOUT)(w, ldw, rows, k, WG_AX_MR, dst);
 }
 
 static void WG_AX_CAT(WG_AX_NAME, _pack_b)(const wg_bsrc *src, int64_t k0,

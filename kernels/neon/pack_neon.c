@@ -34,15 +34,6 @@ void wg_neon_pack_b_s8(const wg_bsrc *src, int64_t k0, int64_t kgroups,
   }
 }
 
-void wg_neon_pack_a_k4(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                       int mr, int8_t *dst) {
-  int64_t groups = (k + 3) / 4;
-  memset(dst, 0, (size_t)(groups * 4 * mr));
-  for (int64_t kk = 0; kk < k; kk++)
-    for (int i = 0; i < rows; i++)
-      dst[(kk / 4) * 4 * mr + i * 4 + kk % 4] = w[i * ldw + kk];
-}
-
 void wg_neon_pack_b_k4(const wg_bsrc *src, int64_t k0, int64_t kgroups,
                        int64_t n0, int cols, int nr, int8_t *dst) {
   uint8_t tmp[WG_NEON_MAX_NR];

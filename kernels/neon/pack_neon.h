@@ -15,6 +15,7 @@
  * 128 * rowsum[m] back):
  *
  *   A group:  row m0: w[k..k+3] | row m0+1: w[k..k+3] | ...     MR x 4 int8
+ *             (the quads of portable/pack_a_groups_c.h, shared with AVX2)
  *   B group:  col n0: x'[k..k+3] | col n0+1: x'[k..k+3] | ...   NR x 4 int8
  *
  * Signed bytes (ternary kernels, KU = 1): weights as the portable k-major
@@ -39,8 +40,6 @@ void wg_neon_pack_b_i16(const wg_bsrc *src, int64_t k0, int64_t kgroups,
                         int64_t n0, int cols, int nr, int16_t *dst);
 void wg_neon_pack_b_s8(const wg_bsrc *src, int64_t k0, int64_t kgroups,
                        int64_t n0, int cols, int nr, int8_t *dst);
-void wg_neon_pack_a_k4(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                       int mr, int8_t *dst);
 void wg_neon_pack_b_k4(const wg_bsrc *src, int64_t k0, int64_t kgroups,
                        int64_t n0, int cols, int nr, int8_t *dst);
 

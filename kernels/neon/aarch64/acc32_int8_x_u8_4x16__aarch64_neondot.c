@@ -21,12 +21,13 @@
 #include "neon/eligible_neon.h"
 #include "neon/epilogue_neon.h"
 #include "neon/pack_neon.h"
+#include "portable/pack_a_groups_c.h"
 
 #define MR 4
 #define NR 16
 
 static void pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
-  wg_neon_pack_a_k4(w, ldw, rows, k, MR, (int8_t *)dst);
+  wg_pack_a_quads(w, ldw, rows, k, MR, (int8_t *)dst);
 }
 
 static void pack_b(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
