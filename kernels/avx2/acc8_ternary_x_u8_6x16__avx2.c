@@ -12,6 +12,10 @@
 #define WG_AX_OP(bx, cx) \
   "vpsignb " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpaddb " WG_AX_T ", " cx ", " cx "\n\t"
+/* Direct convolution: activations broadcast, the weights' signs applied. */
+#define WG_AX_OPW(wx, cx) \
+  "vpsignb " wx ", " WG_AX_AV ", " WG_AX_T "\n\t" \
+  "vpaddb " WG_AX_T ", " cx ", " cx "\n\t"
 #define WG_AX_SUM32(acc) \
   _mm256_madd_epi16(_mm256_maddubs_epi16(acc, _mm256_set1_epi8(1)), _mm256_set1_epi16(1))
 #include "ukernel_avx2.h"

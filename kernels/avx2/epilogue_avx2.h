@@ -116,11 +116,15 @@ static inline __m256 wg_avx2_affine(const wg_epi *e, int64_t m, __m256i c) {
 /* Eight uint8 codes of the float requantization, in the low 8 bytes. */
 /* Eight uint8 codes of the float requantization, as int32 lanes in
  * [0, qmax].  ReLU needs no step of its own: the clamp at 0 covers it. */
-static inline __m256i wg_avx2_requant_codes(const wg_epi *e, int64_t m, __m256i v) {
-  __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), _mm256_set1_ps(e->scale[m]),
-                             _mm256_set1_ps(e->bias[m]));
+static inline __m256i wg_avx2_requant_codes_v(const wg_epi *e, __m256i v, __m256 scale,
+                                               __m256 bias) {
+  __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), scale, bias);
   y = _mm256_min_ps(_mm256_max_ps(y, _mm256_setzero_ps()), _mm256_set1_ps((float)e->qmax));
   return _mm256_cvtps_epi32(y);
+}
+
+static inline __m256i wg_avx2_requant_codes(const wg_epi *e, int64_t m, __m256i v) {
+  return wg_avx2_requant_codes_v(e, v, _mm256_set1_ps(e->scale[m]), _mm256_set1_ps(e->bias[m]));
 }
 
 static inline __m128i wg_avx2_requant8(const wg_epi *e, int64_t m, __m256i v) {
@@ -329,6 +333,84 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_tile(const wg_t
     wg_avx2_bytes_tile(t, s);
   else
     wg_avx2_finish_general(t, mr, s);
+}
+
+/* The byte outputs a direct-convolution tile finishes (wg_direct.epi_ok):
+ * int8, or uint8 requantized through float, with a cyclic mode computable
+ * in 32-bit lanes. */
+static inline int wg_avx2_direct_epi_ok(const wg_epi *e) {
+  return (e->output == WG_OUTPUT_INT8 || e->output == WG_OUTPUT_UINT8_FLOAT) &&
+         (e->cyclic != WG_CYCLIC_SMOOTH || e->b <= 16);
+}
+
+/* A direct-convolution tile (kernel.h wg_dtile): sums s[i][0..1] are pixel
+ * i's channels oc0..oc0+7 and oc0+8..oc0+15, so the per-channel data
+ * (zero-point correction, scale, bias) are vectors loaded once per tile
+ * rather than broadcast per row; each pixel's 16 channels are one store
+ * (NHWC output). */
+static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg_dtile *t,
+                                                                        __m256i (*s)[2]) {
+  const wg_epi *e = t->epi;
+  wg_avx2_epi c;
+  wg_avx2_epi_init(&c, e);
+  int requant = e->output == WG_OUTPUT_UINT8_FLOAT;
+  const int32_t *rowsum = e->rowsum + t->oc0;
+  const float *scale = requant ? e->scale + t->oc0 : NULL;
+  const float *bias = requant ? e->bias + t->oc0 : NULL;
+  /* The last channel panel of M % 16 != 0: its data end early, so the
+   * loads read a zero-filled copy (lanes past M are never stored). */
+  _Alignas(32) int32_t rs_tail[16];
+  _Alignas(32) float sc_tail[16], bi_tail[16];
+  if (t->ocs < 16) {
+    memset(rs_tail, 0, sizeof rs_tail);
+    memcpy(rs_tail, rowsum, (size_t)t->ocs * sizeof *rowsum);
+    rowsum = rs_tail;
+    if (requant) {
+      memset(sc_tail, 0, sizeof sc_tail);
+      memset(bi_tail, 0, sizeof bi_tail);
+      memcpy(sc_tail, scale, (size_t)t->ocs * sizeof *scale);
+      memcpy(bi_tail, bias, (size_t)t->ocs * sizeof *bias);
+      scale = sc_tail;
+      bias = bi_tail;
+    }
+  }
+  __m256i d[2];
+  __m256 sc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()}, bi[2] = {sc[0], sc[1]};
+  for (int j = 0; j < 2; j++) {
+    d[j] = e->zx ? _mm256_mullo_epi32(c.zx, _mm256_loadu_si256((const __m256i *)(rowsum + 8 * j)))
+                 : _mm256_setzero_si256();
+    if (requant) {
+      sc[j] = _mm256_loadu_ps(scale + 8 * j);
+      bi[j] = _mm256_loadu_ps(bias + 8 * j);
+    }
+  }
+  char *y = (char *)t->y;
+#pragma GCC unroll 3
+  for (int p = 0; p < 3; p++) {
+    __m256i r[2][2];
+#pragma GCC unroll 2
+    for (int h = 0; h < 2; h++)
+#pragma GCC unroll 2
+      for (int j = 0; j < 2; j++) {
+        r[h][j] = wg_avx2_wrap_cyclic(&c, _mm256_sub_epi32(s[2 * p + h][j], d[j]));
+        if (requant) r[h][j] = wg_avx2_requant_codes_v(e, r[h][j], sc[j], bi[j]);
+      }
+    __m256i rows = wg_avx2_pack_row_pair(r[0][0], r[0][1], r[1][0], r[1][1], requant);
+    __m128i w[2] = {_mm256_castsi256_si128(rows), _mm256_extracti128_si256(rows, 1)};
+#pragma GCC unroll 2
+    for (int h = 0; h < 2; h++) {
+      int i = 2 * p + h;
+      if (i >= t->pixels) break;
+      char *dst = y + (size_t)(i * t->ys_pix);
+      if (t->ocs == 16) {
+        _mm_storeu_si128((__m128i *)dst, w[h]);
+      } else {
+        _Alignas(16) char buf[16];
+        _mm_store_si128((__m128i *)buf, w[h]);
+        memcpy(dst, buf, (size_t)t->ocs);
+      }
+    }
+  }
 }
 
 #endif /* WG_EPILOGUE_AVX2_H */

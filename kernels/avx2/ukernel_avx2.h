@@ -265,6 +265,122 @@ static void WG_AX_CAT(WG_AX_NAME, _pack_b_block)(const wg_bsrc *src, int64_t k0,
   WG_AX_CAT(wg_avx2_pack_b_, WG_AX_LAYOUT)(src, k0, kgroups, n0, cols, dst);
 }
 
+#ifdef WG_AX_OPW
+/* Direct convolution (kernel.h wg_dtile), for schemes that define
+ * WG_AX_OPW(wx, cx): cx += products of the broadcast activations in
+ * WG_AX_AV and the weights in wx (the operand roles swapped: here the
+ * weights are the vector operand).  Rows are six output pixels, the two
+ * registers of a row sixteen output channels; per depth group the six
+ * broadcasts read pixel i's four channels straight from the input through
+ * its pointer for the current tap (in r8 + i, base + index addressing, one
+ * index for all six: an asm statement has too few operands for six more
+ * pointers), and the weights come from the channel panel.  Same loads, same
+ * product-accumulates, same four-group iterations as the GEMM loop; the
+ * channels of one tap are the loop, the taps its outer loop. */
+#define WG_AX_DROW(og, i, reg)                                               \
+  "vpbroadcastd " #og "(%%" #reg ",%[ix]), " WG_AX_AV "\n\t"               \
+      WG_AX_OPW(WG_AX_B0, "%[c" #i "0]") WG_AX_OPW(WG_AX_B1, "%[c" #i "1]")
+#define WG_AX_DW(ob)                                                         \
+  "vmovdqa " #ob "(%[b]), " WG_AX_B0 "\n\t"                                 \
+  "vmovdqa " #ob "+32(%[b]), " WG_AX_B1 "\n\t"
+#define WG_AX_DGROUP(og, ob)                                                 \
+  WG_AX_DW(ob) WG_AX_DROW(og, 0, r8) WG_AX_DROW(og, 1, r9)                   \
+      WG_AX_DROW(og, 2, r10) WG_AX_DROW(og, 3, r11) WG_AX_DROW(og, 4, r12)   \
+      WG_AX_DROW(og, 5, r13)
+/* The last pixel panel (3136 = 522*6 + 4, 49 = 8*6 + 1) runs only its
+ * rows, as the GEMM loop does for its last row panel. */
+#define WG_AX_DGROUP4(og, ob)                                                \
+  WG_AX_DW(ob) WG_AX_DROW(og, 0, r8) WG_AX_DROW(og, 1, r9)                   \
+      WG_AX_DROW(og, 2, r10) WG_AX_DROW(og, 3, r11)
+#define WG_AX_DGROUP2(og, ob) WG_AX_DW(ob) WG_AX_DROW(og, 0, r8) WG_AX_DROW(og, 1, r9)
+/* One tap: C/4 depth groups, one and two first as C needs, then four per
+ * iteration. */
+#define WG_AX_DTAP(GROUP, p)                                                 \
+  __asm__ volatile(                                                          \
+      "mov (%[pt]), %%r8\n\t"                                               \
+      "mov 8(%[pt]), %%r9\n\t"                                              \
+      "mov 16(%[pt]), %%r10\n\t"                                            \
+      "mov 24(%[pt]), %%r11\n\t"                                            \
+      "mov 32(%[pt]), %%r12\n\t"                                            \
+      "mov 40(%[pt]), %%r13\n\t"                                            \
+      "xor %[ix], %[ix]\n\t"                                                \
+      "test $4, %[cb]\n\t"                                                  \
+      "jz 2f\n\t"                                                           \
+      GROUP(0, 0)                                                            \
+      "add $4, %[ix]\n\t"                                                   \
+      "add $64, %[b]\n\t"                                                   \
+      "2:\n\t"                                                              \
+      "test $8, %[cb]\n\t"                                                  \
+      "jz 4f\n\t"                                                           \
+      GROUP(0, 0)                                                            \
+      GROUP(4, 64)                                                           \
+      "add $8, %[ix]\n\t"                                                   \
+      "add $128, %[b]\n\t"                                                  \
+      "4:\n\t"                                                              \
+      "cmp %[cb], %[ix]\n\t"                                                \
+      "je 3f\n\t"                                                           \
+      "1:\n\t"                                                              \
+      GROUP(0, 0)                                                            \
+      GROUP(4, 64)                                                           \
+      GROUP(8, 128)                                                          \
+      GROUP(12, 192)                                                         \
+      "add $16, %[ix]\n\t"                                                  \
+      "add $256, %[b]\n\t"                                                  \
+      "cmp %[cb], %[ix]\n\t"                                                \
+      "jne 1b\n\t"                                                          \
+      "3:\n\t"                                                              \
+      : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),  \
+        [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),  \
+        [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51),  \
+        [b] "+r"(b), [ix] "=&r"(ix)                                          \
+      : [pt] "r"(p), [cb] "r"(cb)                                            \
+      : "r8", "r9", "r10", "r11", "r12", "r13", "xmm12", "xmm13", "xmm14",    \
+        "xmm15", "cc", "memory")
+#define WG_AX_DTAPS(GROUP)                                                   \
+  for (int64_t tap = 0; tap < t->taps; tap++) {                              \
+    const uint8_t *const *p = t->pix + tap * WG_AX_MR;                       \
+    int64_t ix;                                                              \
+    WG_AX_DTAP(GROUP, p);                                                    \
+  }
+
+static void WG_AX_CAT(WG_AX_NAME, _direct_run)(const wg_dtile *t) {
+  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00,
+          c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
+          c50 = c00, c51 = c00;
+  const char *b = (const char *)t->w;
+  int64_t cb = t->channels;
+  if (t->pixels <= 2)
+    WG_AX_DTAPS(WG_AX_DGROUP2)
+  else if (t->pixels <= 4)
+    WG_AX_DTAPS(WG_AX_DGROUP4)
+  else
+    WG_AX_DTAPS(WG_AX_DGROUP)
+  __m256i sum[WG_AX_MR][2] = {
+      {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)},
+      {WG_AX_SUM32(c20), WG_AX_SUM32(c21)}, {WG_AX_SUM32(c30), WG_AX_SUM32(c31)},
+      {WG_AX_SUM32(c40), WG_AX_SUM32(c41)}, {WG_AX_SUM32(c50), WG_AX_SUM32(c51)}};
+  wg_avx2_finish_direct(t, sum);
+}
+
+static void WG_AX_CAT(WG_AX_NAME, _pack_w)(const int8_t *w, int64_t ldw, int rows,
+                                           int64_t k, void *dst) {
+  /* Sixteen channels' quads per group: the A layout with MR = 16. */
+  wg_pack_a_quads(w, ldw, rows, k, WG_AX_NR, dst);
+}
+
+static const wg_direct WG_AX_CAT(WG_AX_NAME, _direct) = {
+    .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = 4,
+    .w_group_bytes = 4 * WG_AX_NR,
+    .max_depth = WG_AX_KC,
+    .pack_w = WG_AX_CAT(WG_AX_NAME, _pack_w),
+    .epi_ok = wg_avx2_direct_epi_ok,
+    .run = WG_AX_CAT(WG_AX_NAME, _direct_run),
+};
+#define WG_AX_DIRECT &WG_AX_CAT(WG_AX_NAME, _direct)
+#else
+#define WG_AX_DIRECT NULL
+#endif
+
 /* Both layouts hold 4 bytes per row (A) or column (B) per depth group. */
 const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
     .name = WG_AX_STR(WG_AX_STEM),
@@ -278,8 +394,17 @@ const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
     .pack_b = WG_AX_CAT(WG_AX_NAME, _pack_b),
     .pack_b_block = WG_AX_CAT(WG_AX_NAME, _pack_b_block),
     .run = WG_AX_CAT(WG_AX_NAME, _run),
+    .direct = WG_AX_DIRECT,
 };
 
+#undef WG_AX_DIRECT
+#undef WG_AX_DROW
+#undef WG_AX_DW
+#undef WG_AX_DGROUP
+#undef WG_AX_DGROUP4
+#undef WG_AX_DGROUP2
+#undef WG_AX_DTAP
+#undef WG_AX_DTAPS
 #undef WG_AX_ROW
 #undef WG_AX_GROUP
 #undef WG_AX_GROUP4

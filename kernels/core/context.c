@@ -33,6 +33,7 @@ wg_status wg_context_create(int threads, wg_context **out) {
   wg_context *c = calloc(1, sizeof *c);
   if (!c) return WG_ERR_NO_MEMORY;
   c->threads = threads;
+  c->direct_conv = 1;
   c->forced = forced;
   pthread_mutex_init(&c->pool_mu, NULL);
   if (threads > 1) {
@@ -69,6 +70,13 @@ wg_status wg_context_force_kernel(wg_context *c, const char *name) {
   wg_status st = wg_find_kernel(name, &k);
   if (st == WG_OK) c->forced = k;
   return st;
+}
+
+wg_status wg_context_set_direct_conv(wg_context *c, int allow) {
+  if (!c) return WG_ERR_NULL_POINTER;
+  if (allow != 0 && allow != 1) return WG_ERR_BAD_OPTION;
+  c->direct_conv = allow;
+  return WG_OK;
 }
 
 const char *wg_context_kernel(const wg_context *c) {

@@ -107,7 +107,11 @@ wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
     r.ys_n = w->m;
   }
   r.src.n = r.n;
-  st = wg_driver_run(ctx, &r);
-  if (st == WG_OK && info) info->kernel = k->name;
+  int direct = wg_direct_conv_applies(ctx, &r);
+  st = direct ? wg_direct_conv_run(ctx, &r) : wg_driver_run(ctx, &r);
+  if (st == WG_OK && info) {
+    info->kernel = k->name;
+    info->method = direct ? "direct" : "implicit_im2col";
+  }
   return st;
 }

@@ -12,9 +12,6 @@
  * and integer lane sums are order-independent, so results are bit-identical
  * for every thread count.
  */
-#include <sched.h>
-#include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -22,46 +19,13 @@
 typedef struct task_plan {
   const wg_run *r;
   const wg_apack *ap;
-  wg_context *ctx;
   int64_t kpad, kc;         /* padded depth and depth block, in elements */
   int64_t ncol, nch;        /* columns per chunk, chunks per image       */
   int64_t ppc, mch;         /* MR-panels per row range, row ranges       */
-  size_t bpack_bytes, partial_bytes, need;
-  /* Scratch is allocated before any task runs, so that running out of
-   * memory is reported before anything is written: the context's per-thread
-   * slots when this call holds its pool, else (`per_task`, an engine's
-   * parallel-for) one block per task the runner executes at once, each
-   * taken by a task for its duration, or a single block for serial
-   * execution. */
-  int use_slots, per_task, nblocks;
-  _Atomic int taken[WG_MAX_THREADS];
-  uint8_t *buf;
+  size_t bpack_bytes;
 } task_plan;
 
-/* A free per-task block.  At most `parallelism` tasks run at once, so one
- * of that many blocks is free; a runner running more at once waits here for
- * a holder (a running task) to release one. */
-static int grab_block(task_plan *pl) {
-  for (;;) {
-    for (int b = 0; b < pl->nblocks; b++)
-      if (!atomic_load_explicit(&pl->taken[b], memory_order_relaxed) &&
-          !atomic_exchange_explicit(&pl->taken[b], 1, memory_order_acquire))
-        return b;
-    sched_yield();
-  }
-}
-
-static void *slot_scratch(wg_context *ctx, int slot, size_t bytes) {
-  wg_scratch *s = &ctx->scratch[slot];
-  if (s->n < bytes) {
-    free(s->p);
-    s->p = aligned_alloc(64, bytes);
-    s->n = s->p ? bytes : 0;
-  }
-  return s->p;
-}
-
-static void run_task(void *arg, int64_t t, int slot) {
+static void run_task(void *arg, int64_t t, uint8_t *mem) {
   task_plan *pl = arg;
   const wg_run *r = pl->r;
   const wg_kernel *k = r->kern;
@@ -75,10 +39,6 @@ static void run_task(void *arg, int64_t t, int slot) {
   if (p1 > mpanels) p1 = mpanels;
   if (p0 >= p1 || ncols <= 0) return;
 
-  int blk = pl->per_task ? grab_block(pl) : -1;
-  uint8_t *mem = pl->use_slots  ? pl->ctx->scratch[slot].p
-                 : pl->per_task ? pl->buf + (size_t)blk * pl->need
-                                : pl->buf;
   uint8_t *bpack = mem;
   uint32_t *partial = (uint32_t *)(mem + pl->bpack_bytes);
 
@@ -127,10 +87,7 @@ static void run_task(void *arg, int64_t t, int slot) {
       }
     }
   }
-  if (blk >= 0) atomic_store_explicit(&pl->taken[blk], 0, memory_order_release);
 }
-
-static void runner_task(void *arg, int64_t i) { run_task(arg, i, 0); }
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -139,7 +96,6 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
   task_plan pl;
   memset(&pl, 0, sizeof pl);
   pl.r = r;
-  pl.ctx = ctx;
   pl.ap = wg_weights_find(r->w, k);
   pl.kpad = ceil_div(r->w->k, k->ku) * k->ku;
   pl.kc = k->kc > 0 && k->kc < pl.kpad ? k->kc : pl.kpad;
@@ -196,46 +152,9 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
   int64_t npan = ceil_div(ncol, k->nr);
   pl.bpack_bytes = (size_t)npan * (size_t)(pl.kc / k->ku) * k->b_group_bytes;
   pl.bpack_bytes = (pl.bpack_bytes + 63) & ~(size_t)63;
-  pl.partial_bytes = pl.kc >= pl.kpad ? 0
-                     : (size_t)(pl.ppc * npan) * (size_t)(k->mr * k->nr) * 4;
-
-  pl.need = (pl.bpack_bytes + pl.partial_bytes + 63) & ~(size_t)63;
-
-  int64_t tasks = r->nimg * pl.nch * pl.mch;
-  if (ctx->runner) {
-    /* One block per concurrently running task, kept in the context between
-     * calls unless another call holds it (a fresh allocation is fresh
-     * pages, faulted in again on every call). */
-    pl.per_task = 1;
-    pl.nblocks = tasks < ctx->runner_par ? (int)tasks : ctx->runner_par;
-    for (int b = 0; b < pl.nblocks; b++) atomic_init(&pl.taken[b], 0);
-    size_t total = (size_t)pl.nblocks * pl.need;
-    int held = pthread_mutex_trylock(&ctx->pool_mu) == 0;
-    uint8_t *own = NULL;
-    pl.buf = held ? slot_scratch(ctx, 0, total) : (own = aligned_alloc(64, total));
-    if (pl.buf) ctx->runner(ctx->runner_user, runner_task, &pl, tasks);
-    if (held) pthread_mutex_unlock(&ctx->pool_mu);
-    free(own);
-    return pl.buf ? WG_OK : WG_ERR_NO_MEMORY;
-  } else if (pthread_mutex_trylock(&ctx->pool_mu) == 0) {
-    pl.use_slots = 1;
-    for (int s = 0; s < ctx->threads; s++)
-      if (!slot_scratch(ctx, s, pl.need)) {
-        pthread_mutex_unlock(&ctx->pool_mu);
-        return WG_ERR_NO_MEMORY;
-      }
-    if (ctx->pool)
-      wg_pool_run(ctx->pool, run_task, &pl, tasks);
-    else
-      for (int64_t t = 0; t < tasks; t++) run_task(&pl, t, 0);
-    pthread_mutex_unlock(&ctx->pool_mu);
-  } else {
-    /* Another application thread holds this context's pool: run on the
-     * caller alone rather than wait (same bits, no deadlock). */
-    pl.buf = aligned_alloc(64, pl.need);
-    if (!pl.buf) return WG_ERR_NO_MEMORY;
-    for (int64_t t = 0; t < tasks; t++) run_task(&pl, t, 0);
-  }
-  free(pl.buf);
-  return WG_OK;
+  size_t partial_bytes = pl.kc >= pl.kpad
+                             ? 0
+                             : (size_t)(pl.ppc * npan) * (size_t)(k->mr * k->nr) * 4;
+  return wg_run_tasks(ctx, run_task, &pl, pl.bpack_bytes + partial_bytes,
+                      r->nimg * pl.nch * pl.mch);
 }

@@ -26,6 +26,9 @@ wg_status wg_gemm(wg_context *ctx, const wg_weights *w, const uint8_t *x,
   r.ys_m = ldy;
   r.ys_n = 1;
   st = wg_driver_run(ctx, &r);
-  if (st == WG_OK && info) info->kernel = k->name;
+  if (st == WG_OK && info) {
+    info->kernel = k->name;
+    info->method = "gemm";
+  }
   return st;
 }

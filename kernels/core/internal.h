@@ -27,6 +27,7 @@ struct wg_context {
   wg_parallel_for_fn runner;    /* engine's parallel-for, or NULL */
   void *runner_user;
   int runner_par;
+  int direct_conv;              /* NHWC conv2d may run direct kernels */
 };
 
 /* One packing of the weights, shared by all kernels with the same pack_a. */
@@ -46,6 +47,8 @@ struct wg_weights {
 };
 
 const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k);
+/* The kernel's direct-convolution panels, or NULL (none packed). */
+const wg_apack *wg_weights_find_direct(const wg_weights *w, const wg_kernel *k);
 
 /* The kernel a call runs: the forced one if eligible, else the first
  * available eligible one with packed weights.  NULL: UNSUPPORTED. */
@@ -69,6 +72,20 @@ typedef struct wg_run {
   int64_t ys_m, ys_n;
 } wg_run;
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r);
+
+/* Whether conv2d's run `r` (NHWC) goes to its kernel's direct convolution,
+ * and running it there (direct_conv.c). */
+int wg_direct_conv_applies(const wg_context *ctx, const wg_run *r);
+wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r);
+
+/* Runs fn(plan, t, mem) once for every t in [0, tasks), on the context's
+ * threads (its pool, an engine's parallel-for, or the caller alone), each
+ * call with `need` bytes of 64-byte-aligned scratch of its own.  The scratch
+ * is taken before any task runs: NO_MEMORY comes before anything is
+ * written (tasks.c). */
+typedef void (*wg_task_body)(void *plan, int64_t t, uint8_t *mem);
+wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
+                       int64_t tasks);
 
 /* Checks shared by wg_gemm and wg_conv2d. */
 wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m);

@@ -94,6 +94,36 @@ typedef struct wg_tile {
   int64_t ys_m, ys_n;     /* element strides of y along m and along n      */
 } wg_tile;
 
+/* One direct-convolution micro-kernel call (NHWC input, channels a multiple
+ * of 4): rows are MR output pixels, columns NR output channels, and nothing
+ * is packed per call.  Pixel i's input channels at filter tap t start at
+ * pix[t*MR + i] (a pointer into the input image, or to a run of zero-point
+ * codes where the tap lies in the padding), so the micro-kernel broadcasts
+ * activations straight from the input and loads the weights as vectors.
+ * Depth runs tap by tap, channels innermost: k = t*C + c, the OHWI order. */
+typedef struct wg_dtile {
+  const uint8_t *const *pix; /* taps x MR pointers                          */
+  int64_t taps, channels;
+  const void *w;             /* the channel panel, whole depth (pack_w)     */
+  const wg_epi *epi;
+  int64_t oc0;               /* first output channel (per-channel epi data) */
+  int pixels, ocs;           /* valid part of the tile: 1..MR, 1..NR        */
+  void *y;                   /* output element (first pixel, oc0)           */
+  int64_t ys_pix;            /* element stride between pixels (channels: 1) */
+} wg_dtile;
+
+typedef struct wg_direct {
+  int mr, nr, ku;            /* pixels and channels per tile, depth unroll  */
+  size_t w_group_bytes;      /* one depth group of an NR-channel panel      */
+  int64_t max_depth;         /* K beyond it goes through implicit im2col    */
+  /* Packs output channels [0, rows) (rows <= NR) of w, depth [0, k), into
+   * one panel (same contract as wg_kernel.pack_a, NR rows per panel). */
+  void (*pack_w)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst);
+  /* The epilogues `run` finishes; others go through implicit im2col. */
+  int (*epi_ok)(const wg_epi *e);
+  void (*run)(const wg_dtile *t);
+} wg_direct;
+
 typedef struct wg_kernel {
   const char *name;        /* <acc>_<weights>_x_<acts>_<MR>x<NR>__<isa>     */
   uint32_t cpu;            /* WG_CPU_* bits it needs                        */
@@ -120,6 +150,9 @@ typedef struct wg_kernel {
    * once per block rather than once per panel. */
   void (*pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
                        int64_t n0, int64_t cols, void *dst);
+  /* Optional (NULL: none): the same arithmetic as a direct NHWC
+   * convolution, with its own weight packing (direct_conv.c). */
+  const wg_direct *direct;
 } wg_kernel;
 
 /* The kernel table (kernel_table.c), in priority order. */

@@ -18,10 +18,19 @@ static int code_range(wg_weight_format f, int bits, int *lo, int *hi) {
   return 0;
 }
 
-const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k) {
+static const wg_apack *find_pack(const wg_weights *w,
+                                 void (*pack)(const int8_t *, int64_t, int, int64_t, void *)) {
   for (int i = 0; i < w->npacks; i++)
-    if (w->packs[i].pack_a == k->pack_a) return &w->packs[i];
+    if (w->packs[i].pack_a == pack) return &w->packs[i];
   return NULL;
+}
+
+const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k) {
+  return find_pack(w, k->pack_a);
+}
+
+const wg_apack *wg_weights_find_direct(const wg_weights *w, const wg_kernel *k) {
+  return k->direct ? find_pack(w, k->direct->pack_w) : NULL;
 }
 
 void wg_weights_destroy(wg_weights *w) {
@@ -34,14 +43,17 @@ void wg_weights_destroy(wg_weights *w) {
 int64_t wg_weights_rows(const wg_weights *w) { return w ? w->m : 0; }
 int64_t wg_weights_depth(const wg_weights *w) { return w ? w->k : 0; }
 
-static wg_status add_pack(wg_weights *w, const wg_kernel *k, const int8_t *src,
+/* Panels of `mr` rows, `ku` depths per group of `group_bytes`. */
+static wg_status add_pack(wg_weights *w,
+                          void (*pack)(const int8_t *, int64_t, int, int64_t, void *),
+                          int mr, int ku, size_t group_bytes, const int8_t *src,
                           int64_t ldw) {
-  if (wg_weights_find(w, k)) return WG_OK;
+  if (find_pack(w, pack)) return WG_OK;
   if (w->npacks == (int)(sizeof w->packs / sizeof w->packs[0]))
     return WG_ERR_UNSUPPORTED;
-  int64_t groups = (w->k + k->ku - 1) / k->ku, panels = (w->m + k->mr - 1) / k->mr;
+  int64_t groups = (w->k + ku - 1) / ku, panels = (w->m + mr - 1) / mr;
   int64_t panel, total;
-  if (!wg_mul_ok(groups, (int64_t)k->a_group_bytes, &panel) ||
+  if (!wg_mul_ok(groups, (int64_t)group_bytes, &panel) ||
       !wg_mul_ok(panel, panels, &total))
     return WG_ERR_SIZE_OVERFLOW;
   /* 64-byte alignment, and 64 bytes of slack past the last panel: a kernel
@@ -51,13 +63,12 @@ static wg_status add_pack(wg_weights *w, const wg_kernel *k, const int8_t *src,
   void *data = aligned_alloc(64, bytes ? bytes : 64);
   if (!data) return WG_ERR_NO_MEMORY;
   for (int64_t p = 0; p < panels; p++) {
-    int64_t rows = w->m - p * k->mr;
-    if (rows > k->mr) rows = k->mr;
-    k->pack_a(src + p * k->mr * ldw, ldw, (int)rows, w->k,
-              (char *)data + (size_t)(p * panel));
+    int64_t rows = w->m - p * mr;
+    if (rows > mr) rows = mr;
+    pack(src + p * mr * ldw, ldw, (int)rows, w->k, (char *)data + (size_t)(p * panel));
   }
   wg_apack *ap = &w->packs[w->npacks++];
-  ap->pack_a = k->pack_a;
+  ap->pack_a = pack;
   ap->panel_bytes = (size_t)panel;
   ap->data = data;
   return WG_OK;
@@ -108,8 +119,14 @@ wg_status wg_weights_pack(const wg_context *ctx, const int8_t *src, int64_t m,
   wg_status st = WG_OK;
   for (int i = 0; i < wg_kernel_table_size && st == WG_OK; i++) {
     const wg_kernel *kk = wg_kernels[i];
-    if (wg_kernel_runnable(kk) && (kk->eligible(&easiest) || kk == ctx->forced))
-      st = add_pack(w, kk, src, ldw);
+    if (wg_kernel_runnable(kk) && (kk->eligible(&easiest) || kk == ctx->forced)) {
+      st = add_pack(w, kk->pack_a, kk->mr, kk->ku, kk->a_group_bytes, src, ldw);
+      /* The direct-convolution panels only where a direct convolution
+       * could run: K a multiple of 4 (channels % 4 == 0) within its depth. */
+      const wg_direct *d = kk->direct;
+      if (st == WG_OK && d && k % d->ku == 0 && k <= d->max_depth)
+        st = add_pack(w, d->pack_w, d->nr, d->ku, d->w_group_bytes, src, ldw);
+    }
   }
   if (st != WG_OK) {
     wg_weights_destroy(w);

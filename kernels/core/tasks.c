@@ -1,0 +1,108 @@
+/*
+ * Runs a call's tasks on the context's threads: its own pool, an engine's
+ * parallel-for, or the calling thread alone, each task with a scratch block
+ * of its own.  Scratch is allocated before any task runs, so that running
+ * out of memory is reported before anything is written: the context's
+ * per-thread slots when this call holds its pool, else (an engine's
+ * parallel-for) one block per task the runner executes at once, each taken
+ * by a task for its duration, or a single block for serial execution.
+ */
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct taskset {
+  wg_task_body fn;
+  void *plan;
+  wg_context *ctx;
+  size_t need;
+  int use_slots, per_task, nblocks;
+  _Atomic int taken[WG_MAX_THREADS];
+  uint8_t *buf;
+} taskset;
+
+/* A free per-task block.  At most `parallelism` tasks run at once, so one
+ * of that many blocks is free; a runner running more at once waits here for
+ * a holder (a running task) to release one. */
+static int grab_block(taskset *ts) {
+  for (;;) {
+    for (int b = 0; b < ts->nblocks; b++)
+      if (!atomic_load_explicit(&ts->taken[b], memory_order_relaxed) &&
+          !atomic_exchange_explicit(&ts->taken[b], 1, memory_order_acquire))
+        return b;
+    sched_yield();
+  }
+}
+
+static void *slot_scratch(wg_context *ctx, int slot, size_t bytes) {
+  wg_scratch *s = &ctx->scratch[slot];
+  if (s->n < bytes) {
+    free(s->p);
+    s->p = aligned_alloc(64, bytes);
+    s->n = s->p ? bytes : 0;
+  }
+  return s->p;
+}
+
+static void run_one(void *arg, int64_t t, int slot) {
+  taskset *ts = arg;
+  int blk = ts->per_task ? grab_block(ts) : -1;
+  uint8_t *mem = ts->use_slots  ? ts->ctx->scratch[slot].p
+                 : ts->per_task ? ts->buf + (size_t)blk * ts->need
+                                : ts->buf;
+  ts->fn(ts->plan, t, mem);
+  if (blk >= 0) atomic_store_explicit(&ts->taken[blk], 0, memory_order_release);
+}
+
+static void runner_task(void *arg, int64_t i) { run_one(arg, i, 0); }
+
+wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
+                       int64_t tasks) {
+  taskset ts;
+  memset(&ts, 0, sizeof ts);
+  ts.fn = fn;
+  ts.plan = plan;
+  ts.ctx = ctx;
+  ts.need = (need + 63) & ~(size_t)63;
+  if (ts.need == 0) ts.need = 64;
+  if (ctx->runner) {
+    /* One block per concurrently running task, kept in the context between
+     * calls unless another call holds it (a fresh allocation is fresh
+     * pages, faulted in again on every call). */
+    ts.per_task = 1;
+    ts.nblocks = tasks < ctx->runner_par ? (int)tasks : ctx->runner_par;
+    for (int b = 0; b < ts.nblocks; b++) atomic_init(&ts.taken[b], 0);
+    size_t total = (size_t)ts.nblocks * ts.need;
+    int held = pthread_mutex_trylock(&ctx->pool_mu) == 0;
+    uint8_t *own = NULL;
+    ts.buf = held ? slot_scratch(ctx, 0, total) : (own = aligned_alloc(64, total));
+    if (ts.buf) ctx->runner(ctx->runner_user, runner_task, &ts, tasks);
+    if (held) pthread_mutex_unlock(&ctx->pool_mu);
+    free(own);
+    return ts.buf ? WG_OK : WG_ERR_NO_MEMORY;
+  }
+  if (pthread_mutex_trylock(&ctx->pool_mu) == 0) {
+    ts.use_slots = 1;
+    for (int s = 0; s < ctx->threads; s++)
+      if (!slot_scratch(ctx, s, ts.need)) {
+        pthread_mutex_unlock(&ctx->pool_mu);
+        return WG_ERR_NO_MEMORY;
+      }
+    if (ctx->pool)
+      wg_pool_run(ctx->pool, run_one, &ts, tasks);
+    else
+      for (int64_t t = 0; t < tasks; t++) run_one(&ts, t, 0);
+    pthread_mutex_unlock(&ctx->pool_mu);
+    return WG_OK;
+  }
+  /* Another application thread holds this context's pool: run on the
+   * caller alone rather than wait (same bits, no deadlock). */
+  ts.buf = aligned_alloc(64, ts.need);
+  if (!ts.buf) return WG_ERR_NO_MEMORY;
+  for (int64_t t = 0; t < tasks; t++) run_one(&ts, t, 0);
+  free(ts.buf);
+  return WG_OK;
+}
