@@ -155,4 +155,5 @@ clean:
 help:
 	@sed -n '1,8p' Makefile
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) \
+         $(ASAN_TEST_OBJ:.o=.d) $(TSAN_TEST_OBJ:.o=.d)

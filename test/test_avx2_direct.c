@@ -1,0 +1,189 @@
+/* The direct NHWC convolution of the AVX2 ternary kernel (direct_conv.c,
+ * ukernel_avx2.h) against the convolution from its definition: pixel
+ * panels of 1..6 rows, channel panels below, at and above 16, channel
+ * counts that leave 1, 2 and 3 depth groups before the four-group loop,
+ * the deepest K it takes and the first it leaves to im2col, padding,
+ * stride, dilation, batches, several pixel blocks, every epilogue it
+ * finishes, thread counts and an engine's parallel-for.  Each call must
+ * report the method it ran, so that a fallback cannot pass for a direct
+ * run. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kernel.h"
+#include "test_avx2.h"
+
+static const char *const kernel = "acc8_ternary_x_u8_6x16__avx2";
+
+typedef struct dcase {
+  wgt_conv_geom g;
+  wg_output_kind out;
+  wg_cyclic cyc;
+  int slope, b, abits, zx, relu, data;
+} dcase;
+
+/* A serial parallel-for that claims `parallelism` 3 (so the library takes
+ * three scratch blocks) and runs the tasks in reverse. */
+static void reverse_runner(void *user, wg_task_fn task, void *task_ctx, int64_t count) {
+  (void)user;
+  for (int64_t i = count - 1; i >= 0; i--) task(task_ctx, i);
+}
+
+/* threads < 0: an engine's parallel-for.  Returns 1 when the output equals
+ * the definition's, the guard bytes are intact and `want` ran. */
+static int run_case(const dcase *c, wg_layout lay, int threads, int allow, const char *want,
+                    uint64_t seed) {
+  const wgt_conv_geom *g = &c->g;
+  wgt_rng r = {seed};
+  wg_conv2d_desc d = {lay, g->batch, g->c, g->h, g->w, g->kh, g->kw, g->s, g->s,
+                      g->p, g->p, g->p, g->p, g->d, g->d};
+  int64_t oh = wg_conv2d_out_h(&d), ow = wg_conv2d_out_w(&d), kk = g->c * g->kh * g->kw;
+  wg_epilogue ep = wg_epilogue_default();
+  ep.acc_bits = c->b;
+  ep.cyclic = c->cyc;
+  ep.slope = c->slope;
+  ep.output = c->out;
+  ep.relu = c->relu;
+  ep.out_bits = 4;
+  size_t es = wg_output_size(c->out);
+  size_t ybytes = (size_t)(g->batch * g->m * oh * ow) * es;
+  size_t xn = (size_t)(g->batch * g->c * g->h * g->w);
+  int8_t *w = malloc((size_t)(g->m * kk));
+  uint8_t *x = malloc(xn);
+  unsigned char *y = malloc(ybytes + 64), *ref = malloc(ybytes);
+  wgt_fill_weights(&r, w, (size_t)(g->m * kk), WG_WEIGHTS_TERNARY, 2, c->data);
+  wgt_fill_acts(&r, x, xn, c->abits, c->data);
+  wgt_epi_data ed;
+  wgt_epi_data_make(&ed, &r, g->m);
+  wgt_epi_attach(&ep, &ed);
+  memset(y, 0xA5, ybytes + 64);
+  wgt_direct_conv(g, lay, w, x, c->zx, &ep, ref, oh, ow);
+  wg_context *ctx = NULL;
+  wg_weights *pw = NULL;
+  wg_run_info info = {0};
+  wg_act_format act = {c->abits, c->zx};
+  int ok = wg_context_create(threads < 0 ? 1 : threads, &ctx) == WG_OK &&
+           wg_context_force_kernel(ctx, kernel) == WG_OK &&
+           wg_context_set_direct_conv(ctx, allow) == WG_OK &&
+           (threads >= 0 || wg_context_set_parallel_for(ctx, reverse_runner, NULL, 3) == WG_OK) &&
+           wg_weights_pack(ctx, w, g->m, kk, kk, WG_WEIGHTS_TERNARY, 2, &pw) == WG_OK &&
+           wg_conv2d(ctx, pw, &d, x, act, &ep, y, &info) == WG_OK &&
+           strcmp(info.kernel, kernel) == 0 && strcmp(info.method, want) == 0 &&
+           memcmp(y, ref, ybytes) == 0;
+  for (int i = 0; i < 64 && ok; i++) ok = y[ybytes + (size_t)i] == 0xA5;
+  wg_weights_destroy(pw);
+  wg_context_destroy(ctx);
+  wgt_epi_data_free(&ed);
+  free(w);
+  free(x);
+  free(y);
+  free(ref);
+  wgt_count_check((long)ybytes);
+  return ok;
+}
+
+/* The epilogues the direct kernel finishes, rotated by `v`. */
+static void epilogue_variant(dcase *c, int v) {
+  static const wg_cyclic cycs[] = {WG_CYCLIC_SMOOTH, WG_CYCLIC_NONE, WG_CYCLIC_ABS};
+  c->out = v % 2 ? WG_OUTPUT_UINT8_FLOAT : WG_OUTPUT_INT8;
+  c->cyc = cycs[v % 3];
+  c->slope = 1 + v % 4;
+  c->b = 8 - v % 5;           /* 8 .. 4 */
+  if (c->out == WG_OUTPUT_INT8 && c->cyc == WG_CYCLIC_ABS && c->b > 7) c->b = 7;
+  c->abits = 8 - v % 6;       /* 8 .. 3: the widest codes the kernel takes */
+  c->zx = v % 4 == 3 ? (1 << c->abits) - 2 : v % 4 == 1 ? 1 : 0;
+  c->relu = c->out == WG_OUTPUT_UINT8_FLOAT && v % 3 == 0;
+  c->data = v % 7 == 6 ? WGT_EXTREME : WGT_RANDOM;
+}
+
+TEST(avx2_direct_conv_geometries) {
+  if (!wgt_avx2_available(kernel)) SKIP("%s unavailable on this CPU", kernel);
+  static const wgt_conv_geom geoms[] = {
+      /* batch, C, H, W, M, KH, KW, stride, pad, dilation */
+      {1, 4, 1, 1, 1, 3, 3, 1, 1, 1},     /* one pixel, one channel quad    */
+      {1, 8, 1, 2, 16, 3, 3, 1, 1, 1},    /* 2 pixels: a 2-row panel         */
+      {1, 12, 1, 3, 17, 3, 3, 1, 1, 1},   /* 3 pixels, 17 channels: 16 + 1   */
+      {1, 16, 2, 2, 15, 3, 3, 1, 1, 1},   /* 4 pixels, 15 channels           */
+      {1, 20, 1, 5, 33, 3, 3, 1, 1, 1},   /* 5 pixels, C/4 = 5: 1 + 4 groups */
+      {1, 8, 1, 11, 5, 3, 3, 1, 1, 1},    /* 11 pixels: 6 + 5                */
+      {1, 36, 1, 13, 31, 3, 3, 1, 1, 1},  /* 13 pixels: 6 + 6 + 1, C/4 = 9   */
+      {1, 24, 2, 3, 7, 3, 3, 1, 1, 1},    /* 6 pixels, C/4 = 6: 2 + 4        */
+      {1, 28, 1, 7, 20, 3, 3, 1, 1, 1},   /* 7 pixels, C/4 = 7: 1 + 2 + 4    */
+      {1, 64, 3, 4, 64, 3, 3, 1, 1, 1},   /* 12 pixels, ResNet's 64 channels */
+      {2, 8, 5, 5, 9, 3, 3, 2, 1, 1},     /* batch, stride 2: 2 x 9 pixels   */
+      {1, 12, 7, 6, 5, 5, 3, 1, 2, 1},    /* 5x3, padding of two pixels      */
+      {1, 4, 9, 9, 6, 3, 3, 1, 1, 2},     /* dilation 2                      */
+      {3, 16, 5, 4, 17, 1, 1, 1, 0, 1},   /* 1x1, batch 3                    */
+      {1, 8, 20, 21, 18, 3, 3, 1, 1, 1},  /* 420 pixels: several blocks      */
+      {1, 512, 3, 3, 19, 3, 3, 1, 1, 1},  /* K = 4608, the deepest direct    */
+      {1, 4, 3, 3, 2, 9, 9, 1, 4, 1},     /* window larger than the image    */
+  };
+  int n = (int)(sizeof geoms / sizeof geoms[0]);
+  for (int gi = 0; gi < n; gi++)
+    for (int v = 0; v < 6; v++) {
+      if (wgt_quick() && (gi + v) % 3) continue;
+      dcase c = {.g = geoms[gi]};
+      epilogue_variant(&c, gi + v);
+      uint64_t seed = wgt_seed() + (uint64_t)(10 * gi + v);
+      int threads = 1 + v % 3;
+      CHECK(run_case(&c, WG_NHWC, threads, 1, "direct", seed),
+            "geometry %d variant %d threads %d seed %llu", gi, v, threads,
+            (unsigned long long)seed);
+    }
+}
+
+/* The same results on 1, 2, 3 and 7 threads and through an engine's
+ * parallel-for (tasks split over pixel blocks and channel ranges). */
+TEST(avx2_direct_conv_threads_and_runner) {
+  if (!wgt_avx2_available(kernel)) SKIP("%s unavailable on this CPU", kernel);
+  static const wgt_conv_geom geoms[] = {
+      {1, 32, 7, 7, 96, 3, 3, 1, 1, 1},   /* few pixels: channel ranges  */
+      {2, 8, 24, 17, 24, 3, 3, 1, 1, 1},  /* many blocks                 */
+  };
+  static const int threads[] = {1, 2, 3, 7, -1};
+  for (int gi = 0; gi < 2; gi++)
+    for (int ti = 0; ti < 5; ti++) {
+      dcase c = {.g = geoms[gi]};
+      epilogue_variant(&c, gi + 1);
+      uint64_t seed = wgt_seed() + (uint64_t)gi;
+      CHECK(run_case(&c, WG_NHWC, threads[ti], 1, "direct", seed),
+            "geometry %d threads %d seed %llu", gi, threads[ti], (unsigned long long)seed);
+    }
+}
+
+/* What the direct path leaves to implicit im2col, each still exact: NCHW,
+ * channels not a multiple of 4, K past its depth, other outputs, and the
+ * context's switch. */
+TEST(avx2_direct_conv_fallbacks) {
+  if (!wgt_avx2_available(kernel)) SKIP("%s unavailable on this CPU", kernel);
+  dcase base = {.g = {1, 8, 5, 6, 20, 3, 3, 1, 1, 1}};
+  epilogue_variant(&base, 1);
+  uint64_t seed = wgt_seed();
+  CHECK(run_case(&base, WG_NHWC, 1, 1, "direct", seed), "baseline");
+  CHECK(run_case(&base, WG_NHWC, 1, 0, "implicit_im2col", seed), "switched off");
+  CHECK(run_case(&base, WG_NCHW, 1, 1, "implicit_im2col", seed), "NCHW");
+  dcase c = base;
+  c.g.c = 6;
+  CHECK(run_case(&c, WG_NHWC, 1, 1, "implicit_im2col", seed), "C = 6");
+  c = base;
+  c.g.c = 516; /* K = 4644 */
+  CHECK(run_case(&c, WG_NHWC, 2, 1, "implicit_im2col", seed), "K past the depth block");
+  static const wg_output_kind others[] = {WG_OUTPUT_INT16, WG_OUTPUT_INT32,
+                                          WG_OUTPUT_FLOAT32, WG_OUTPUT_UINT8_FIXED};
+  for (int i = 0; i < 4; i++) {
+    c = base;
+    c.out = others[i];
+    CHECK(run_case(&c, WG_NHWC, 1, 1, "implicit_im2col", seed), "output kind %d", (int)others[i]);
+  }
+}
+
+TEST(avx2_direct_conv_switch_arguments) {
+  wg_context *ctx;
+  CHECK(wg_context_create(1, &ctx) == WG_OK, "context");
+  CHECK(wg_context_set_direct_conv(NULL, 1) == WG_ERR_NULL_POINTER, "NULL context");
+  CHECK(wg_context_set_direct_conv(ctx, 2) == WG_ERR_BAD_OPTION, "allow = 2");
+  CHECK(wg_context_set_direct_conv(ctx, -1) == WG_ERR_BAD_OPTION, "allow = -1");
+  CHECK(wg_context_set_direct_conv(ctx, 0) == WG_OK, "allow = 0");
+  CHECK(wg_context_set_direct_conv(ctx, 1) == WG_OK, "allow = 1");
+  wg_context_destroy(ctx);
+}
