@@ -1,5 +1,6 @@
-/* The direct NHWC convolution of the AVX2 ternary kernel (direct_conv.c,
- * ukernel_avx2.h) against the convolution from its definition: pixel
+/* The direct NHWC convolution of the AVX2 kernels that have one
+ * (direct_conv.c, ukernel_avx2.h: ternary sign+add, 16-bit maddubs, 32-bit
+ * maddubs) against the convolution from its definition: pixel
  * panels of 1..6 rows, channel panels below, at and above 16, channel
  * counts that leave 1, 2 and 3 depth groups before the four-group loop,
  * the deepest K it takes and the first it leaves to im2col, padding,
@@ -13,9 +14,14 @@
 #include "core/kernel.h"
 #include "test_avx2.h"
 
-static const char *const kernel = "acc8_ternary_x_u8_6x16__avx2";
+static const char *const ternary = "acc8_ternary_x_u8_6x16__avx2";
+
+/* The AVX2 kernels with a direct convolution (the 16-bit-operand madd16
+ * kernel has none: its weight pairs are another layout). */
+static int has_direct(const wgt_avx2_kernel *k) { return strstr(k->name, "madd16") == NULL; }
 
 typedef struct dcase {
+  const wgt_avx2_kernel *k;
   wgt_conv_geom g;
   wg_output_kind out;
   wg_cyclic cyc;
@@ -51,7 +57,7 @@ static int run_case(const dcase *c, wg_layout lay, int threads, int allow, const
   int8_t *w = malloc((size_t)(g->m * kk));
   uint8_t *x = malloc(xn);
   unsigned char *y = malloc(ybytes + 64), *ref = malloc(ybytes);
-  wgt_fill_weights(&r, w, (size_t)(g->m * kk), WG_WEIGHTS_TERNARY, 2, c->data);
+  wgt_fill_weights(&r, w, (size_t)(g->m * kk), c->k->wf, c->k->wbits, c->data);
   wgt_fill_acts(&r, x, xn, c->abits, c->data);
   wgt_epi_data ed;
   wgt_epi_data_make(&ed, &r, g->m);
@@ -63,12 +69,12 @@ static int run_case(const dcase *c, wg_layout lay, int threads, int allow, const
   wg_run_info info = {0};
   wg_act_format act = {c->abits, c->zx};
   int ok = wg_context_create(threads < 0 ? 1 : threads, &ctx) == WG_OK &&
-           wg_context_force_kernel(ctx, kernel) == WG_OK &&
+           wg_context_force_kernel(ctx, c->k->name) == WG_OK &&
            wg_context_set_direct_conv(ctx, allow) == WG_OK &&
            (threads >= 0 || wg_context_set_parallel_for(ctx, reverse_runner, NULL, 3) == WG_OK) &&
-           wg_weights_pack(ctx, w, g->m, kk, kk, WG_WEIGHTS_TERNARY, 2, &pw) == WG_OK &&
+           wg_weights_pack(ctx, w, g->m, kk, kk, c->k->wf, c->k->wbits, &pw) == WG_OK &&
            wg_conv2d(ctx, pw, &d, x, act, &ep, y, &info) == WG_OK &&
-           strcmp(info.kernel, kernel) == 0 && strcmp(info.method, want) == 0 &&
+           strcmp(info.kernel, c->k->name) == 0 && strcmp(info.method, want) == 0 &&
            memcmp(y, ref, ybytes) == 0;
   for (int i = 0; i < 64 && ok; i++) ok = y[ybytes + (size_t)i] == 0xA5;
   wg_weights_destroy(pw);
@@ -82,22 +88,28 @@ static int run_case(const dcase *c, wg_layout lay, int threads, int allow, const
   return ok;
 }
 
-/* The epilogues the direct kernel finishes, rotated by `v`. */
-static void epilogue_variant(dcase *c, int v) {
+/* The epilogues a direct kernel finishes (int8, or uint8 through float;
+ * smooth only up to b = 16), rotated by `v`, with codes up to the kernel's
+ * widest. */
+static void epilogue_variant(dcase *c, const wgt_avx2_kernel *k, int v) {
   static const wg_cyclic cycs[] = {WG_CYCLIC_SMOOTH, WG_CYCLIC_NONE, WG_CYCLIC_ABS};
+  c->k = k;
   c->out = v % 2 ? WG_OUTPUT_UINT8_FLOAT : WG_OUTPUT_INT8;
   c->cyc = cycs[v % 3];
   c->slope = 1 + v % 4;
   c->b = 8 - v % 5;           /* 8 .. 4 */
+  if (c->out == WG_OUTPUT_UINT8_FLOAT && k->maxb > 8)
+    c->b = v % 4 == 1 ? k->maxb : 9 + v % 8; /* 9 .. 16, or the widest */
+  if (c->b > 16 && c->cyc == WG_CYCLIC_SMOOTH) c->cyc = WG_CYCLIC_NONE;
   if (c->out == WG_OUTPUT_INT8 && c->cyc == WG_CYCLIC_ABS && c->b > 7) c->b = 7;
-  c->abits = 8 - v % 6;       /* 8 .. 3: the widest codes the kernel takes */
+  c->abits = k->abits - v % 6 % 3; /* the widest codes, or one or two bits less */
   c->zx = v % 4 == 3 ? (1 << c->abits) - 2 : v % 4 == 1 ? 1 : 0;
   c->relu = c->out == WG_OUTPUT_UINT8_FLOAT && v % 3 == 0;
-  c->data = v % 7 == 6 ? WGT_EXTREME : WGT_RANDOM;
+  c->data = v % 7 == 6 ? WGT_EXTREME : v % 7 == 3 ? WGT_EXTREME_MIXED : WGT_RANDOM;
 }
 
 TEST(avx2_direct_conv_geometries) {
-  if (!wgt_avx2_available(kernel)) SKIP("%s unavailable on this CPU", kernel);
+  int ran = 0;
   static const wgt_conv_geom geoms[] = {
       /* batch, C, H, W, M, KH, KW, stride, pad, dilation */
       {1, 4, 1, 1, 1, 3, 3, 1, 1, 1},     /* one pixel, one channel quad    */
@@ -119,45 +131,58 @@ TEST(avx2_direct_conv_geometries) {
       {1, 4, 3, 3, 2, 9, 9, 1, 4, 1},     /* window larger than the image    */
   };
   int n = (int)(sizeof geoms / sizeof geoms[0]);
-  for (int gi = 0; gi < n; gi++)
-    for (int v = 0; v < 6; v++) {
-      if (wgt_quick() && (gi + v) % 3) continue;
-      dcase c = {.g = geoms[gi]};
-      epilogue_variant(&c, gi + v);
-      uint64_t seed = wgt_seed() + (uint64_t)(10 * gi + v);
-      int threads = 1 + v % 3;
-      CHECK(run_case(&c, WG_NHWC, threads, 1, "direct", seed),
-            "geometry %d variant %d threads %d seed %llu", gi, v, threads,
-            (unsigned long long)seed);
-    }
+  for (int ki = 0; ki < wgt_avx2_nkernels; ki++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[ki];
+    if (!has_direct(k) || !wgt_avx2_available(k->name)) continue;
+    for (int gi = 0; gi < n; gi++)
+      for (int v = 0; v < 6; v++) {
+        if ((wgt_quick() || ki > 0) && (gi + v + ki) % 3) continue;
+        dcase c = {.g = geoms[gi]};
+        epilogue_variant(&c, k, gi + v);
+        uint64_t seed = wgt_seed() + (uint64_t)(1000 * ki + 10 * gi + v);
+        int threads = 1 + v % 3;
+        CHECK(run_case(&c, WG_NHWC, threads, 1, "direct", seed),
+              "%s geometry %d variant %d threads %d seed %llu", k->name, gi, v, threads,
+              (unsigned long long)seed);
+        ran++;
+      }
+  }
+  if (!ran) SKIP("no AVX2 kernel available");
 }
 
 /* The same results on 1, 2, 3 and 7 threads and through an engine's
  * parallel-for (tasks split over pixel blocks and channel ranges). */
 TEST(avx2_direct_conv_threads_and_runner) {
-  if (!wgt_avx2_available(kernel)) SKIP("%s unavailable on this CPU", kernel);
+  int ran = 0;
   static const wgt_conv_geom geoms[] = {
       {1, 32, 7, 7, 96, 3, 3, 1, 1, 1},   /* few pixels: channel ranges  */
       {2, 8, 24, 17, 24, 3, 3, 1, 1, 1},  /* many blocks                 */
   };
   static const int threads[] = {1, 2, 3, 7, -1};
-  for (int gi = 0; gi < 2; gi++)
-    for (int ti = 0; ti < 5; ti++) {
-      dcase c = {.g = geoms[gi]};
-      epilogue_variant(&c, gi + 1);
-      uint64_t seed = wgt_seed() + (uint64_t)gi;
-      CHECK(run_case(&c, WG_NHWC, threads[ti], 1, "direct", seed),
-            "geometry %d threads %d seed %llu", gi, threads[ti], (unsigned long long)seed);
-    }
+  for (int ki = 0; ki < wgt_avx2_nkernels; ki++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[ki];
+    if (!has_direct(k) || !wgt_avx2_available(k->name)) continue;
+    for (int gi = 0; gi < 2; gi++)
+      for (int ti = 0; ti < 5; ti++) {
+        dcase c = {.g = geoms[gi]};
+        epilogue_variant(&c, k, gi + ki + 1);
+        uint64_t seed = wgt_seed() + (uint64_t)(10 * ki + gi);
+        CHECK(run_case(&c, WG_NHWC, threads[ti], 1, "direct", seed),
+              "%s geometry %d threads %d seed %llu", k->name, gi, threads[ti],
+              (unsigned long long)seed);
+        ran++;
+      }
+  }
+  if (!ran) SKIP("no AVX2 kernel available");
 }
 
 /* What the direct path leaves to implicit im2col, each still exact: NCHW,
  * channels not a multiple of 4, K past its depth, other outputs, and the
  * context's switch. */
 TEST(avx2_direct_conv_fallbacks) {
-  if (!wgt_avx2_available(kernel)) SKIP("%s unavailable on this CPU", kernel);
+  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
   dcase base = {.g = {1, 8, 5, 6, 20, 3, 3, 1, 1, 1}};
-  epilogue_variant(&base, 1);
+  epilogue_variant(&base, &wgt_avx2_kernels[0], 1);
   uint64_t seed = wgt_seed();
   CHECK(run_case(&base, WG_NHWC, 1, 1, "direct", seed), "baseline");
   CHECK(run_case(&base, WG_NHWC, 1, 0, "implicit_im2col", seed), "switched off");
@@ -174,6 +199,17 @@ TEST(avx2_direct_conv_fallbacks) {
     c = base;
     c.out = others[i];
     CHECK(run_case(&c, WG_NHWC, 1, 1, "implicit_im2col", seed), "output kind %d", (int)others[i]);
+  }
+  /* The 16-bit-operand kernel has no direct convolution; the 32-bit
+   * maddubs kernel's b = 32 smooth activation is not vectorised. */
+  for (int ki = 1; ki < wgt_avx2_nkernels; ki++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[ki];
+    if (has_direct(k) && k->maxb < 32) continue;
+    c = base;
+    epilogue_variant(&c, k, 1);
+    c.cyc = WG_CYCLIC_SMOOTH;
+    c.b = 32;
+    CHECK(run_case(&c, WG_NHWC, 1, 1, "implicit_im2col", seed), "%s", k->name);
   }
 }
 

@@ -10,5 +10,10 @@
 #define WG_AX_OP(bx, cx) \
   "vpmaddubsw " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpaddw " WG_AX_T ", " cx ", " cx "\n\t"
+/* Direct convolution: the same products with the activations broadcast
+ * (unsigned operand) and the weights loaded (signed operand). */
+#define WG_AX_OPW(wx, cx) \
+  "vpmaddubsw " wx ", " WG_AX_AV ", " WG_AX_T "\n\t" \
+  "vpaddw " WG_AX_T ", " cx ", " cx "\n\t"
 #define WG_AX_SUM32(acc) _mm256_madd_epi16(acc, _mm256_set1_epi16(1))
 #include "ukernel_avx2.h"

@@ -11,5 +11,11 @@
   "vpmaddubsw " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpmaddwd %[ones], " WG_AX_T ", " WG_AX_T "\n\t" \
   "vpaddd " WG_AX_T ", " cx ", " cx "\n\t"
+/* Direct convolution: the same products with the activations broadcast
+ * (unsigned operand) and the weights loaded (signed operand). */
+#define WG_AX_OPW(wx, cx) \
+  "vpmaddubsw " wx ", " WG_AX_AV ", " WG_AX_T "\n\t" \
+  "vpmaddwd %[ones], " WG_AX_T ", " WG_AX_T "\n\t" \
+  "vpaddd " WG_AX_T ", " cx ", " cx "\n\t"
 #define WG_AX_SUM32(acc) (acc)
 #include "ukernel_avx2.h"

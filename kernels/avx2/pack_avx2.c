@@ -407,3 +407,7 @@ void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
     panel_by_columns(s, 2, k0, kgroups, n0 + p * nr,
                      (int)(cols - p * nr < nr ? cols - p * nr : nr), (uint8_t *)(dst + p * panel));
 }
+
+void wg_avx2_pack_w_quads16(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
+  wg_pack_a_quads(w, ldw, rows, k, WG_AVX2_NR, dst);
+}

@@ -56,4 +56,10 @@ void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
 void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
                             int64_t n0, int64_t cols, uint16_t *dst);
 
+/* Direct-convolution weight panels (kernel.h wg_direct.pack_w): sixteen
+ * output channels' depth quads per group, the quads A layout with MR = 16.
+ * One function for every kernel that uses the layout, so that they share
+ * one packing of the weights. */
+void wg_avx2_pack_w_quads16(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst);
+
 #endif /* WG_PACK_AVX2_H */

@@ -53,6 +53,9 @@
 #define WG_AX_KC 4608
 #endif
 #define WG_AX_NC 512
+#ifdef WG_AX_OPW
+_Static_assert(WG_AX_KU == 4, "direct convolution: weight panels of channel quads");
+#endif
 _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
                    WG_AX_NC <= WG_AVX2_MAX_NC,
                "pack_avx2.c's buffers hold one kc x nc block of 16-column panels");
@@ -333,7 +336,8 @@ static void WG_AX_CAT(WG_AX_NAME, _pack_b_block)(const wg_bsrc *src, int64_t k0,
         [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),  \
         [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51),  \
         [b] "+r"(b), [ix] "=&r"(ix)                                          \
-      : [pt] "r"(p), [cb] "r"(cb)                                            \
+      : [pt] "r"(p), [cb] "r"(cb),                                           \
+        [ones] "m"(*(const int16_t(*)[16])ones16)                            \
       : "r8", "r9", "r10", "r11", "r12", "r13", "xmm12", "xmm13", "xmm14",    \
         "xmm15", "cc", "memory")
 #define WG_AX_DTAPS(GROUP)                                                   \
@@ -344,6 +348,8 @@ static void WG_AX_CAT(WG_AX_NAME, _pack_b_block)(const wg_bsrc *src, int64_t k0,
   }
 
 static void WG_AX_CAT(WG_AX_NAME, _direct_run)(const wg_dtile *t) {
+  static const int16_t ones16[16] __attribute__((aligned(32))) = {
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00,
           c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
           c50 = c00, c51 = c00;
@@ -362,17 +368,11 @@ static void WG_AX_CAT(WG_AX_NAME, _direct_run)(const wg_dtile *t) {
   wg_avx2_finish_direct(t, sum);
 }
 
-static void WG_AX_CAT(WG_AX_NAME, _pack_w)(const int8_t *w, int64_t ldw, int rows,
-                                           int64_t k, void *dst) {
-  /* Sixteen channels' quads per group: the A layout with MR = 16. */
-  wg_pack_a_quads(w, ldw, rows, k, WG_AX_NR, dst);
-}
-
 static const wg_direct WG_AX_CAT(WG_AX_NAME, _direct) = {
     .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = 4,
     .w_group_bytes = 4 * WG_AX_NR,
     .max_depth = WG_AX_KC,
-    .pack_w = WG_AX_CAT(WG_AX_NAME, _pack_w),
+    .pack_w = wg_avx2_pack_w_quads16,
     .epi_ok = wg_avx2_direct_epi_ok,
     .run = WG_AX_CAT(WG_AX_NAME, _direct_run),
 };
