@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -171,5 +172,40 @@ TEST(threads_concurrent_callers_shared_and_separate_contexts) {
   }
   wg_context_destroy(shared);
   free(ref);
+  free_problem(&p);
+}
+
+/* The pool's hand-offs (threadpool.c): calls back to back (workers still
+ * polling), after pauses shorter and longer than the polling window
+ * (workers blocked, or joining late and finding the run closed), and a
+ * context destroyed right after a call, all giving the single-thread bits
+ * (and, under ThreadSanitizer, no race). */
+TEST(threads_pool_handoffs_after_pauses) {
+  problem p;
+  make_problem(&p, 13, 200, 96, wgt_seed());
+  size_t bytes = (size_t)(p.m * p.n);
+  uint8_t *ref = malloc(bytes), *y = malloc(bytes);
+  wg_context *c1, *c;
+  CHECK(wg_context_create(1, &c1) == WG_OK, "ctx");
+  CHECK(run(c1, &p, ref) == WG_OK, "1 thread");
+  wg_context_destroy(c1);
+  static const long pauses_us[] = {0, 0, 5, 50, 150, 400, 1200};
+  int rounds = wgt_quick() ? 2 : 6;
+  for (int threads = 2; threads <= 3; threads++)
+    for (int r = 0; r < rounds; r++) {
+      CHECK(wg_context_create(threads, &c) == WG_OK, "ctx %d", threads);
+      for (size_t i = 0; i < sizeof pauses_us / sizeof pauses_us[0]; i++) {
+        struct timespec ts = {0, pauses_us[(i + (size_t)r) % 7] * 1000};
+        nanosleep(&ts, NULL);
+        memset(y, 0, bytes);
+        CHECK(run(c, &p, y) == WG_OK, "%d threads", threads);
+        CHECK(memcmp(ref, y, bytes) == 0, "%d threads, pause %ld us: differs from 1 thread",
+              threads, pauses_us[(i + (size_t)r) % 7]);
+        wgt_count_check(1);
+      }
+      wg_context_destroy(c); /* right after a run: workers may still be polling */
+    }
+  free(ref);
+  free(y);
   free_problem(&p);
 }

@@ -11,7 +11,8 @@
  *   raw       ternary weights, 8-bit accumulators, raw int8 output
  *   fused     the same with smooth cyclic + float requantization to uint8
  *   acc32     the 32-bit maddubs kernel on the same operands (int32 out)
- *   nchw/nhwc conv2d (3x3, pad 1) of the same size, packing included
+ *   nchw/nhwc conv2d (3x3, pad 1) of the same size: NCHW through implicit
+ *             im2col (packing included), NHWC through the direct convolution
  *   2thr      raw on a 2-thread context (wall time; the others are CPU
  *             time of the calling thread)
  * then ratios (medians of per-repetition ratios): see the legend printed
@@ -250,8 +251,8 @@ int main(int argc, char **argv) {
 #else
   const char *peer = "(raw)"; /* no oneDNN here: the column repeats raw */
 #endif
-  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s\n",
-         "MxNxK", "ba", "raw", "fused", "acc32", "nchw", "nhwc", peer, "2thr", "%ceil", "%cnv",
+  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s\n",
+         "MxNxK", "ba", "raw", "fused", "acc32", "nchw", "nhwc", peer, "2thr", "%ceil", "%cnv", "%nhwc",
          "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*");
   wg_context *c1, *c1b, *c2, *chook;
   proj pj = {2, {0}};
@@ -320,18 +321,20 @@ int main(int argc, char **argv) {
       for (int j = 0; j < NJOBS; j++)
         if (run_once(&jobs[j]) != WG_OK) return 1;
       static double rate[NJOBS][MAX_REPS], ceil[NJOBS][MAX_REPS], pct[MAX_REPS],
-          pct_conv[MAX_REPS];
+          pct_conv[MAX_REPS], pct_nhwc[MAX_REPS];
       measure(jobs, macs, reps, rate, ceil);
       for (int r = 0; r < reps; r++) {
         pct[r] = 100.0 * rate[J_RAW][r] / ceil[J_RAW][r];
         pct_conv[r] = 100.0 * rate[J_NCHW][r] / ceil[J_NCHW][r];
+        pct_nhwc[r] = 100.0 * rate[J_NHWC][r] / ceil[J_NHWC][r];
       }
       double thr_proj = projected_speedup(&jobs[J_RAW], chook, &pj, reps);
-      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
+      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
              name, ba, med_rate(rate, J_RAW, reps), med_rate(rate, J_FUSED, reps),
              med_rate(rate, J_ACC32, reps), med_rate(rate, J_NCHW, reps),
              med_rate(rate, J_NHWC, reps), med_rate(rate, J_ONEDNN, reps),
              med_rate(rate, J_TWO_WALL, reps), median(pct, reps), median(pct_conv, reps),
+             median(pct_nhwc, reps),
              100.0 * (med_ratio(rate, J_RAW, J_FUSED, reps) - 1.0),
              med_ratio(rate, J_RAW, J_ACC32, reps), med_ratio(rate, J_RAW, J_ONEDNN, reps),
              med_ratio(rate, J_NCHW, J_RAW, reps),
@@ -348,7 +351,8 @@ int main(int argc, char **argv) {
   }
   printf("G MAC/s: medians of %d interleaved repetitions (thread CPU time; 2thr in wall\n"
          "time).  Ratios: medians of per-repetition ratios.  %%ceil = raw / the ceiling\n"
-         "loop timed right before it, %%cnv = the same for nchw (conv2d),\n"
+         "loop timed right before it, %%cnv, %%nhwc = the same for the conv2d columns\n"
+         "(nchw: implicit im2col; nhwc: the direct convolution),\n"
          "fuse+%% = cost of the fused epilogue over raw int8, x32 = raw / acc32,\n"
          "xdnnl = raw / oneDNN dnnl_gemm_u8s8s32 (1 thread, same operands, int32 out),\n"
          "nchw, nhwc = conv2d / raw GEMM, thr = 2 threads / 1 thread (wall time),\n"
