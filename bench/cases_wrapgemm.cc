@@ -86,6 +86,10 @@ struct WDeleter {
 struct Operands {
   std::shared_ptr<LayerData> d;
   std::vector<float> scale, bias;
+  // The same layer in NHWC: pixels of C channels, and OHWI filters
+  // (k = (kh*3 + kw)*C + c), the order wg_conv2d reads NHWC weights in.
+  std::vector<uint8_t> x_nhwc;
+  std::vector<int8_t> w_ohwi;
 };
 
 std::shared_ptr<Operands> operands(const Layer &l, size_t li, const Config &c) {
@@ -105,6 +109,15 @@ std::shared_ptr<Operands> operands(const Layer &l, size_t li, const Config &c) {
   slot->scale.assign(size_t(l.m()), 1.0f / 64.0f);
   slot->bias.assign(size_t(l.m()), 0.5f);
   for (size_t i = 0; i < slot->bias.size(); i++) slot->bias[i] += float(i % 5);
+  const size_t hw = size_t(l.h) * size_t(l.w), C = size_t(l.c);
+  slot->x_nhwc.resize(slot->d->x.size());
+  for (size_t ch = 0; ch < C; ch++)
+    for (size_t p = 0; p < hw; p++) slot->x_nhwc[p * C + ch] = slot->d->x[ch * hw + p];
+  slot->w_ohwi.resize(slot->d->w.size());
+  for (size_t m = 0; m < size_t(l.m()); m++)
+    for (size_t ch = 0; ch < C; ch++)
+      for (size_t t = 0; t < 9; t++)
+        slot->w_ohwi[m * 9 * C + t * C + ch] = slot->d->w[m * 9 * C + ch * 9 + t];
   return slot;
 }
 
@@ -130,10 +143,13 @@ wg_epilogue fused_epilogue(int b, int abits, const Operands &o) {
   return e;
 }
 
-enum class Variant { gemm_raw, conv_raw, conv_fused };
+// conv_nhwc_raw: the same convolution on NHWC input (wrapgemm's direct
+// convolution where the kernel has one), raw output, pixel-major.
+enum class Variant { gemm_raw, conv_raw, conv_fused, conv_nhwc_raw };
 const char *variant_name(Variant v) {
   return v == Variant::gemm_raw ? "gemm_raw" : v == Variant::conv_raw ? "conv_raw"
-                                                                     : "conv_fused";
+                                             : v == Variant::conv_fused ? "conv_fused"
+                                                                        : "conv_nhwc_raw";
 }
 
 // Everything one case needs, kept alive by its closure.
@@ -146,6 +162,7 @@ struct WgCase {
   Variant v;
   std::string kernel;
   std::vector<uint8_t> y;
+  std::shared_ptr<wg_weights> w_ohwi;  // conv_nhwc_raw only
 
   wg_status call(wg_run_info *info) {
     const wg_act_format act = {cfg.abits, 0};
@@ -154,8 +171,9 @@ struct WgCase {
     if (v == Variant::gemm_raw)
       return wg_gemm(ctx.get(), w.get(), o->d->cols.data(), layer.n(), layer.n(),
                      act, &ep, y.data(), layer.n(), info);
+    const bool nhwc = v == Variant::conv_nhwc_raw;
     wg_conv2d_desc d = {};
-    d.layout = WG_NCHW;
+    d.layout = nhwc ? WG_NHWC : WG_NCHW;
     d.batch = 1;
     d.channels = layer.c;
     d.height = layer.h;
@@ -164,7 +182,8 @@ struct WgCase {
     d.stride_h = d.stride_w = 1;
     d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 1;
     d.dilation_h = d.dilation_w = 1;
-    return wg_conv2d(ctx.get(), w.get(), &d, o->d->x.data(), act, &ep, y.data(), info);
+    return wg_conv2d(ctx.get(), nhwc ? w_ohwi.get() : w.get(), &d,
+                     nhwc ? o->x_nhwc.data() : o->d->x.data(), act, &ep, y.data(), info);
   }
 
   // First call: the forced kernel must run, and raw sums must be exact.
@@ -182,8 +201,11 @@ struct WgCase {
     if (v == Variant::conv_fused) return true;
     const std::vector<int64_t> &z = o->d->exact(layer);
     const int b = cfg.acc_bits;
+    const size_t M = size_t(layer.m()), N = size_t(layer.n());
     for (size_t i = 0; i < z.size(); i++) {
-      const int64_t want = wrap_bits(z[i], b);
+      // Output i is z[m][n]: row-major M x N, or pixel-major for NHWC.
+      const size_t zi = v == Variant::conv_nhwc_raw ? (i % M) * N + i / M : i;
+      const int64_t want = wrap_bits(z[zi], b);
       int64_t got;
       if (b <= 8) {
         got = int8_t(y[i]);
@@ -246,7 +268,8 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
                           c.wbits, &w) != WG_OK)
         continue;
       WgCase probe{ctx, std::shared_ptr<wg_weights>(w, WDeleter()), o, l0, c,
-                   Variant::gemm_raw, name, std::vector<uint8_t>(size_t(l0.m() * l0.n()) * 4)};
+                   Variant::gemm_raw, name, std::vector<uint8_t>(size_t(l0.m() * l0.n()) * 4),
+                   nullptr};
       wg_run_info info = {};
       if (probe.call(&info) == WG_OK) {
         cfg = c;
@@ -276,10 +299,21 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
         continue;
       }
       std::shared_ptr<wg_weights> ws(w, WDeleter());
-      for (Variant v : {Variant::gemm_raw, Variant::conv_raw, Variant::conv_fused}) {
+      // NHWC only for the 8-bit kernels: Table 7's 8-bit path in the layout
+      // that has the direct convolution.
+      std::shared_ptr<wg_weights> ws_ohwi;
+      if (name.compare(0, 5, "acc8_") == 0 && table == "table7") {
+        wg_weights *w2 = nullptr;
+        if (wg_weights_pack(ctx.get(), o->w_ohwi.data(), l.m(), l.k(), l.k(), cfg.wf,
+                            cfg.wbits, &w2) == WG_OK)
+          ws_ohwi.reset(w2, WDeleter());
+      }
+      for (Variant v : {Variant::gemm_raw, Variant::conv_raw, Variant::conv_fused,
+                        Variant::conv_nhwc_raw}) {
+        if (v == Variant::conv_nhwc_raw && !ws_ohwi) continue;
         auto c = std::make_shared<WgCase>(WgCase{
             ctx, ws, o, l, cfg, v, name,
-            std::vector<uint8_t>(size_t(l.m() * l.n()) * 4)});
+            std::vector<uint8_t>(size_t(l.m() * l.n()) * 4), ws_ohwi});
         out.push_back(Case{table + "/" + l.name() + "/" + name + "." + variant_name(v),
                            Lib::wrapgemm, l.macs(),
                            [c](std::string *why) { return c->verify(why); },

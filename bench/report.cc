@@ -229,6 +229,12 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
             "x gemmlowp", "x oneDNN", "x OpenBLAS", "x wrapgemm 32", "8-bit / ceil8"},
            {},
            {}};
+  Table n7{"Table 7 layers in NHWC: the 8-bit conv2d through the direct convolution (" + how +
+               ")",
+           {"Input size", "NHWC 8-bit", "NCHW 8-bit", "NHWC x NCHW", "x gemmlowp", "x oneDNN",
+            "NHWC / ceil8", "NCHW / ceil8", "8-bit kernel"},
+           {},
+           {}};
   Table t8{"Table 8: ms per 3x3 conv layer, no vector instructions (" + how + ")",
            {"Input size", "Output", "bit packing", "naive", "speed-up", "32-bit regs",
             "speed-up", "paper packing", "paper naive", "paper x", "packing / ceil",
@@ -246,6 +252,9 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     const Result *gl = ix.best(p7 + "gemmlowp_", ".conv");
     const Result *dn = ix.get(p7 + "onednn_u8s8s32.conv");
     const Result *bl = ix.get(p7 + "openblas_sgemm.conv");
+    const Result *h8 = ix.best(p7 + "acc8_", ".conv_nhwc_raw");
+    n7.rows.push_back({l.name(), fmt(ms(h8), 3), fmt(ms(a8), 3), ratio(h8, a8), ratio(h8, gl),
+                       ratio(h8, dn), pct(h8, c8), pct(a8, c8), impl(h8)});
     const Result *g8 = ix.best(p7 + "acc8_", ".gemm_raw");
     const Result *g32 = ix.best(p7 + "acc32_", ".gemm_raw");
     const Result *ggl = ix.best(p7 + "gemmlowp_", ".gemm");
@@ -290,6 +299,10 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
              "u8 x u8, oneDNN u8 x s8, all pinned to the same thread count.",
              "Paper: Intel i7-7700HQ at 2.8 GHz, 8-bit = gemmlowp extended with 8-bit "
              "accumulators, 32-bit = gemmlowp AVX2."};
+  n7.foot = {"The same layers, weights and codes with NHWC input and OHWI filters; wrapgemm "
+             "runs them as a direct convolution (activations broadcast from the input "
+             "pixels, no packing; docs/avx2.md), raw int8 output, pixel-major.",
+             "x gemmlowp / x oneDNN: their im2col + GEMM convolution (NCHW) / this time."};
   s7.foot = {"x: baseline time / 8-bit time in this run (>1: the 8-bit path is faster).",
              "ceil8 = " + impl(c8) + " " + fmt(ceiling_gmacs(c8), 1) + " GMAC/s, ceil32 = " +
                  impl(c32) + " " + fmt(ceiling_gmacs(c32), 1) +
@@ -332,7 +345,8 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   for (const std::string &n : info.notes)
     (n.compare(0, 9, "version: ") == 0 ? versions : others).push_back(n);
 
-  std::printf("\n%s%s%s%s", t7.text().c_str(), s7.text().c_str(), g7.text().c_str(),
+  std::printf("\n%s%s%s%s%s", t7.text().c_str(), s7.text().c_str(), n7.text().c_str(),
+              g7.text().c_str(),
               t8.text().c_str());
   for (const std::string &n : others) std::printf("note: %s\n", n.c_str());
 
@@ -377,7 +391,7 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
      << "`; bench `" << WGB_BENCH_FLAGS << "`\n- wrapgemm " << wg_version() << "\n";
   for (const std::string &v : versions) md << "- " << v.substr(9) << "\n";
   md << "- Google Benchmark JSON: " << (info.json.empty() ? "none" : info.json) << "\n\n"
-     << t7.md() << s7.md() << g7.md() << t8.md();
+     << t7.md() << s7.md() << n7.md() << g7.md() << t8.md();
   md << (chart ? "![time per layer](chart.png)\n\n"
                : have_gnuplot ? "gnuplot failed: see gnuplot.log\n\n"
                               : "gnuplot not installed: chart.gp and chart.dat written, no PNG\n\n");
