@@ -20,7 +20,7 @@ typedef struct task_plan {
   const wg_run *r;
   const wg_apack *ap;
   int64_t kpad, kc;         /* padded depth and depth block, in elements */
-  int64_t ncol, nch;        /* columns per chunk, chunks per image       */
+  int64_t npn, nch;         /* NR-panels of N, column chunks per image   */
   int64_t ppc, mch;         /* MR-panels per row range, row ranges       */
   size_t bpack_bytes;
 } task_plan;
@@ -32,8 +32,12 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
   int64_t per_img = pl->nch * pl->mch;
   int64_t img = t / per_img, rem = t % per_img;
   int64_t jc = rem / pl->mch, ic = rem % pl->mch;
-  int64_t n0 = jc * pl->ncol, ncols = r->n - n0;
-  if (ncols > pl->ncol) ncols = pl->ncol;
+  /* Chunk jc holds NR-panels [jc*npn/nch, (jc+1)*npn/nch): near-equal
+   * panel counts, the ragged last panel in the last chunk. */
+  int64_t n0 = jc * pl->npn / pl->nch * k->nr;
+  int64_t ncols = (jc + 1) * pl->npn / pl->nch * k->nr;
+  if (ncols > r->n) ncols = r->n;
+  ncols -= n0;
   int64_t mpanels = (r->w->m + k->mr - 1) / k->mr;
   int64_t p0 = ic * pl->ppc, p1 = p0 + pl->ppc;
   if (p1 > mpanels) p1 = mpanels;
@@ -107,25 +111,29 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
   pl.kc = ceil_div(ceil_div(pl.kpad, nblocks), k->ku) * k->ku;
 
   int par = ctx->runner ? ctx->runner_par : ctx->threads;
-  /* The split.  Columns first go in equal chunks of at most nc (so no
-   * chunk is a sliver: N = 784 with nc = 256 is 4 x 196, not 3 x 256 + 16),
-   * each chunk's B panels packed once per task.  If that leaves fewer than
-   * `want` tasks (2 per thread: tasks are near-equal, and the pool hands
-   * them out dynamically), columns are cut finer while chunks keep at least
-   * 4 NR panels, then row ranges split M: each row range packs its chunk's
-   * B again, which is cheap against M/mch rows of work, and the NR panels
-   * stay full on narrow N (the deep-K layers, N = 49 or 196).  Only when M
-   * runs out of MR panels are the columns cut below 4 panels. */
+  /* The split.  Columns first go in chunks of at most nc, each chunk's B
+   * panels packed once per task, whole NR panels dealt out evenly (N = 196
+   * in 4 chunks is 3, 3, 3 and 3.25 panels, not 64, 64, 64 and 4 columns;
+   * N = 784 in 4 is 12, 12, 12, 13 panels, not 208, 208, 208, 160).  If
+   * that leaves fewer than `want` tasks (2 per thread: tasks are
+   * near-equal, and the pool hands them out dynamically), columns are cut
+   * finer while chunks keep at least 3 NR panels, then row ranges split M:
+   * each row range packs its chunk's B again, which is cheap against M/mch
+   * rows of work, and the NR panels stay full on narrow N (the deep-K
+   * layers, N = 49).  Only when M runs out of MR panels are the columns cut
+   * finer still. */
   int64_t want = par > 1 ? 2 * (int64_t)par : 1;
   int64_t nr = k->nr, mpanels = ceil_div(r->w->m, k->mr);
-  int64_t nmax = k->nc > 0 ? k->nc / nr * nr : r->n;
-  if (nmax < nr) nmax = nr;
-  int64_t nch = ceil_div(r->n, nmax);
-  while (r->nimg * nch < want && ceil_div(r->n, nch + 1) >= 4 * nr) nch++;
+  int64_t npn = ceil_div(r->n, nr);
+  int64_t pmax = k->nc > 0 ? k->nc / nr : npn;
+  if (pmax < 1) pmax = 1;
+  const int64_t min_panels = 3;
+  int64_t nch = ceil_div(npn, pmax);
+  while (r->nimg * nch < want && npn / (nch + 1) >= min_panels) nch++;
   /* Near-equal tasks, as many for every thread: 7 chunks of N = 3136 on 2
    * threads keep one thread busy for 4 while the other does 3 (1.75x at
    * best); 8 chunks balance. */
-  while (par > 1 && (r->nimg * nch) % par != 0 && ceil_div(r->n, nch + 1) >= 4 * nr) nch++;
+  while (par > 1 && (r->nimg * nch) % par != 0 && npn / (nch + 1) >= min_panels) nch++;
   /* Fewer chunks than threads (N = 49: one chunk): every row range packs
    * the chunk's B again, so only as many row ranges as there are threads,
    * one task each.  Cutting the columns too, for 2 tasks per thread, packed
@@ -142,14 +150,13 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
   if (pl.mch > mpanels) pl.mch = mpanels;
   if (r->nimg * nch >= par && r->nimg * nch * pl.mch < want)
     nch = ceil_div(want, r->nimg * pl.mch);
-  int64_t ncol = ceil_div(ceil_div(r->n, nch), nr) * nr;
-  if (ncol > nmax) ncol = nmax;
-  pl.ncol = ncol;
-  pl.nch = ceil_div(r->n, ncol);
+  if (nch > npn) nch = npn;
+  pl.npn = npn;
+  pl.nch = nch;
   pl.ppc = ceil_div(mpanels, pl.mch);
   pl.mch = ceil_div(mpanels, pl.ppc);
 
-  int64_t npan = ceil_div(ncol, k->nr);
+  int64_t npan = ceil_div(npn, nch); /* the widest chunk's panels */
   pl.bpack_bytes = (size_t)npan * (size_t)(pl.kc / k->ku) * k->b_group_bytes;
   pl.bpack_bytes = (pl.bpack_bytes + 63) & ~(size_t)63;
   size_t partial_bytes = pl.kc >= pl.kpad
