@@ -1,6 +1,7 @@
-/* The direct NHWC convolution of the AVX2 kernels that have one
- * (direct_conv.c, ukernel_avx2.h: ternary sign+add, 16-bit maddubs, 32-bit
- * maddubs) against the convolution from its definition: pixel
+/* The direct convolution of the AVX2 kernels that have one (direct_conv.c,
+ * ukernel_avx2.h: ternary sign+add, 16-bit maddubs, 32-bit maddubs), NHWC
+ * and NCHW (input rows turned into pixels per task, OIHW weights reordered
+ * on first use, transposed stores), against the convolution from its definition: pixel
  * panels of 1..6 rows, channel panels below, at and above 16, channel
  * counts that leave 1, 2 and 3 depth groups before the four-group loop,
  * the deepest K it takes and the first it leaves to im2col, padding,
@@ -8,6 +9,7 @@
  * finishes, thread counts and an engine's parallel-for.  Each call must
  * report the method it ran, so that a fallback cannot pass for a direct
  * run. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,9 +143,10 @@ TEST(avx2_direct_conv_geometries) {
         epilogue_variant(&c, k, gi + v);
         uint64_t seed = wgt_seed() + (uint64_t)(1000 * ki + 10 * gi + v);
         int threads = 1 + v % 3;
-        CHECK(run_case(&c, WG_NHWC, threads, 1, "direct", seed),
-              "%s geometry %d variant %d threads %d seed %llu", k->name, gi, v, threads,
-              (unsigned long long)seed);
+        wg_layout lay = (gi + v) % 2 ? WG_NCHW : WG_NHWC;
+        CHECK(run_case(&c, lay, threads, 1, "direct", seed),
+              "%s geometry %d variant %d %s threads %d seed %llu", k->name, gi, v,
+              lay == WG_NCHW ? "NCHW" : "NHWC", threads, (unsigned long long)seed);
         ran++;
       }
   }
@@ -167,16 +170,17 @@ TEST(avx2_direct_conv_threads_and_runner) {
         dcase c = {.g = geoms[gi]};
         epilogue_variant(&c, k, gi + ki + 1);
         uint64_t seed = wgt_seed() + (uint64_t)(10 * ki + gi);
-        CHECK(run_case(&c, WG_NHWC, threads[ti], 1, "direct", seed),
-              "%s geometry %d threads %d seed %llu", k->name, gi, threads[ti],
-              (unsigned long long)seed);
+        wg_layout lay = ti % 2 ? WG_NCHW : WG_NHWC;
+        CHECK(run_case(&c, lay, threads[ti], 1, "direct", seed),
+              "%s geometry %d %s threads %d seed %llu", k->name, gi,
+              lay == WG_NCHW ? "NCHW" : "NHWC", threads[ti], (unsigned long long)seed);
         ran++;
       }
   }
   if (!ran) SKIP("no AVX2 kernel available");
 }
 
-/* What the direct path leaves to implicit im2col, each still exact: NCHW,
+/* What the direct path leaves to implicit im2col, each still exact:
  * channels not a multiple of 4, K past its depth, other outputs, and the
  * context's switch. */
 TEST(avx2_direct_conv_fallbacks) {
@@ -186,10 +190,12 @@ TEST(avx2_direct_conv_fallbacks) {
   uint64_t seed = wgt_seed();
   CHECK(run_case(&base, WG_NHWC, 1, 1, "direct", seed), "baseline");
   CHECK(run_case(&base, WG_NHWC, 1, 0, "implicit_im2col", seed), "switched off");
-  CHECK(run_case(&base, WG_NCHW, 1, 1, "implicit_im2col", seed), "NCHW");
+  CHECK(run_case(&base, WG_NCHW, 1, 1, "direct", seed), "NCHW");
+  CHECK(run_case(&base, WG_NCHW, 1, 0, "implicit_im2col", seed), "NCHW switched off");
   dcase c = base;
   c.g.c = 6;
   CHECK(run_case(&c, WG_NHWC, 1, 1, "implicit_im2col", seed), "C = 6");
+  CHECK(run_case(&c, WG_NCHW, 1, 1, "implicit_im2col", seed), "C = 6, NCHW");
   c = base;
   c.g.c = 516; /* K = 4644 */
   CHECK(run_case(&c, WG_NHWC, 2, 1, "implicit_im2col", seed), "K past the depth block");
@@ -198,7 +204,8 @@ TEST(avx2_direct_conv_fallbacks) {
   for (int i = 0; i < 4; i++) {
     c = base;
     c.out = others[i];
-    CHECK(run_case(&c, WG_NHWC, 1, 1, "implicit_im2col", seed), "output kind %d", (int)others[i]);
+    CHECK(run_case(&c, (wg_layout)(i % 2), 1, 1, "implicit_im2col", seed), "output kind %d",
+          (int)others[i]);
   }
   /* The 16-bit-operand kernel has no direct convolution; the 32-bit
    * maddubs kernel's b = 32 smooth activation is not vectorised. */
@@ -222,4 +229,75 @@ TEST(avx2_direct_conv_switch_arguments) {
   CHECK(wg_context_set_direct_conv(ctx, 0) == WG_OK, "allow = 0");
   CHECK(wg_context_set_direct_conv(ctx, 1) == WG_OK, "allow = 1");
   wg_context_destroy(ctx);
+}
+
+/* NCHW weights are reordered tap-major by the first call that needs them:
+ * several application threads making that first call at once on shared
+ * weights (each with its own context) must all get the right bits, and
+ * ThreadSanitizer must see no race. */
+typedef struct first_call {
+  wg_weights *w;
+  const wg_conv2d_desc *d;
+  const uint8_t *x;
+  const wg_epilogue *ep;
+  int abits;
+  unsigned char *y;
+  wg_status st;
+  const char *method;
+} first_call;
+
+static void *first_call_main(void *v) {
+  first_call *f = v;
+  wg_context *ctx = NULL;
+  wg_run_info info = {0};
+  f->st = wg_context_create(1, &ctx);
+  if (f->st == WG_OK) f->st = wg_context_force_kernel(ctx, ternary);
+  if (f->st == WG_OK)
+    f->st = wg_conv2d(ctx, f->w, f->d, f->x, (wg_act_format){f->abits, 0}, f->ep, f->y, &info);
+  f->method = info.method;
+  wg_context_destroy(ctx);
+  return NULL;
+}
+
+TEST(avx2_direct_conv_nchw_first_calls_concurrent) {
+  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  const wgt_conv_geom g = {1, 12, 9, 10, 21, 3, 3, 1, 1, 1};
+  wgt_rng r = {wgt_seed()};
+  wg_conv2d_desc d = {WG_NCHW, g.batch, g.c, g.h, g.w, g.kh, g.kw, g.s, g.s,
+                      g.p, g.p, g.p, g.p, g.d, g.d};
+  int64_t oh = wg_conv2d_out_h(&d), ow = wg_conv2d_out_w(&d), kk = g.c * g.kh * g.kw;
+  size_t ybytes = (size_t)(g.m * oh * ow), xn = (size_t)(g.c * g.h * g.w);
+  int8_t *w = malloc((size_t)(g.m * kk));
+  uint8_t *x = malloc(xn);
+  unsigned char *ref = malloc(ybytes), *y = malloc(4 * ybytes);
+  wgt_fill_weights(&r, w, (size_t)(g.m * kk), WG_WEIGHTS_TERNARY, 2, WGT_RANDOM);
+  wgt_fill_acts(&r, x, xn, 5, WGT_RANDOM);
+  wg_epilogue ep = wg_epilogue_default();
+  ep.acc_bits = 8;
+  ep.output = WG_OUTPUT_INT8;
+  wgt_direct_conv(&g, WG_NCHW, w, x, 0, &ep, ref, oh, ow);
+  wg_context *ctx;
+  wg_weights *pw = NULL;
+  CHECK(wg_context_create(1, &ctx) == WG_OK &&
+            wg_weights_pack(ctx, w, g.m, kk, kk, WG_WEIGHTS_TERNARY, 2, &pw) == WG_OK,
+        "pack");
+  wg_context_destroy(ctx);
+  pthread_t tid[4];
+  first_call f[4];
+  for (int i = 0; i < 4; i++) {
+    f[i] = (first_call){pw, &d, x, &ep, 5, y + (size_t)i * ybytes, WG_OK, NULL};
+    CHECK(pthread_create(&tid[i], NULL, first_call_main, &f[i]) == 0, "thread");
+  }
+  for (int i = 0; i < 4; i++) pthread_join(tid[i], NULL);
+  for (int i = 0; i < 4; i++) {
+    CHECK(f[i].st == WG_OK && f[i].method && strcmp(f[i].method, "direct") == 0,
+          "caller %d: %s %s", i, wg_status_name(f[i].st), f[i].method ? f[i].method : "-");
+    CHECK(memcmp(y + (size_t)i * ybytes, ref, ybytes) == 0, "caller %d: wrong output", i);
+    wgt_count_check((long)ybytes);
+  }
+  wg_weights_destroy(pw);
+  free(w);
+  free(x);
+  free(ref);
+  free(y);
 }

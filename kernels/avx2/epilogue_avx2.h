@@ -347,7 +347,8 @@ static inline int wg_avx2_direct_epi_ok(const wg_epi *e) {
  * i's channels oc0..oc0+7 and oc0+8..oc0+15, so the per-channel data
  * (zero-point correction, scale, bias) are vectors loaded once per tile
  * rather than broadcast per row; each pixel's 16 channels are one store
- * (NHWC output). */
+ * for NHWC output, each channel's 6 pixels one for NCHW (a byte transpose,
+ * as the GEMM's pixel-major stores). */
 static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg_dtile *t,
                                                                         __m256i (*s)[2]) {
   const wg_epi *e = t->epi;
@@ -384,7 +385,7 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg
       bi[j] = _mm256_loadu_ps(bias + 8 * j);
     }
   }
-  char *y = (char *)t->y;
+  __m128i w[6];
 #pragma GCC unroll 3
   for (int p = 0; p < 3; p++) {
     __m256i r[2][2];
@@ -396,20 +397,30 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg
         if (requant) r[h][j] = wg_avx2_requant_codes_v(e, r[h][j], sc[j], bi[j]);
       }
     __m256i rows = wg_avx2_pack_row_pair(r[0][0], r[0][1], r[1][0], r[1][1], requant);
-    __m128i w[2] = {_mm256_castsi256_si128(rows), _mm256_extracti128_si256(rows, 1)};
-#pragma GCC unroll 2
-    for (int h = 0; h < 2; h++) {
-      int i = 2 * p + h;
+    w[2 * p] = _mm256_castsi256_si128(rows);
+    w[2 * p + 1] = _mm256_extracti128_si256(rows, 1);
+  }
+  char *y = (char *)t->y;
+  if (t->ys_oc == 1) { /* NHWC: a pixel's channels are contiguous */
+#pragma GCC unroll 6
+    for (int i = 0; i < 6; i++) {
       if (i >= t->pixels) break;
       char *dst = y + (size_t)(i * t->ys_pix);
       if (t->ocs == 16) {
-        _mm_storeu_si128((__m128i *)dst, w[h]);
+        _mm_storeu_si128((__m128i *)dst, w[i]);
       } else {
         _Alignas(16) char buf[16];
-        _mm_store_si128((__m128i *)buf, w[h]);
+        _mm_store_si128((__m128i *)buf, w[i]);
         memcpy(dst, buf, (size_t)t->ocs);
       }
     }
+  } else if (t->pixels == 6 && t->ocs == 16) { /* NCHW: a channel's 6 pixels in a row */
+    wg_avx2_store6_pixel_major(w, y, t->ys_oc);
+  } else {
+    _Alignas(16) char buf[6][16];
+    for (int i = 0; i < 6; i++) _mm_store_si128((__m128i *)buf[i], w[i]);
+    for (int j = 0; j < t->ocs; j++)
+      for (int i = 0; i < t->pixels; i++) y[(size_t)(j * t->ys_oc + i * t->ys_pix)] = buf[i][j];
   }
 }
 

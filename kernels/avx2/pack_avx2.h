@@ -62,4 +62,8 @@ void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
  * one packing of the weights. */
 void wg_avx2_pack_w_quads16(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst);
 
+/* wg_direct.to_pixels: dst[p*c + ch] = x[ch*cstride + p]. */
+void wg_avx2_channels_to_pixels(const uint8_t *x, int64_t cstride, int64_t c, int64_t len,
+                                uint8_t *dst);
+
 #endif /* WG_PACK_AVX2_H */

@@ -375,6 +375,7 @@ static const wg_direct WG_AX_CAT(WG_AX_NAME, _direct) = {
     .pack_w = wg_avx2_pack_w_quads16,
     .epi_ok = wg_avx2_direct_epi_ok,
     .run = WG_AX_CAT(WG_AX_NAME, _direct_run),
+    .to_pixels = wg_avx2_channels_to_pixels,
 };
 #define WG_AX_DIRECT &WG_AX_CAT(WG_AX_NAME, _direct)
 #else

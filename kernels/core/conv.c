@@ -107,8 +107,8 @@ wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
     r.ys_n = w->m;
   }
   r.src.n = r.n;
-  int direct = wg_direct_conv_applies(ctx, &r);
-  st = direct ? wg_direct_conv_run(ctx, &r) : wg_driver_run(ctx, &r);
+  const wg_apack *direct = wg_direct_conv_weights(ctx, &r);
+  st = direct ? wg_direct_conv_run(ctx, &r, direct) : wg_driver_run(ctx, &r);
   if (st == WG_OK && info) {
     info->kernel = k->name;
     info->method = direct ? "direct" : "implicit_im2col";

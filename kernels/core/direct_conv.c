@@ -1,13 +1,19 @@
 /*
- * Direct NHWC convolution: output pixels are the tile's rows and output
+ * Direct convolution: output pixels are the tile's rows and output
  * channels its columns, activations are broadcast straight from the input
- * image and the weights are the vector operand, so nothing is packed per
+ * pixels and the weights are the vector operand, so nothing is packed per
  * call (wg_dtile in kernel.h).  What implicit im2col spends on packing B
  * (12-17% of a 64-channel 56x56 layer) is gone; in its place each task
  * builds an indirection table, MR pointers per filter tap per pixel panel,
- * which costs about as much as one tile's epilogue per panel.
+ * which costs about as much as one tile's epilogue per panel.  NCHW input
+ * has its channels apart: each task first turns the input rows its block
+ * reads into pixels (wg_direct.to_pixels, a byte transpose of about 1.3x
+ * the image, halo rows included), and its OIHW weights are reordered
+ * tap-major once per weights (weights.c).
  *
- *   for each pixel block of a task (<= BLOCK panels of MR pixels):
+ *   for each pixel block of a task (<= BLOCK panels of MR pixels, one image
+ *   for NCHW):
+ *     NCHW: the block's input rows -> pixels of C channels
  *     build the block's table: pixel i, tap t -> its C input channels, or
  *                                a run of zero-point codes (padding)
  *     for each NR-channel panel q of the task's channel range:
@@ -28,50 +34,91 @@
 /* Pixel panels per block: 64 panels of 6 pixels of a 56-wide image span
  * about 9 input rows (32 KiB at C = 64) and a 27 KiB table, both in L2. */
 #define WG_DIRECT_BLOCK 64
+/* Filters with up to this many taps get their offsets precomputed. */
+#define WG_DIRECT_MAX_TAPS 64
 
 typedef struct dplan {
   const wg_run *r;
   const wg_direct *d;
   const wg_apack *wp;
-  int64_t taps, npix, panels;
+  int nchw;
+  int64_t taps, npix, panels; /* pixels and MR-panels of one image (NCHW)
+                                 or of the whole batch (NHWC)          */
   int64_t pblk, nblk;    /* panels per pixel block, pixel blocks         */
   int64_t qpr, nqr;      /* channel panels per range, channel ranges     */
-  size_t pad_bytes;
+  size_t pad_bytes, table_bytes;
 } dplan;
 
-/* Pointers for pixel panels [p0, p1): table[((p - p0)*taps + t)*mr + i]. */
-static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *pad,
-                        const uint8_t **table) {
+/* Pointers for pixel panels [p0, p1): table[((p - p0)*taps + t)*mr + i].
+ * `x` holds the batch (NHWC), or input rows [ih0, ...) of one image as
+ * pixels (NCHW, after to_pixels): pixel (img, ih, iw) is at
+ * x + ((img*H + ih - ih0)*W + iw)*C either way.  Pixels are walked in
+ * order (one division per block, not three per pixel), and a window that
+ * lies inside the image takes its taps as fixed offsets from its corner:
+ * with divisions and per-tap bounds tests for every pixel the table cost
+ * 9% of a 64x56x56 layer (perf). */
+static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *x,
+                        int64_t ih0, const uint8_t *pad, const uint8_t **table) {
   const wg_bsrc *s = &pl->r->src;
   int mr = pl->d->mr;
-  int64_t per_img = s->oh * s->ow;
+  int64_t per_img = s->oh * s->ow, C = s->c;
+  int64_t off[WG_DIRECT_MAX_TAPS];
+  int fixed = pl->taps <= WG_DIRECT_MAX_TAPS;
+  for (int64_t kh = 0, t = 0; fixed && kh < s->kh; kh++)
+    for (int64_t kw = 0; kw < s->kw; kw++, t++) off[t] = (kh * s->dh * s->w + kw * s->dw) * C;
+  int64_t span_h = (s->kh - 1) * s->dh, span_w = (s->kw - 1) * s->dw;
+  int64_t n = p0 * mr;
+  int64_t img = n / per_img, oh = n % per_img / s->ow, ow = n % s->ow;
   for (int64_t p = p0; p < p1; p++)
-    for (int i = 0; i < mr; i++) {
+    for (int i = 0; i < mr; i++, n++) {
       const uint8_t **col = table + (p - p0) * pl->taps * mr + i;
-      int64_t n = p * mr + i;
       if (n >= pl->npix) { /* rows past the last pixel: computed, never stored */
         for (int64_t t = 0; t < pl->taps; t++) col[t * mr] = pad;
         continue;
       }
-      int64_t img = n / per_img, rem = n % per_img;
-      int64_t ih0 = rem / s->ow * s->sh - s->pt, iw0 = rem % s->ow * s->sw - s->pl;
-      const uint8_t *base = s->x + (size_t)(img * s->h * s->w * s->c);
-      for (int64_t kh = 0, t = 0; kh < s->kh; kh++) {
-        int64_t ih = ih0 + kh * s->dh;
-        for (int64_t kw = 0; kw < s->kw; kw++, t++) {
-          int64_t iw = iw0 + kw * s->dw;
-          col[t * mr] = ih >= 0 && ih < s->h && iw >= 0 && iw < s->w
-                            ? base + (size_t)((ih * s->w + iw) * s->c)
-                            : pad;
+      int64_t ihs = oh * s->sh - s->pt, iws = ow * s->sw - s->pl;
+      const uint8_t *base = x + (size_t)(((img * s->h - ih0) * s->w) * C);
+      if (fixed && ihs >= 0 && ihs + span_h < s->h && iws >= 0 && iws + span_w < s->w) {
+        const uint8_t *corner = base + (size_t)((ihs * s->w + iws) * C);
+        for (int64_t t = 0; t < pl->taps; t++) col[t * mr] = corner + off[t];
+      } else {
+        for (int64_t kh = 0, t = 0; kh < s->kh; kh++) {
+          int64_t ih = ihs + kh * s->dh;
+          int row_in = ih >= 0 && ih < s->h;
+          for (int64_t kw = 0; kw < s->kw; kw++, t++) {
+            int64_t iw = iws + kw * s->dw;
+            col[t * mr] = row_in && iw >= 0 && iw < s->w
+                              ? base + (size_t)((ih * s->w + iw) * C)
+                              : pad;
+          }
+        }
+      }
+      if (++ow == s->ow) {
+        ow = 0;
+        if (++oh == s->oh) {
+          oh = 0;
+          img++;
         }
       }
     }
+}
+
+/* Input rows [*lo, *hi) that output pixels [n0, n1) of an image read. */
+static void input_rows(const wg_bsrc *s, int64_t n0, int64_t n1, int64_t *lo, int64_t *hi) {
+  int64_t first = (n0 / s->ow) * s->sh - s->pt;
+  int64_t last = ((n1 - 1) / s->ow) * s->sh - s->pt + (s->kh - 1) * s->dh;
+  *lo = first < 0 ? 0 : first;
+  *hi = last + 1 > s->h ? s->h : last + 1;
+  if (*hi < *lo) *hi = *lo;
 }
 
 static void run_task(void *arg, int64_t t, uint8_t *mem) {
   const dplan *pl = arg;
   const wg_run *r = pl->r;
   const wg_direct *d = pl->d;
+  int64_t per_img = pl->nblk * pl->nqr;
+  int64_t img = t / per_img;
+  t %= per_img;
   int64_t blk = t / pl->nqr, qr = t % pl->nqr;
   int64_t p0 = blk * pl->pblk, p1 = p0 + pl->pblk;
   if (p1 > pl->panels) p1 = pl->panels;
@@ -83,10 +130,22 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
   uint8_t *pad = mem;
   memset(pad, r->src.pad, (size_t)r->src.c);
   const uint8_t **table = (const uint8_t **)(mem + pl->pad_bytes);
-  build_table(pl, p0, p1, pad, table);
+  const uint8_t *x = r->src.x;
+  int64_t ih0 = 0;
+  if (pl->nchw) {
+    const wg_bsrc *s = &r->src;
+    int64_t n1 = p1 * d->mr < pl->npix ? p1 * d->mr : pl->npix, ih1;
+    input_rows(s, p0 * d->mr, n1, &ih0, &ih1);
+    uint8_t *pixels = mem + pl->pad_bytes + pl->table_bytes;
+    d->to_pixels(x + (size_t)(img * r->x_img + ih0 * s->w), s->h * s->w, s->c,
+                 (ih1 - ih0) * s->w, pixels);
+    x = pixels;
+  }
+  build_table(pl, p0, p1, x, ih0, pad, table);
 
   size_t es = wg_output_size(r->epi.output);
   int64_t m = r->w->m;
+  char *y = (char *)r->y + (size_t)(img * r->y_img) * es;
   for (int64_t q = q0; q < q1; q++) {
     int64_t oc0 = q * d->nr;
     wg_dtile tile = {
@@ -96,13 +155,14 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
         .epi = &r->epi,
         .oc0 = oc0,
         .ocs = (int)(m - oc0 < d->nr ? m - oc0 : d->nr),
-        .ys_pix = m,
+        .ys_pix = pl->nchw ? 1 : m,
+        .ys_oc = pl->nchw ? pl->npix : 1,
     };
     for (int64_t p = p0; p < p1; p++) {
       int64_t n0 = p * d->mr;
       tile.pix = table + (p - p0) * pl->taps * d->mr;
       tile.pixels = (int)(pl->npix - n0 < d->mr ? pl->npix - n0 : d->mr);
-      tile.y = (char *)r->y + (size_t)(n0 * m + oc0) * es;
+      tile.y = y + (size_t)(n0 * tile.ys_pix + oc0 * tile.ys_oc) * es;
       d->run(&tile);
     }
   }
@@ -110,18 +170,22 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-int wg_direct_conv_applies(const wg_context *ctx, const wg_run *r) {
+const wg_apack *wg_direct_conv_weights(const wg_context *ctx, const wg_run *r) {
   const wg_direct *d = r->kern->direct;
-  return ctx->direct_conv && d && r->src.is_conv && r->src.layout == WG_NHWC &&
-         r->src.c % d->ku == 0 && r->w->k <= d->max_depth && d->epi_ok(&r->epi) &&
-         wg_weights_find_direct(r->w, r->kern) != NULL;
+  const wg_bsrc *s = &r->src;
+  if (!ctx->direct_conv || !d || !s->is_conv || s->c % d->ku != 0 ||
+      r->w->k > d->max_depth || !d->epi_ok(&r->epi))
+    return NULL;
+  if (s->layout == WG_NHWC) return wg_weights_find_direct(r->w, r->kern);
+  return d->to_pixels ? wg_weights_tap_major(r->w, r->kern, s->c, s->kh * s->kw) : NULL;
 }
 
-wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r) {
+wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *wp) {
   const wg_direct *d = r->kern->direct;
-  dplan pl = {.r = r, .d = d, .wp = wg_weights_find_direct(r->w, r->kern)};
-  pl.taps = r->src.kh * r->src.kw;
-  pl.npix = r->n;
+  const wg_bsrc *s = &r->src;
+  dplan pl = {.r = r, .d = d, .wp = wp, .nchw = s->layout == WG_NCHW};
+  pl.taps = s->kh * s->kw;
+  pl.npix = r->n; /* one image's pixels (NCHW), or the batch's (NHWC) */
   pl.panels = ceil_div(pl.npix, d->mr);
   int64_t qpanels = ceil_div(r->w->m, d->nr);
 
@@ -129,19 +193,29 @@ wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r) {
    * a multiple of the thread count where the panels allow (near-equal
    * tasks, equal shares); too few blocks for 2 tasks per thread (the deep
    * layers: 49 pixels are 9 panels) and the channel panels split too, which
-   * costs only one more table per task. */
+   * costs only one more table (and, NCHW, transpose) per task. */
   int par = ctx->runner ? ctx->runner_par : ctx->threads;
   int64_t want = par > 1 ? 2 * (int64_t)par : 1;
   int64_t nblk = ceil_div(pl.panels, WG_DIRECT_BLOCK);
-  while (par > 1 && nblk % par != 0 && nblk < pl.panels) nblk++;
+  while (par > 1 && (r->nimg * nblk) % par != 0 && nblk < pl.panels) nblk++;
   pl.pblk = ceil_div(pl.panels, nblk);
   pl.nblk = ceil_div(pl.panels, pl.pblk);
-  pl.nqr = pl.nblk >= want ? 1 : ceil_div(want, pl.nblk);
+  pl.nqr = r->nimg * pl.nblk >= want ? 1 : ceil_div(want, r->nimg * pl.nblk);
   if (pl.nqr > qpanels) pl.nqr = qpanels;
   pl.qpr = ceil_div(qpanels, pl.nqr);
   pl.nqr = ceil_div(qpanels, pl.qpr);
 
-  pl.pad_bytes = ((size_t)r->src.c + 63) & ~(size_t)63;
-  size_t need = pl.pad_bytes + (size_t)(pl.pblk * pl.taps * d->mr) * sizeof(uint8_t *);
-  return wg_run_tasks(ctx, run_task, &pl, need, pl.nblk * pl.nqr);
+  pl.pad_bytes = ((size_t)s->c + 63) & ~(size_t)63;
+  pl.table_bytes = (size_t)(pl.pblk * pl.taps * d->mr) * sizeof(uint8_t *);
+  size_t need = pl.pad_bytes + pl.table_bytes;
+  if (pl.nchw) {
+    /* A block's pixels span at most this many output rows, which read at
+     * most this many input rows. */
+    int64_t orows = pl.pblk * d->mr / s->ow + 2;
+    if (orows > s->oh) orows = s->oh;
+    int64_t irows = (orows - 1) * s->sh + (s->kh - 1) * s->dh + 1;
+    if (irows > s->h) irows = s->h;
+    need += (size_t)(irows * s->w * s->c);
+  }
+  return wg_run_tasks(ctx, run_task, &pl, need, r->nimg * pl.nblk * pl.nqr);
 }

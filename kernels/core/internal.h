@@ -37,6 +37,14 @@ typedef struct wg_apack {
   void *data;
 } wg_apack;
 
+/* Direct-convolution panels of OIHW filters reordered tap-major, for one
+ * (channels, taps) factorisation of K: made by the first NCHW conv2d that
+ * needs them (weights.c). */
+typedef struct wg_tap_pack {
+  int64_t c, taps;
+  wg_apack pack;        /* pack.pack_a: the wg_direct.pack_w of its layout */
+} wg_tap_pack;
+
 struct wg_weights {
   int64_t m, k;
   wg_weight_format format;
@@ -44,9 +52,18 @@ struct wg_weights {
   int32_t *rowsum;
   int npacks;
   wg_apack packs[64];
+  /* Made on demand by calls that may run concurrently: under tap_mu. */
+  pthread_mutex_t tap_mu;
+  int ntap;
+  wg_tap_pack tap[8];
 };
 
 const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k);
+/* The kernel's direct-convolution panels of OIHW weights with `c` channels
+ * and `taps` filter taps, reordered tap-major as the direct kernel reads
+ * them; made on first use and kept.  NULL: no memory, or none possible. */
+const wg_apack *wg_weights_tap_major(const wg_weights *w, const wg_kernel *k, int64_t c,
+                                     int64_t taps);
 /* The kernel's direct-convolution panels, or NULL (none packed). */
 const wg_apack *wg_weights_find_direct(const wg_weights *w, const wg_kernel *k);
 
@@ -73,10 +90,11 @@ typedef struct wg_run {
 } wg_run;
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r);
 
-/* Whether conv2d's run `r` (NHWC) goes to its kernel's direct convolution,
- * and running it there (direct_conv.c). */
-int wg_direct_conv_applies(const wg_context *ctx, const wg_run *r);
-wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r);
+/* The weight panels with which conv2d's run `r` can go to its kernel's
+ * direct convolution (made on first use for NCHW), or NULL: implicit
+ * im2col; and running it there (direct_conv.c). */
+const wg_apack *wg_direct_conv_weights(const wg_context *ctx, const wg_run *r);
+wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *wp);
 
 /* Runs fn(plan, t, mem) once for every t in [0, tasks), on the context's
  * threads (its pool, an engine's parallel-for, or the caller alone), each

@@ -94,8 +94,9 @@ typedef struct wg_tile {
   int64_t ys_m, ys_n;     /* element strides of y along m and along n      */
 } wg_tile;
 
-/* One direct-convolution micro-kernel call (NHWC input, channels a multiple
- * of 4): rows are MR output pixels, columns NR output channels, and nothing
+/* One direct-convolution micro-kernel call (channels a multiple of 4; NCHW
+ * input is first turned into pixels, a few rows per task): rows are MR
+ * output pixels, columns NR output channels, and nothing
  * is packed per call.  Pixel i's input channels at filter tap t start at
  * pix[t*MR + i] (a pointer into the input image, or to a run of zero-point
  * codes where the tap lies in the padding), so the micro-kernel broadcasts
@@ -109,7 +110,9 @@ typedef struct wg_dtile {
   int64_t oc0;               /* first output channel (per-channel epi data) */
   int pixels, ocs;           /* valid part of the tile: 1..MR, 1..NR        */
   void *y;                   /* output element (first pixel, oc0)           */
-  int64_t ys_pix;            /* element stride between pixels (channels: 1) */
+  int64_t ys_pix, ys_oc;     /* element strides between pixels and between
+                                channels: (M, 1) for NHWC output, (1, OH*OW)
+                                for NCHW                                    */
 } wg_dtile;
 
 typedef struct wg_direct {
@@ -122,6 +125,10 @@ typedef struct wg_direct {
   /* The epilogues `run` finishes; others go through implicit im2col. */
   int (*epi_ok)(const wg_epi *e);
   void (*run)(const wg_dtile *t);
+  /* NCHW input: dst[p*c + ch] = x[ch*cstride + p] for p < len, ch < c, the
+   * rows a task reads turned into pixels of c channels (NULL: NCHW goes
+   * through implicit im2col). */
+  void (*to_pixels)(const uint8_t *x, int64_t cstride, int64_t c, int64_t len, uint8_t *dst);
 } wg_direct;
 
 typedef struct wg_kernel {

@@ -36,8 +36,52 @@ const wg_apack *wg_weights_find_direct(const wg_weights *w, const wg_kernel *k) 
 void wg_weights_destroy(wg_weights *w) {
   if (!w) return;
   for (int i = 0; i < w->npacks; i++) free(w->packs[i].data);
+  for (int i = 0; i < w->ntap; i++) free(w->tap[i].pack.data);
+  pthread_mutex_destroy(&w->tap_mu);
   free(w->rowsum);
   free(w);
+}
+
+/* The OIHW codes come back out of the kernel's direct panels (NR rows of
+ * depth quads: code (m, k) of panel p at ((k/4)*NR + m%NR)*4 + k%4), since
+ * the source array is not kept; k = ci*taps + t moves to t*c + ci. */
+const wg_apack *wg_weights_tap_major(const wg_weights *cw, const wg_kernel *k, int64_t c,
+                                     int64_t taps) {
+  wg_weights *w = (wg_weights *)cw; /* only the on-demand cache changes */
+  const wg_direct *d = k->direct;
+  const wg_apack *src = wg_weights_find_direct(cw, k);
+  if (!src || d->ku != 4 || c * taps != w->k) return NULL;
+  const wg_apack *found = NULL;
+  pthread_mutex_lock(&w->tap_mu);
+  for (int i = 0; i < w->ntap && !found; i++)
+    if (w->tap[i].pack.pack_a == d->pack_w && w->tap[i].c == c &&
+        w->tap[i].taps == taps)
+      found = &w->tap[i].pack;
+  if (!found && w->ntap < (int)(sizeof w->tap / sizeof w->tap[0])) {
+    size_t panels = (size_t)((w->m + d->nr - 1) / d->nr);
+    void *data = aligned_alloc(64, panels * src->panel_bytes + 64);
+    if (data) {
+      const int8_t *from = src->data;
+      int8_t *to = data;
+      for (size_t p = 0; p < panels; p++)
+        for (int64_t kk = 0; kk < w->k; kk++) {
+          int64_t ci = kk / taps, t = kk % taps, k2 = t * c + ci;
+          for (int j = 0; j < d->nr; j++)
+            to[p * src->panel_bytes + (size_t)(((k2 / 4) * d->nr + j) * 4 + k2 % 4)] =
+                from[p * src->panel_bytes + (size_t)(((kk / 4) * d->nr + j) * 4 + kk % 4)];
+        }
+      memset(to + panels * src->panel_bytes, 0, 64);
+      wg_tap_pack *tp = &w->tap[w->ntap++];
+      tp->c = c;
+      tp->taps = taps;
+      tp->pack.pack_a = d->pack_w;
+      tp->pack.panel_bytes = src->panel_bytes;
+      tp->pack.data = data;
+      found = &tp->pack;
+    }
+  }
+  pthread_mutex_unlock(&w->tap_mu);
+  return found;
 }
 
 int64_t wg_weights_rows(const wg_weights *w) { return w ? w->m : 0; }
@@ -97,6 +141,7 @@ wg_status wg_weights_pack(const wg_context *ctx, const int8_t *src, int64_t m,
     }
   wg_weights *w = calloc(1, sizeof *w);
   if (!w) return WG_ERR_NO_MEMORY;
+  pthread_mutex_init(&w->tap_mu, NULL);
   w->m = m;
   w->k = k;
   w->format = format;
