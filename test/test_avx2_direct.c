@@ -259,7 +259,7 @@ static void *first_call_main(void *v) {
   return NULL;
 }
 
-TEST(avx2_direct_conv_nchw_first_calls_concurrent) {
+TEST(threads_avx2_direct_conv_nchw_first_calls) {
   if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
   const wgt_conv_geom g = {1, 12, 9, 10, 21, 3, 3, 1, 1, 1};
   wgt_rng r = {wgt_seed()};
