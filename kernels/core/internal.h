@@ -116,6 +116,16 @@ wg_status wg_check_matrix_call(const wg_weights *w, const uint8_t *x, int64_t n,
                                int64_t ldx, wg_act_format act,
                                const wg_epilogue *ep, const void *y,
                                int64_t ldy);
+/* wg_check_matrix_call without the codes check (the caller runs
+ * wg_codes_check on its threads). */
+wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
+                               int64_t ldx, wg_act_format act,
+                               const wg_epilogue *ep, const void *y,
+                               int64_t ldy);
+/* WG_OK if every byte of the r x c region (row stride ld) is <= maxcode,
+ * else BAD_CODE (or NO_MEMORY), checked on the context's threads. */
+wg_status wg_codes_check(wg_context *ctx, const uint8_t *x, int64_t r, int64_t c, int64_t ld,
+                         uint8_t maxcode);
 /* 1 if every byte of the r x c region (row stride ld) is <= maxcode. */
 int wg_codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                  uint8_t maxcode);
