@@ -209,3 +209,54 @@ TEST(threads_pool_handoffs_after_pauses) {
   free(y);
   free_problem(&p);
 }
+
+/* The activation-code check runs on the context's threads for inputs above
+ * 256 KiB: one bad code anywhere (first, inside, last byte) must still
+ * return BAD_CODE with nothing written, on 2 and 3 threads, for the GEMM
+ * and for conv2d. */
+TEST(threads_bad_code_found_by_the_split_check) {
+  problem p;
+  make_problem(&p, 9, 640, 600, wgt_seed()); /* X: 384000 bytes */
+  size_t bytes = (size_t)(p.m * p.n);
+  uint8_t *y = malloc(bytes);
+  const int64_t where[] = {0, 1000, 640 * 300 + 17, 640 * 600 - 1};
+  for (int threads = 2; threads <= 3; threads++) {
+    wg_context *c;
+    wg_weights *w;
+    CHECK(wg_context_create(threads, &c) == WG_OK, "ctx");
+    CHECK(wg_weights_pack(c, p.w, p.m, p.k, p.k, WG_WEIGHTS_TERNARY, 0, &w) == WG_OK, "pack");
+    for (int i = 0; i < 4; i++) {
+      uint8_t keep = p.x[where[i]];
+      p.x[where[i]] = 16; /* codes are 4-bit */
+      memset(y, 0x5A, bytes);
+      wg_status st = wg_gemm(c, w, p.x, p.n, p.n, (wg_act_format){4, 0}, &p.ep, y, p.n, NULL);
+      int untouched = 1;
+      for (size_t b = 0; b < bytes; b++) untouched &= y[b] == 0x5A;
+      CHECK(st == WG_ERR_BAD_CODE && untouched, "GEMM, %d threads, bad code at %lld: %s",
+            threads, (long long)where[i], wg_status_name(st));
+      /* The same bytes as a 60-channel 80x80 NHWC image for a 1x1 conv2d
+       * with K = 60 weights: 384000 bytes too. */
+      wg_weights *w1;
+      CHECK(wg_weights_pack(c, p.w, 9, 60, 600, WG_WEIGHTS_TERNARY, 0, &w1) == WG_OK, "pack");
+      wg_conv2d_desc d = {WG_NHWC, 1, 60, 80, 80, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1};
+      uint8_t *yc = malloc(9 * 6400);
+      memset(yc, 0x5A, 9 * 6400);
+      st = wg_conv2d(c, w1, &d, p.x, (wg_act_format){4, 0}, &p.ep, yc, NULL);
+      untouched = 1;
+      for (size_t b = 0; b < 9 * 6400; b++) untouched &= yc[b] == 0x5A;
+      CHECK(st == WG_ERR_BAD_CODE && untouched, "conv2d, %d threads, bad code at %lld: %s",
+            threads, (long long)where[i], wg_status_name(st));
+      free(yc);
+      wg_weights_destroy(w1);
+      p.x[where[i]] = keep;
+      wgt_count_check(2);
+    }
+    memset(y, 0, bytes);
+    CHECK(wg_gemm(c, w, p.x, p.n, p.n, (wg_act_format){4, 0}, &p.ep, y, p.n, NULL) == WG_OK,
+          "clean input, %d threads", threads);
+    wg_weights_destroy(w);
+    wg_context_destroy(c);
+  }
+  free(y);
+  free_problem(&p);
+}
