@@ -102,14 +102,16 @@ WG_API int wg_context_threads(const wg_context *ctx);
  * lacks a feature it needs).  Not thread-safe against concurrent calls on ctx. */
 WG_API wg_status wg_context_force_kernel(wg_context *ctx, const char *name);
 
-/* Whether wg_conv2d may run a kernel's direct convolution (default 1): NHWC
- * input with channels a multiple of 4, K within the kernel's depth block,
- * int8 or float-requantized uint8 output, and a kernel that has one (today
- * the AVX2 ternary kernel).  It broadcasts activations straight from the
- * input instead of packing im2col panels; the result is bit-identical
- * either way, so this is a switch for measurement and testing.  Errors:
- * NULL_POINTER, BAD_OPTION (allow not 0 or 1).  Not thread-safe against
- * concurrent calls on ctx. */
+/* Whether wg_conv2d may run a kernel's direct convolution (default 1):
+ * channels a multiple of 4, K within the kernel's depth block, int8 or
+ * float-requantized uint8 output, and a kernel that has one (the AVX2
+ * ternary, 16-bit and 32-bit maddubs kernels).  It broadcasts activations
+ * straight from the input pixels instead of packing im2col panels (NCHW
+ * input: a few rows at a time turned into pixels first; the weights
+ * reordered once, on the first such call, and kept with them).  The result
+ * is bit-identical either way, so this is a switch for measurement and
+ * testing.  Errors: NULL_POINTER, BAD_OPTION (allow not 0 or 1).  Not
+ * thread-safe against concurrent calls on ctx. */
 WG_API wg_status wg_context_set_direct_conv(wg_context *ctx, int allow);
 
 /* The forced kernel's name, or "auto". */
