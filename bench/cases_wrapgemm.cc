@@ -1,7 +1,9 @@
 // wrapgemm's cases: every kernel of the table that this CPU can run, forced
-// by name through the public API, on every layer, three ways:
+// by name through the public API, on every layer, three or four ways:
 //   .gemm_raw    wg_gemm on the already lowered K x N input, raw wrapped sums
-//   .conv_raw    wg_conv2d (implicit im2col packing included), raw sums
+//   .conv_raw    wg_conv2d (the kernel's direct convolution, or implicit
+//                im2col packing included), raw sums
+//   .conv_nhwc_raw  the same on NHWC input with OHWI filters (8-bit kernels)
 //   .conv_fused  wg_conv2d with the fused cyclic + requantization epilogue:
 //                the whole layer as an engine would run it
 // Raw outputs are compared with the exact sums wrapped to b bits before any

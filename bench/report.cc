@@ -294,7 +294,8 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     dat += "\n";
   }
   t7.foot = {"8-bit / 16 / 32: the fastest wrapgemm kernel with that accumulator, full "
-             "wg_conv2d (implicit im2col packing), raw output.",
+             "wg_conv2d (the kernel's direct convolution where it has one, else implicit im2col "
+             "packing), raw output.",
              "Peers: im2col + their GEMM, raw int32 (float for OpenBLAS); gemmlowp "
              "u8 x u8, oneDNN u8 x s8, all pinned to the same thread count.",
              "Paper: Intel i7-7700HQ at 2.8 GHz, 8-bit = gemmlowp extended with 8-bit "

@@ -1,7 +1,7 @@
 # Time per layer and implementation (wgbench); gnuplot chart.gp -> chart.png
 set terminal pngcairo size 1100,600 font ',10'
 set output 'bench/results/chart.png'
-set title 'wrapgemm: ms per ResNet-18 3x3 layer (1 thread, median of 5)' noenhanced
+set title 'wrapgemm: ms per ResNet-18 3x3 layer (1 thread, median of 9)' noenhanced
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
