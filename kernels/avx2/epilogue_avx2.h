@@ -275,16 +275,26 @@ static inline int wg_avx2_bytes_tile_ok(const wg_tile *t, int mr) {
 }
 
 /* Row m's sixteen sums (two registers) to codes for the byte packs. */
+/* Eight sums to byte codes: zero-point correction d, wrap, cyclic, and with
+ * `requant` the float requantization by scale and bias (per lane). */
+static inline __attribute__((always_inline)) __m256i wg_avx2_bytes_vec(const wg_avx2_epi *c,
+                                                                       __m256i v, __m256i d,
+                                                                       int requant,
+                                                                       __m256 scale,
+                                                                       __m256 bias) {
+  v = wg_avx2_wrap_cyclic(c, _mm256_sub_epi32(v, d));
+  return requant ? wg_avx2_requant_codes_v(c->e, v, scale, bias) : v;
+}
+
 static inline __attribute__((always_inline)) void wg_avx2_bytes_row(const wg_avx2_epi *c,
                                                                     int64_t m, int requant,
                                                                     __m256i v[2]) {
   /* The zero-point product once per row, not per register. */
   __m256i d = c->e->zx ? wg_avx2_zero_point(c, m) : _mm256_setzero_si256();
+  __m256 sc = requant ? _mm256_set1_ps(c->e->scale[m]) : _mm256_setzero_ps();
+  __m256 bi = requant ? _mm256_set1_ps(c->e->bias[m]) : _mm256_setzero_ps();
 #pragma GCC unroll 2
-  for (int j = 0; j < 2; j++) {
-    v[j] = wg_avx2_wrap_cyclic(c, _mm256_sub_epi32(v[j], d));
-    if (requant) v[j] = wg_avx2_requant_codes(c->e, m, v[j]);
-  }
+  for (int j = 0; j < 2; j++) v[j] = wg_avx2_bytes_vec(c, v[j], d, requant, sc, bi);
 }
 
 static inline __attribute__((always_inline)) void wg_avx2_bytes_tile(const wg_tile *t,
@@ -392,10 +402,8 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg
 #pragma GCC unroll 2
     for (int h = 0; h < 2; h++)
 #pragma GCC unroll 2
-      for (int j = 0; j < 2; j++) {
-        r[h][j] = wg_avx2_wrap_cyclic(&c, _mm256_sub_epi32(s[2 * p + h][j], d[j]));
-        if (requant) r[h][j] = wg_avx2_requant_codes_v(e, r[h][j], sc[j], bi[j]);
-      }
+      for (int j = 0; j < 2; j++)
+        r[h][j] = wg_avx2_bytes_vec(&c, s[2 * p + h][j], d[j], requant, sc[j], bi[j]);
     __m256i rows = wg_avx2_pack_row_pair(r[0][0], r[0][1], r[1][0], r[1][1], requant);
     w[2 * p] = _mm256_castsi256_si128(rows);
     w[2 * p + 1] = _mm256_extracti128_si256(rows, 1);

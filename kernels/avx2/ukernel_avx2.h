@@ -71,6 +71,21 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
 #define WG_AX_B0 "%%ymm13"
 #define WG_AX_B1 "%%ymm14"
 #define WG_AX_T "%%ymm15"
+/* The twelve accumulators c<row><half> (both tile loops): declared zero, as
+ * asm operands, and folded into 32-bit lanes per row and half. */
+#define WG_AX_ACC_DECL                                                       \
+  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00,    \
+          c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,  \
+          c50 = c00, c51 = c00
+#define WG_AX_ACC_OPERANDS                                                   \
+  [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),        \
+      [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),    \
+      [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51)
+#define WG_AX_ACC_SUMS(sum)                                                  \
+  __m256i sum[WG_AX_MR][2] = {                                               \
+      {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)}, \
+      {WG_AX_SUM32(c20), WG_AX_SUM32(c21)}, {WG_AX_SUM32(c30), WG_AX_SUM32(c31)}, \
+      {WG_AX_SUM32(c40), WG_AX_SUM32(c41)}, {WG_AX_SUM32(c50), WG_AX_SUM32(c51)}}
 /* Row i of the depth group at byte offsets oa (A) and ob (B). */
 #define WG_AX_ROW(oa, i)                                                     \
   "vpbroadcastd " #oa "+" #i "*4(%[a]), " WG_AX_AV "\n\t"                   \
@@ -125,9 +140,7 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
       "cmp %[bend], %[b]\n\t"                                               \
       "jne 1b\n\t"                                                          \
       "3:\n\t"                                                              \
-      : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),  \
-        [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),  \
-        [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51),  \
+      : WG_AX_ACC_OPERANDS,                                                  \
         [a] "+r"(a), [b] "+r"(b)                                             \
       : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)          \
       : "r11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory")
@@ -215,9 +228,7 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
     WG_AX_CAT(WG_AX_NAME, _narrow)(t);
     return;
   }
-  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00,
-          c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
-          c50 = c00, c51 = c00;
+  WG_AX_ACC_DECL;
   static const int16_t ones16[16] __attribute__((aligned(32))) = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   const char *a = (const char *)t->a;
@@ -243,10 +254,7 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
     WG_AX_LOOP(WG_AX_GROUP4);
   else if (t->kgroups > 0)
     WG_AX_LOOP(WG_AX_GROUP);
-  __m256i sum[WG_AX_MR][2] = {
-      {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)},
-      {WG_AX_SUM32(c20), WG_AX_SUM32(c21)}, {WG_AX_SUM32(c30), WG_AX_SUM32(c31)},
-      {WG_AX_SUM32(c40), WG_AX_SUM32(c41)}, {WG_AX_SUM32(c50), WG_AX_SUM32(c51)}};
+  WG_AX_ACC_SUMS(sum);
   wg_avx2_finish_tile(t, WG_AX_MR, sum);
 }
 
@@ -332,9 +340,7 @@ static void WG_AX_CAT(WG_AX_NAME, _pack_b_block)(const wg_bsrc *src, int64_t k0,
       "cmp %[cb], %[ix]\n\t"                                                \
       "jne 1b\n\t"                                                          \
       "3:\n\t"                                                              \
-      : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11),  \
-        [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),  \
-        [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51),  \
+      : WG_AX_ACC_OPERANDS,                                                  \
         [b] "+r"(b), [ix] "=&r"(ix)                                          \
       : [pt] "r"(p), [cb] "r"(cb),                                           \
         [ones] "m"(*(const int16_t(*)[16])ones16)                            \
@@ -350,9 +356,7 @@ static void WG_AX_CAT(WG_AX_NAME, _pack_b_block)(const wg_bsrc *src, int64_t k0,
 static void WG_AX_CAT(WG_AX_NAME, _direct_run)(const wg_dtile *t) {
   static const int16_t ones16[16] __attribute__((aligned(32))) = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00,
-          c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
-          c50 = c00, c51 = c00;
+  WG_AX_ACC_DECL;
   const char *b = (const char *)t->w;
   int64_t cb = t->channels;
   if (t->pixels <= 2)
@@ -361,10 +365,7 @@ static void WG_AX_CAT(WG_AX_NAME, _direct_run)(const wg_dtile *t) {
     WG_AX_DTAPS(WG_AX_DGROUP4)
   else
     WG_AX_DTAPS(WG_AX_DGROUP)
-  __m256i sum[WG_AX_MR][2] = {
-      {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)},
-      {WG_AX_SUM32(c20), WG_AX_SUM32(c21)}, {WG_AX_SUM32(c30), WG_AX_SUM32(c31)},
-      {WG_AX_SUM32(c40), WG_AX_SUM32(c41)}, {WG_AX_SUM32(c50), WG_AX_SUM32(c51)}};
+  WG_AX_ACC_SUMS(sum);
   wg_avx2_finish_direct(t, sum);
 }
 
@@ -399,6 +400,9 @@ const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
 };
 
 #undef WG_AX_DIRECT
+#undef WG_AX_ACC_DECL
+#undef WG_AX_ACC_OPERANDS
+#undef WG_AX_ACC_SUMS
 #undef WG_AX_DROW
 #undef WG_AX_DW
 #undef WG_AX_DGROUP
