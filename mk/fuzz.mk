@@ -1,8 +1,10 @@
 # libFuzzer: the API against the reference oracle for FUZZ_SECONDS, from the
 # committed seed corpus (clang, x86-64 host builds only).
 FUZZ_SECONDS ?= 20
-FUZZ_BIN := $(BUILD)/fuzz_api
-FUZZ_SRC := $(LIB_SRC) test/fuzz/fuzz_api.c
+# Two harnesses: fuzz_api (wg_gemm through every kernel) and fuzz_conv
+# (wg_conv2d: windows, padding, layouts, direct or implicit im2col, threads).
+FUZZ_NAMES := fuzz_api fuzz_conv
+FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/%)
 ifeq ($(CROSS)$(filter x86_64,$(ARCH)),x86_64)
 TEST_LANES += test-fuzz
 endif
@@ -14,12 +16,16 @@ $(BUILD)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $@"
 	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(filter-out -fsanitize=fuzzer,$(call flags_for,$<)) -MMD -MP -c $< -o $@
-$(FUZZ_BIN): $(FUZZ_SRC:%.c=$(BUILD)/fuzz/%.o)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
+$(BUILD)/fuzz_%: $(FUZZ_LIB_OBJ) $(BUILD)/fuzz/test/fuzz/fuzz_%.o
 	$(Q)clang $(FUZZ_FLAGS) -o $@ $^ -lm -lpthread
-test-fuzz: $(FUZZ_BIN)
-	@mkdir -p $(BUILD)/fuzz-corpus
-	@$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=$(BUILD)/ \
-	  $(BUILD)/fuzz-corpus test/fuzz/corpus > $(BUILD)/fuzz.log 2>&1; s=$$?; \
-	  grep -E "^Done|ERROR|SUMMARY|abort" $(BUILD)/fuzz.log | tail -5; \
-	  if [ $$s -ne 0 ]; then echo "test-fuzz: FAILED (log: $(BUILD)/fuzz.log)"; exit $$s; fi
--include $(FUZZ_SRC:%.c=$(BUILD)/fuzz/%.d)
+test-fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_NAMES); do \
+	  mkdir -p $(BUILD)/$$f-corpus; \
+	  corpus=test/fuzz/corpus; [ $$f = fuzz_api ] || corpus=test/fuzz/corpus_conv; \
+	  $(BUILD)/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=$(BUILD)/$$f- \
+	    $(BUILD)/$$f-corpus $$corpus > $(BUILD)/$$f.log 2>&1; s=$$?; \
+	  echo "$$f:"; grep -E "^Done|ERROR|SUMMARY|abort" $(BUILD)/$$f.log | tail -5; \
+	  if [ $$s -ne 0 ]; then echo "test-fuzz: $$f FAILED (log: $(BUILD)/$$f.log)"; exit $$s; fi; \
+	done
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_NAMES:%=$(BUILD)/fuzz/test/fuzz/%.d)

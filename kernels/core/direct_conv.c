@@ -77,9 +77,12 @@ static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *
         continue;
       }
       int64_t ihs = oh * s->sh - s->pt, iws = ow * s->sw - s->pl;
-      const uint8_t *base = x + (size_t)(((img * s->h - ih0) * s->w) * C);
+      /* Row ih of this image is row `row0 + ih` of x (>= 0 for every row
+       * the block reads), kept as an index: a base pointer ih0 rows before
+       * x would point outside it. */
+      int64_t row0 = img * s->h - ih0;
       if (fixed && ihs >= 0 && ihs + span_h < s->h && iws >= 0 && iws + span_w < s->w) {
-        const uint8_t *corner = base + (size_t)((ihs * s->w + iws) * C);
+        const uint8_t *corner = x + (size_t)(((row0 + ihs) * s->w + iws) * C);
         for (int64_t t = 0; t < pl->taps; t++) col[t * mr] = corner + off[t];
       } else {
         for (int64_t kh = 0, t = 0; kh < s->kh; kh++) {
@@ -88,7 +91,7 @@ static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *
           for (int64_t kw = 0; kw < s->kw; kw++, t++) {
             int64_t iw = iws + kw * s->dw;
             col[t * mr] = row_in && iw >= 0 && iw < s->w
-                              ? base + (size_t)((ih * s->w + iw) * C)
+                              ? x + (size_t)(((row0 + ih) * s->w + iw) * C)
                               : pad;
           }
         }
