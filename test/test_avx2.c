@@ -179,6 +179,44 @@ TEST(avx2_epilogue_every_output_fused) {
   if (!ran) SKIP("no AVX2 kernel available");
 }
 
+/* The smooth activation as min(|a|, k*(h - |a|)) with a's sign, and the
+ * float requantization clamped at 0 by the packs: every slope up to the
+ * largest (k*(h - |a|) reaches 2^31 at b = 16, k = 65536), every b a kernel
+ * serves up to 16, both byte outputs and int16, codes at the extremes (sums
+ * at +-h and beyond) and random, in the byte fast path (full 16-column
+ * tiles) and the general one. */
+TEST(avx2_smooth_every_slope_and_width) {
+  static const int slopes[] = {1, 2, 3, 7, 65535, 65536};
+  static const int bs[] = {2, 3, 4, 7, 8, 9, 12, 15, 16};
+  static const wg_output_kind outs[] = {WG_OUTPUT_INT8, WG_OUTPUT_INT16,
+                                        WG_OUTPUT_UINT8_FLOAT};
+  int ran = 0;
+  for (int i = 0; i < wgt_avx2_nkernels; i++) {
+    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
+    if (!wgt_avx2_available(k->name)) continue;
+    for (int bi = 0; bi < 9; bi++)
+      for (int si = 0; si < 6; si++)
+        for (int o = 0; o < 3; o++) {
+          int b = bs[bi];
+          if (b > k->maxb || (outs[o] == WG_OUTPUT_INT8 && b > 8)) continue;
+          if (wgt_quick() && (bi + si + o) % 3) continue;
+          wgt_case c;
+          wgt_avx2_case(&c, k, 13, 40, 301, 0);
+          c.data = (bi + si) % 3 == 0 ? WGT_RANDOM : (bi + si) % 3 == 1 ? WGT_EXTREME
+                                                                        : WGT_EXTREME_MIXED;
+          c.zx = o == 2 ? 1 : 0;
+          wgt_epilogue(&c, outs[o], WG_CYCLIC_SMOOTH, slopes[si], b);
+          c.ep.relu = si % 2;
+          c.ep.out_bits = 1 + (bi + o) % 8;
+          uint64_t seed = wgt_seed() + (uint64_t)(1000 * i + 100 * bi + 10 * si + o);
+          int r = wgt_gemm_case(k->name, 1, &c, seed);
+          CHECK(r == WGT_PASS, "%s: b=%d k=%d out=%d", k->name, b, slopes[si], (int)outs[o]);
+          ran++;
+        }
+  }
+  if (!ran) SKIP("no AVX2 kernel available");
+}
+
 /* maddubs saturates x0*w0 + x1*w1 to int16: the largest magnitudes its
  * eligible ranges allow must come out exact, and 8-bit x 8-bit operands
  * outside them must be refused by the maddubs kernels and routed to the

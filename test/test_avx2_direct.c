@@ -98,7 +98,7 @@ static void epilogue_variant(dcase *c, const wgt_avx2_kernel *k, int v) {
   c->k = k;
   c->out = v % 2 ? WG_OUTPUT_UINT8_FLOAT : WG_OUTPUT_INT8;
   c->cyc = cycs[v % 3];
-  c->slope = 1 + v % 4;
+  c->slope = v % 5 == 4 ? 65536 : 1 + v % 4;
   c->b = 8 - v % 5;           /* 8 .. 4 */
   if (c->out == WG_OUTPUT_UINT8_FLOAT && k->maxb > 8)
     c->b = v % 4 == 1 ? k->maxb : 9 + v % 8; /* 9 .. 16, or the widest */

@@ -9,16 +9,17 @@
  *   v = z - zx*rowsum[m]                 exact modulo 2^32
  *   a = wrap_b(v)                        shift left then arithmetic right by
  *                                        32-b: sign-extends the low b bits
- *   c = cyclic(a)                        smooth: see smooth_vec
+ *   c = cyclic(a)                        smooth: see wg_avx2_smooth
  *   y = fmadd(float(c), s, t)            _mm256_fmadd_ps rounds once, as fmaf;
  *                                        cvtepi32_ps rounds to nearest even,
  *                                        as (float)c
  *   relu: max(+0, y)                     keeps y = -0.0f as the scalar
  *                                        `y < 0 ? 0 : y` does
- *   q = cvtps(min(max(y, 0), qmax))      clamping first is exact (integer
+ *   q = packus(cvtps(min(y, qmax)))      clamping is exact (integer
  *                                        bounds); cvtps rounds half to even
  *                                        under the default MXCSR mode, as
- *                                        nearbyintf does
+ *                                        nearbyintf does; the unsigned-
+ *                                        saturating pack is the clamp at 0
  * The fixed-point requantization and smooth cyclic at b = 32 are rare and
  * need 64-bit intermediates: they finish the vector's lanes with the scalar
  * primitives, still without leaving the kernel.
@@ -39,8 +40,8 @@ typedef struct wg_avx2_epi {
   __m128i wrap_shift;   /* 32 - b (0 for b = 32) */
   __m256i zx;
   __m256i slope, h;     /* smooth at b <= 16 */
-  __m256i slope1, kh;   /* k + 1 and k*h */
-  int unit_slope;       /* k = 1: the products are an add and a subtract */
+  int unit_slope;       /* k = 1: no product */
+  __m256 qmax;          /* float requantization's upper clamp */
   int vec_cyclic;       /* cyclic computable in 32-bit lanes */
   size_t es;
 } wg_avx2_epi;
@@ -51,30 +52,26 @@ static inline void wg_avx2_epi_init(wg_avx2_epi *c, const wg_epi *e) {
   c->zx = _mm256_set1_epi32((int32_t)e->zx);
   c->slope = _mm256_set1_epi32(e->slope);
   c->h = _mm256_set1_epi32(e->b >= 32 ? 0 : 1 << (e->b - 1));
-  c->slope1 = _mm256_add_epi32(c->slope, _mm256_set1_epi32(1));
-  c->kh = _mm256_mullo_epi32(c->slope, c->h);
   c->unit_slope = e->slope == 1;
+  c->qmax = _mm256_set1_ps((float)e->qmax);
   c->vec_cyclic = e->cyclic != WG_CYCLIC_SMOOTH || e->b <= 16;
   c->es = e->output == WG_OUTPUT_INT16 ? 2
           : e->output == WG_OUTPUT_INT32 || e->output == WG_OUTPUT_FLOAT32 ? 4
                                                                           : 1;
 }
 
-/* smooth, b <= 16: with mag = |a| <= h <= 2^15 and k <= 65536, (k+1)*mag
- * and k*h stay below 2^32, so the contract's test is an unsigned 32-bit
- * comparison.  Beyond the threshold c = sign(a) * k * (h - |a|), which is
- * k*h - k*a for a > 0 and -k*h - k*a for a < 0, and |c| < h: the wrapping
- * 32-bit product is exact. */
+/* smooth, b <= 16.  The contract's test (k+1)|a| <= k*h is |a| <= k*(h - |a|),
+ * and beyond it |c| = k*(h - |a|) < |a|, so |c| = min(|a|, k*(h - |a|)) and
+ * c takes a's sign (k*h - k*a for a > 0, -k*h - k*a for a < 0; a = 0 gives
+ * 0, a = -h gives 0, as the contract).  With |a| <= h <= 2^15 and k <= 65536
+ * the product is at most 2^31 (reached only at a = 0, whose sign zeroes it
+ * anyway), so the unsigned minimum is exact.  Four operations for the
+ * paper's k = 1, five otherwise, where the test-and-blend form took seven
+ * and nine (docs/avx2.md). */
 static inline __m256i wg_avx2_smooth(const wg_avx2_epi *c, __m256i a) {
-  __m256i mag = _mm256_abs_epi32(a), d = _mm256_sub_epi32(c->h, mag), lhs;
-  if (c->unit_slope) { /* the paper's k = 1, without vpmulld (10 cycles) */
-    lhs = _mm256_add_epi32(mag, mag);
-  } else {
-    lhs = _mm256_mullo_epi32(c->slope1, mag);
-    d = _mm256_mullo_epi32(c->slope, d);
-  }
-  __m256i inside = _mm256_cmpeq_epi32(_mm256_max_epu32(lhs, c->kh), c->kh);
-  return _mm256_blendv_epi8(_mm256_sign_epi32(d, a), a, inside);
+  __m256i mag = _mm256_abs_epi32(a), d = _mm256_sub_epi32(c->h, mag);
+  if (!c->unit_slope) d = _mm256_mullo_epi32(c->slope, d);
+  return _mm256_sign_epi32(_mm256_min_epu32(mag, d), a);
 }
 
 /* c = cyclic(wrap_b(v)) for eight lanes, v already zero-point corrected. */
@@ -113,14 +110,17 @@ static inline __m256 wg_avx2_affine(const wg_epi *e, int64_t m, __m256i c) {
   return e->relu ? _mm256_max_ps(_mm256_setzero_ps(), y) : y;
 }
 
-/* Eight uint8 codes of the float requantization, in the low 8 bytes. */
-/* Eight uint8 codes of the float requantization, as int32 lanes in
- * [0, qmax].  ReLU needs no step of its own: the clamp at 0 covers it. */
+/* Eight uint8 codes of the float requantization, as int32 lanes at most
+ * qmax that become [0, qmax] in an unsigned-saturating pack. */
+/* The lower clamp (and ReLU) is left to the unsigned-saturating packs that
+ * every caller applies next: a y below 0 converts to a negative integer (or
+ * to INT_MIN out of range) and saturates to 0, as clamp(round(y), 0, qmax)
+ * and max(y, 0) do.  The upper clamp stays before the conversion, which
+ * would turn a y beyond 2^31 into INT_MIN. */
 static inline __m256i wg_avx2_requant_codes_v(const wg_epi *e, __m256i v, __m256 scale,
                                                __m256 bias) {
   __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), scale, bias);
-  y = _mm256_min_ps(_mm256_max_ps(y, _mm256_setzero_ps()), _mm256_set1_ps((float)e->qmax));
-  return _mm256_cvtps_epi32(y);
+  return _mm256_cvtps_epi32(_mm256_min_ps(y, _mm256_set1_ps((float)e->qmax)));
 }
 
 static inline __m256i wg_avx2_requant_codes(const wg_epi *e, int64_t m, __m256i v) {
@@ -275,34 +275,71 @@ static inline int wg_avx2_bytes_tile_ok(const wg_tile *t, int mr) {
 }
 
 /* Row m's sixteen sums (two registers) to codes for the byte packs. */
-/* Eight sums to byte codes: zero-point correction d, wrap, cyclic, and with
- * `requant` the float requantization by scale and bias (per lane). */
+/* The byte paths' activation, decided once per tile, so that the code per
+ * vector is straight-line: the switch on the cyclic mode, the slope test
+ * and the clamp's broadcast had cost about 20 instructions per vector, 245
+ * per fused tile (callgrind). */
+enum { WG_AVX2_ACT_NONE, WG_AVX2_ACT_ABS, WG_AVX2_ACT_SMOOTH1, WG_AVX2_ACT_SMOOTHK };
+
+static inline int wg_avx2_act_mode(const wg_epi *e) {
+  switch (e->cyclic) {
+    case WG_CYCLIC_NONE: return WG_AVX2_ACT_NONE;
+    case WG_CYCLIC_ABS: return WG_AVX2_ACT_ABS;
+    case WG_CYCLIC_SMOOTH: break;
+  }
+  return e->slope == 1 ? WG_AVX2_ACT_SMOOTH1 : WG_AVX2_ACT_SMOOTHK;
+}
+
+/* Eight sums to byte codes: zero-point correction d, wrap, the activation
+ * `mode` (a constant where inlined), and with `requant` the float
+ * requantization by scale and bias (per lane); the same operations as
+ * wg_avx2_wrap_cyclic and wg_avx2_requant_codes_v. */
 static inline __attribute__((always_inline)) __m256i wg_avx2_bytes_vec(const wg_avx2_epi *c,
                                                                        __m256i v, __m256i d,
-                                                                       int requant,
+                                                                       int mode, int requant,
                                                                        __m256 scale,
                                                                        __m256 bias) {
-  v = wg_avx2_wrap_cyclic(c, _mm256_sub_epi32(v, d));
-  return requant ? wg_avx2_requant_codes_v(c->e, v, scale, bias) : v;
+  v = _mm256_sub_epi32(v, d);
+  __m256i a = _mm256_sra_epi32(_mm256_sll_epi32(v, c->wrap_shift), c->wrap_shift);
+  if (mode == WG_AVX2_ACT_ABS) {
+    a = _mm256_abs_epi32(a);
+  } else if (mode == WG_AVX2_ACT_SMOOTH1 || mode == WG_AVX2_ACT_SMOOTHK) {
+    __m256i mag = _mm256_abs_epi32(a), m2 = _mm256_sub_epi32(c->h, mag);
+    if (mode == WG_AVX2_ACT_SMOOTHK) m2 = _mm256_mullo_epi32(c->slope, m2);
+    a = _mm256_sign_epi32(_mm256_min_epu32(mag, m2), a);
+  }
+  if (!requant) return a;
+  __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(a), scale, bias);
+  return _mm256_cvtps_epi32(_mm256_min_ps(y, c->qmax));
 }
 
 static inline __attribute__((always_inline)) void wg_avx2_bytes_row(const wg_avx2_epi *c,
-                                                                    int64_t m, int requant,
-                                                                    __m256i v[2]) {
+                                                                    int64_t m, int mode,
+                                                                    int requant, __m256i v[2]) {
   /* The zero-point product once per row, not per register. */
   __m256i d = c->e->zx ? wg_avx2_zero_point(c, m) : _mm256_setzero_si256();
   __m256 sc = requant ? _mm256_set1_ps(c->e->scale[m]) : _mm256_setzero_ps();
   __m256 bi = requant ? _mm256_set1_ps(c->e->bias[m]) : _mm256_setzero_ps();
 #pragma GCC unroll 2
-  for (int j = 0; j < 2; j++) v[j] = wg_avx2_bytes_vec(c, v[j], d, requant, sc, bi);
+  for (int j = 0; j < 2; j++) v[j] = wg_avx2_bytes_vec(c, v[j], d, mode, requant, sc, bi);
 }
 
-static inline __attribute__((always_inline)) void wg_avx2_bytes_tile(const wg_tile *t,
-                                                                     __m256i (*s)[2]) {
-  const wg_epi *e = t->epi;
-  wg_avx2_epi c;
-  wg_avx2_epi_init(&c, e);
-  int requant = e->output == WG_OUTPUT_UINT8_FLOAT;
+/* Instantiates body(mode, requant) for the eight combinations, with the two
+ * as constants. */
+#define WG_AVX2_BYTES_DISPATCH(mode, requant, body)                          \
+  switch ((mode) * 2 + (requant)) {                                          \
+    case 0: body(WG_AVX2_ACT_NONE, 0); break;                                \
+    case 1: body(WG_AVX2_ACT_NONE, 1); break;                                \
+    case 2: body(WG_AVX2_ACT_ABS, 0); break;                                 \
+    case 3: body(WG_AVX2_ACT_ABS, 1); break;                                 \
+    case 4: body(WG_AVX2_ACT_SMOOTH1, 0); break;                             \
+    case 5: body(WG_AVX2_ACT_SMOOTH1, 1); break;                             \
+    case 6: body(WG_AVX2_ACT_SMOOTHK, 0); break;                             \
+    default: body(WG_AVX2_ACT_SMOOTHK, 1); break;                            \
+  }
+
+static inline __attribute__((always_inline)) void wg_avx2_bytes_tile_k(
+    const wg_tile *t, const wg_avx2_epi *c, __m256i (*s)[2], int mode, int requant) {
   __m128i w[6];
   /* Unrolled, so that the sums stay in the registers the loop left them in
    * (a rolled loop indexes them through the stack: 400 instructions per
@@ -310,8 +347,8 @@ static inline __attribute__((always_inline)) void wg_avx2_bytes_tile(const wg_ti
 #pragma GCC unroll 3
   for (int p = 0; p < 3; p++) {
     __m256i r0[2] = {s[2 * p][0], s[2 * p][1]}, r1[2] = {s[2 * p + 1][0], s[2 * p + 1][1]};
-    if (2 * p < t->rows) wg_avx2_bytes_row(&c, t->m0 + 2 * p, requant, r0);
-    if (2 * p + 1 < t->rows) wg_avx2_bytes_row(&c, t->m0 + 2 * p + 1, requant, r1);
+    if (2 * p < t->rows) wg_avx2_bytes_row(c, t->m0 + 2 * p, mode, requant, r0);
+    if (2 * p + 1 < t->rows) wg_avx2_bytes_row(c, t->m0 + 2 * p + 1, mode, requant, r1);
     __m256i rows = wg_avx2_pack_row_pair(r0[0], r0[1], r1[0], r1[1], requant);
     w[2 * p] = _mm256_castsi256_si128(rows);
     w[2 * p + 1] = _mm256_extracti128_si256(rows, 1);
@@ -324,6 +361,17 @@ static inline __attribute__((always_inline)) void wg_avx2_bytes_tile(const wg_ti
   } else {
     wg_avx2_store6_pixel_major(w, (char *)t->y, t->ys_n);
   }
+}
+
+static inline __attribute__((always_inline)) void wg_avx2_bytes_tile(const wg_tile *t,
+                                                                     __m256i (*s)[2]) {
+  const wg_epi *e = t->epi;
+  wg_avx2_epi c;
+  wg_avx2_epi_init(&c, e);
+#define WG_AVX2_BYTES_TILE(mode, requant) wg_avx2_bytes_tile_k(t, &c, s, mode, requant)
+  WG_AVX2_BYTES_DISPATCH(wg_avx2_act_mode(e), e->output == WG_OUTPUT_UINT8_FLOAT,
+                         WG_AVX2_BYTES_TILE)
+#undef WG_AVX2_BYTES_TILE
 }
 
 /* Every other tile (edges, partial sums, other outputs): eight outputs at a
@@ -359,12 +407,10 @@ static inline int wg_avx2_direct_epi_ok(const wg_epi *e) {
  * rather than broadcast per row; each pixel's 16 channels are one store
  * for NHWC output, each channel's 6 pixels one for NCHW (a byte transpose,
  * as the GEMM's pixel-major stores). */
-static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg_dtile *t,
-                                                                        __m256i (*s)[2]) {
+static inline __attribute__((always_inline)) void wg_avx2_finish_direct_k(
+    const wg_dtile *t, const wg_avx2_epi *cp, __m256i (*s)[2], int mode, int requant) {
   const wg_epi *e = t->epi;
-  wg_avx2_epi c;
-  wg_avx2_epi_init(&c, e);
-  int requant = e->output == WG_OUTPUT_UINT8_FLOAT;
+  const wg_avx2_epi c = *cp;
   const int32_t *rowsum = e->rowsum + t->oc0;
   const float *scale = requant ? e->scale + t->oc0 : NULL;
   const float *bias = requant ? e->bias + t->oc0 : NULL;
@@ -403,7 +449,7 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg
     for (int h = 0; h < 2; h++)
 #pragma GCC unroll 2
       for (int j = 0; j < 2; j++)
-        r[h][j] = wg_avx2_bytes_vec(&c, s[2 * p + h][j], d[j], requant, sc[j], bi[j]);
+        r[h][j] = wg_avx2_bytes_vec(&c, s[2 * p + h][j], d[j], mode, requant, sc[j], bi[j]);
     __m256i rows = wg_avx2_pack_row_pair(r[0][0], r[0][1], r[1][0], r[1][1], requant);
     w[2 * p] = _mm256_castsi256_si128(rows);
     w[2 * p + 1] = _mm256_extracti128_si256(rows, 1);
@@ -430,6 +476,16 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg
     for (int j = 0; j < t->ocs; j++)
       for (int i = 0; i < t->pixels; i++) y[(size_t)(j * t->ys_oc + i * t->ys_pix)] = buf[i][j];
   }
+}
+
+static inline __attribute__((always_inline)) void wg_avx2_finish_direct(const wg_dtile *t,
+                                                                        __m256i (*s)[2]) {
+  wg_avx2_epi c;
+  wg_avx2_epi_init(&c, t->epi);
+#define WG_AVX2_DIRECT_TILE(mode, requant) wg_avx2_finish_direct_k(t, &c, s, mode, requant)
+  WG_AVX2_BYTES_DISPATCH(wg_avx2_act_mode(t->epi), t->epi->output == WG_OUTPUT_UINT8_FLOAT,
+                         WG_AVX2_DIRECT_TILE)
+#undef WG_AVX2_DIRECT_TILE
 }
 
 #endif /* WG_EPILOGUE_AVX2_H */
