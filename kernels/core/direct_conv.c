@@ -4,8 +4,8 @@
  * pixels and the weights are the vector operand, so nothing is packed per
  * call (wg_dtile in kernel.h).  What implicit im2col spends on packing B
  * (12-17% of a 64-channel 56x56 layer) is gone; in its place each task
- * builds an indirection table, MR pointers per filter tap per pixel panel,
- * which costs about as much as one tile's epilogue per panel.  NCHW input
+ * builds an indirection table, MR pointers per filter tap per pixel panel
+ * (with the task's other bookkeeping 5% of a 64x56x56 layer, perf).  NCHW input
  * has its channels apart: each task first turns the input rows its block
  * reads into pixels (wg_direct.to_pixels, a byte transpose of about 1.3x
  * the image, halo rows included), and its OIHW weights are reordered
