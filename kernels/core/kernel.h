@@ -157,8 +157,8 @@ typedef struct wg_kernel {
    * once per block rather than once per panel. */
   void (*pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
                        int64_t n0, int64_t cols, void *dst);
-  /* Optional (NULL: none): the same arithmetic as a direct NHWC
-   * convolution, with its own weight packing (direct_conv.c). */
+  /* Optional (NULL: none): the same arithmetic as a direct convolution,
+   * with its own weight packing (direct_conv.c). */
   const wg_direct *direct;
 } wg_kernel;
 
