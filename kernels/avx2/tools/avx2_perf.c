@@ -14,7 +14,8 @@
  *   nchw/nhwc conv2d (3x3, pad 1) of the same size: NCHW through implicit
  *             im2col (packing included), NHWC through the direct convolution
  *   2thr      raw on a 2-thread context (wall time; the others are CPU
- *             time of the calling thread)
+ *             time of the calling thread); thrc in the ratios: the same
+ *             for the nhwc conv2d
  * then ratios (medians of per-repetition ratios): see the legend printed
  * at the end.
  */
@@ -170,7 +171,8 @@ static double projected_speedup(const job *one, wg_context *hooked, proj *p, int
   return median(v, reps);
 }
 
-enum { J_RAW, J_FUSED, J_ACC32, J_NCHW, J_NHWC, J_ONEDNN, J_ONE_WALL, J_TWO_WALL, J_TWO_CPU, NJOBS };
+enum { J_RAW, J_FUSED, J_ACC32, J_NCHW, J_NHWC, J_ONEDNN, J_ONE_WALL, J_TWO_WALL,
+       J_CONV_ONE_WALL, J_CONV_TWO_WALL, J_TWO_CPU, NJOBS };
 
 /* Clock of each job: CPU time of the calling thread, wall time for the
  * thread-scaling pair, CPU time of the whole process for the 2-thread
@@ -251,9 +253,9 @@ int main(int argc, char **argv) {
 #else
   const char *peer = "(raw)"; /* no oneDNN here: the column repeats raw */
 #endif
-  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s\n",
+  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s %5s\n",
          "MxNxK", "ba", "raw", "fused", "acc32", "nchw", "nhwc", peer, "2thr", "%ceil", "%cnv", "%nhwc",
-         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*");
+         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*", "thrc");
   wg_context *c1, *c1b, *c2, *chook;
   proj pj = {2, {0}};
   if (wg_context_create(1, &c1) != WG_OK || wg_context_create(1, &c1b) != WG_OK ||
@@ -318,6 +320,9 @@ int main(int argc, char **argv) {
       jobs[J_TWO_WALL] = *raw;
       jobs[J_TWO_WALL].ctx = c2;
       jobs[J_TWO_CPU] = jobs[J_TWO_WALL];
+      jobs[J_CONV_ONE_WALL] = jobs[J_NHWC];
+      jobs[J_CONV_TWO_WALL] = jobs[J_NHWC];
+      jobs[J_CONV_TWO_WALL].ctx = c2;
       for (int j = 0; j < NJOBS; j++)
         if (run_once(&jobs[j]) != WG_OK) return 1;
       static double rate[NJOBS][MAX_REPS], ceil[NJOBS][MAX_REPS], pct[MAX_REPS],
@@ -329,7 +334,7 @@ int main(int argc, char **argv) {
         pct_nhwc[r] = 100.0 * rate[J_NHWC][r] / ceil[J_NHWC][r];
       }
       double thr_proj = projected_speedup(&jobs[J_RAW], chook, &pj, reps);
-      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
+      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
              name, ba, med_rate(rate, J_RAW, reps), med_rate(rate, J_FUSED, reps),
              med_rate(rate, J_ACC32, reps), med_rate(rate, J_NCHW, reps),
              med_rate(rate, J_NHWC, reps), med_rate(rate, J_ONEDNN, reps),
@@ -339,7 +344,8 @@ int main(int argc, char **argv) {
              med_ratio(rate, J_RAW, J_ACC32, reps), med_ratio(rate, J_RAW, J_ONEDNN, reps),
              med_ratio(rate, J_NCHW, J_RAW, reps),
              med_ratio(rate, J_NHWC, J_RAW, reps), med_ratio(rate, J_TWO_WALL, J_ONE_WALL, reps),
-             med_ratio(rate, J_TWO_CPU, J_RAW, reps), thr_proj);
+             med_ratio(rate, J_TWO_CPU, J_RAW, reps), thr_proj,
+             med_ratio(rate, J_CONV_TWO_WALL, J_CONV_ONE_WALL, reps));
     }
     wg_weights_destroy(w);
     free(wt);
@@ -357,7 +363,8 @@ int main(int argc, char **argv) {
          "xdnnl = raw / oneDNN dnnl_gemm_u8s8s32 (1 thread, same operands, int32 out),\n"
          "nchw, nhwc = conv2d / raw GEMM, thr = 2 threads / 1 thread (wall time),\n"
          "eff = 1-thread CPU time / 2-thread CPU time of both threads, thr* = projected\n"
-         "2-thread speed-up (tasks timed one by one, list-scheduled on 2 workers).\n",
+         "2-thread speed-up (tasks timed one by one, list-scheduled on 2 workers),\n"
+         "thrc = the same wall-time ratio as thr for the nhwc conv2d (direct).\n",
          reps);
   wg_context_destroy(c1);
   wg_context_destroy(c1b);
