@@ -9,7 +9,7 @@
  *   v = z - zx*rowsum[m]                 exact modulo 2^32
  *   a = wrap_b(v)                        shift left then arithmetic right by
  *                                        32-b: sign-extends the low b bits
- *   c = cyclic(a)                        smooth: see wg_avx2_smooth
+ *   c = cyclic(a)                        smooth: see wg_avx2_act
  *   y = fmadd(float(c), s, t)            _mm256_fmadd_ps rounds once, as fmaf;
  *                                        cvtepi32_ps rounds to nearest even,
  *                                        as (float)c
@@ -40,7 +40,6 @@ typedef struct wg_avx2_epi {
   __m128i wrap_shift;   /* 32 - b (0 for b = 32) */
   __m256i zx;
   __m256i slope, h;     /* smooth at b <= 16 */
-  int unit_slope;       /* k = 1: no product */
   __m256 qmax;          /* float requantization's upper clamp */
   int vec_cyclic;       /* cyclic computable in 32-bit lanes */
   size_t es;
@@ -52,7 +51,6 @@ static inline void wg_avx2_epi_init(wg_avx2_epi *c, const wg_epi *e) {
   c->zx = _mm256_set1_epi32((int32_t)e->zx);
   c->slope = _mm256_set1_epi32(e->slope);
   c->h = _mm256_set1_epi32(e->b >= 32 ? 0 : 1 << (e->b - 1));
-  c->unit_slope = e->slope == 1;
   c->qmax = _mm256_set1_ps((float)e->qmax);
   c->vec_cyclic = e->cyclic != WG_CYCLIC_SMOOTH || e->b <= 16;
   c->es = e->output == WG_OUTPUT_INT16 ? 2
@@ -60,37 +58,52 @@ static inline void wg_avx2_epi_init(wg_avx2_epi *c, const wg_epi *e) {
                                                                           : 1;
 }
 
-/* smooth, b <= 16.  The contract's test (k+1)|a| <= k*h is |a| <= k*(h - |a|),
- * and beyond it |c| = k*(h - |a|) < |a|, so |c| = min(|a|, k*(h - |a|)) and
- * c takes a's sign (k*h - k*a for a > 0, -k*h - k*a for a < 0; a = 0 gives
- * 0, a = -h gives 0, as the contract).  With |a| <= h <= 2^15 and k <= 65536
- * the product is at most 2^31 (reached only at a = 0, whose sign zeroes it
- * anyway), so the unsigned minimum is exact.  Four operations for the
- * paper's k = 1, five otherwise, where the test-and-blend form took seven
- * and nine (docs/avx2.md). */
-static inline __m256i wg_avx2_smooth(const wg_avx2_epi *c, __m256i a) {
+/* The activation in 32-bit lanes, by mode.  The byte tiles fix the mode
+ * once per tile and inline this with it as a constant (a switch on the
+ * cyclic mode, the slope test and the clamp's broadcast per vector had cost
+ * about 20 instructions per vector, 245 per fused tile, callgrind). */
+enum { WG_AVX2_ACT_NONE, WG_AVX2_ACT_ABS, WG_AVX2_ACT_SMOOTH1, WG_AVX2_ACT_SMOOTHK };
+
+static inline int wg_avx2_act_mode(const wg_epi *e) {
+  switch (e->cyclic) {
+    case WG_CYCLIC_NONE: return WG_AVX2_ACT_NONE;
+    case WG_CYCLIC_ABS: return WG_AVX2_ACT_ABS;
+    case WG_CYCLIC_SMOOTH: break;
+  }
+  return e->slope == 1 ? WG_AVX2_ACT_SMOOTH1 : WG_AVX2_ACT_SMOOTHK;
+}
+
+/* smooth (b <= 16): the contract's test (k+1)|a| <= k*h is
+ * |a| <= k*(h - |a|), and beyond it |c| = k*(h - |a|) < |a|, so
+ * |c| = min(|a|, k*(h - |a|)) and c takes a's sign (k*h - k*a for a > 0,
+ * -k*h - k*a for a < 0; a = 0 gives 0, a = -h gives 0, as the contract).
+ * With |a| <= h <= 2^15 and k <= 65536 the product is at most 2^31 (reached
+ * only at a = 0, whose sign zeroes it anyway), so the unsigned minimum is
+ * exact.  Four operations for the paper's k = 1, five otherwise, where the
+ * test-and-blend form took seven and nine (docs/avx2.md). */
+static inline __attribute__((always_inline)) __m256i wg_avx2_act(const wg_avx2_epi *c,
+                                                                 __m256i a, int mode) {
+  if (mode == WG_AVX2_ACT_ABS) return _mm256_abs_epi32(a);
+  if (mode == WG_AVX2_ACT_NONE) return a;
   __m256i mag = _mm256_abs_epi32(a), d = _mm256_sub_epi32(c->h, mag);
-  if (!c->unit_slope) d = _mm256_mullo_epi32(c->slope, d);
+  if (mode == WG_AVX2_ACT_SMOOTHK) d = _mm256_mullo_epi32(c->slope, d);
   return _mm256_sign_epi32(_mm256_min_epu32(mag, d), a);
+}
+
+/* a = wrap_b(v) for eight lanes. */
+static inline __m256i wg_avx2_wrap(const wg_avx2_epi *c, __m256i v) {
+  return _mm256_sra_epi32(_mm256_sll_epi32(v, c->wrap_shift), c->wrap_shift);
 }
 
 /* c = cyclic(wrap_b(v)) for eight lanes, v already zero-point corrected. */
 static inline __m256i wg_avx2_wrap_cyclic(const wg_avx2_epi *c, __m256i v) {
   const wg_epi *e = c->e;
-  __m256i a = _mm256_sra_epi32(_mm256_sll_epi32(v, c->wrap_shift), c->wrap_shift);
-  switch (e->cyclic) {
-    case WG_CYCLIC_NONE: return a;
-    case WG_CYCLIC_ABS: return _mm256_abs_epi32(a);
-    case WG_CYCLIC_SMOOTH:
-      if (c->vec_cyclic) return wg_avx2_smooth(c, a);
-      {
-        int32_t l[8];
-        _mm256_storeu_si256((__m256i *)l, a);
-        for (int j = 0; j < 8; j++) l[j] = wg_cyclic_apply(l[j], e->b, e->cyclic, e->slope);
-        return _mm256_loadu_si256((const __m256i *)l);
-      }
-  }
-  return a;
+  __m256i a = wg_avx2_wrap(c, v);
+  if (c->vec_cyclic) return wg_avx2_act(c, a, wg_avx2_act_mode(e));
+  int32_t l[8]; /* smooth at b > 16 needs 64-bit intermediates */
+  _mm256_storeu_si256((__m256i *)l, a);
+  for (int j = 0; j < 8; j++) l[j] = wg_cyclic_apply(l[j], e->b, e->cyclic, e->slope);
+  return _mm256_loadu_si256((const __m256i *)l);
 }
 
 /* zx * rowsum[m]: what the zero-point correction subtracts from row m. */
@@ -111,24 +124,21 @@ static inline __m256 wg_avx2_affine(const wg_epi *e, int64_t m, __m256i c) {
 }
 
 /* Eight uint8 codes of the float requantization, as int32 lanes at most
- * qmax that become [0, qmax] in an unsigned-saturating pack. */
-/* The lower clamp (and ReLU) is left to the unsigned-saturating packs that
- * every caller applies next: a y below 0 converts to a negative integer (or
- * to INT_MIN out of range) and saturates to 0, as clamp(round(y), 0, qmax)
- * and max(y, 0) do.  The upper clamp stays before the conversion, which
- * would turn a y beyond 2^31 into INT_MIN. */
-static inline __m256i wg_avx2_requant_codes_v(const wg_epi *e, __m256i v, __m256 scale,
-                                               __m256 bias) {
+ * qmax that become [0, qmax] in an unsigned-saturating pack.  The lower
+ * clamp (and ReLU) is left to that pack, which every caller applies next:
+ * a y below 0 converts to a negative integer (or to INT_MIN out of range)
+ * and saturates to 0, as clamp(round(y), 0, qmax) and max(y, 0) do.  The
+ * upper clamp stays before the conversion, which would turn a y beyond
+ * 2^31 into INT_MIN. */
+static inline __m256i wg_avx2_requant_codes(const wg_avx2_epi *c, __m256i v, __m256 scale,
+                                             __m256 bias) {
   __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), scale, bias);
-  return _mm256_cvtps_epi32(_mm256_min_ps(y, _mm256_set1_ps((float)e->qmax)));
+  return _mm256_cvtps_epi32(_mm256_min_ps(y, c->qmax));
 }
 
-static inline __m256i wg_avx2_requant_codes(const wg_epi *e, int64_t m, __m256i v) {
-  return wg_avx2_requant_codes_v(e, v, _mm256_set1_ps(e->scale[m]), _mm256_set1_ps(e->bias[m]));
-}
-
-static inline __m128i wg_avx2_requant8(const wg_epi *e, int64_t m, __m256i v) {
-  __m256i q = wg_avx2_requant_codes(e, m, v);
+static inline __m128i wg_avx2_requant8(const wg_avx2_epi *c, int64_t m, __m256i v) {
+  __m256i q = wg_avx2_requant_codes(c, v, _mm256_set1_ps(c->e->scale[m]),
+                                    _mm256_set1_ps(c->e->bias[m]));
   __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
   return _mm_packus_epi16(w, w);
 }
@@ -202,7 +212,7 @@ static inline void wg_avx2_finish8(const wg_tile *t, const wg_avx2_epi *c, int n
       _mm256_store_si256((__m256i *)buf, v);
       break;
     case WG_OUTPUT_UINT8_FLOAT: {
-      __m128i w = wg_avx2_requant8(e, m, v);
+      __m128i w = wg_avx2_requant8(c, m, v);
       if (full) { _mm_storel_epi64((__m128i *)dst, w); return; }
       _mm_storel_epi64((__m128i *)buf, w);
       break;
@@ -275,42 +285,16 @@ static inline int wg_avx2_bytes_tile_ok(const wg_tile *t, int mr) {
 }
 
 /* Row m's sixteen sums (two registers) to codes for the byte packs. */
-/* The byte paths' activation, decided once per tile, so that the code per
- * vector is straight-line: the switch on the cyclic mode, the slope test
- * and the clamp's broadcast had cost about 20 instructions per vector, 245
- * per fused tile (callgrind). */
-enum { WG_AVX2_ACT_NONE, WG_AVX2_ACT_ABS, WG_AVX2_ACT_SMOOTH1, WG_AVX2_ACT_SMOOTHK };
-
-static inline int wg_avx2_act_mode(const wg_epi *e) {
-  switch (e->cyclic) {
-    case WG_CYCLIC_NONE: return WG_AVX2_ACT_NONE;
-    case WG_CYCLIC_ABS: return WG_AVX2_ACT_ABS;
-    case WG_CYCLIC_SMOOTH: break;
-  }
-  return e->slope == 1 ? WG_AVX2_ACT_SMOOTH1 : WG_AVX2_ACT_SMOOTHK;
-}
-
 /* Eight sums to byte codes: zero-point correction d, wrap, the activation
  * `mode` (a constant where inlined), and with `requant` the float
- * requantization by scale and bias (per lane); the same operations as
- * wg_avx2_wrap_cyclic and wg_avx2_requant_codes_v. */
+ * requantization by scale and bias (per lane). */
 static inline __attribute__((always_inline)) __m256i wg_avx2_bytes_vec(const wg_avx2_epi *c,
                                                                        __m256i v, __m256i d,
                                                                        int mode, int requant,
                                                                        __m256 scale,
                                                                        __m256 bias) {
-  v = _mm256_sub_epi32(v, d);
-  __m256i a = _mm256_sra_epi32(_mm256_sll_epi32(v, c->wrap_shift), c->wrap_shift);
-  if (mode == WG_AVX2_ACT_ABS) {
-    a = _mm256_abs_epi32(a);
-  } else if (mode == WG_AVX2_ACT_SMOOTH1 || mode == WG_AVX2_ACT_SMOOTHK) {
-    __m256i mag = _mm256_abs_epi32(a), m2 = _mm256_sub_epi32(c->h, mag);
-    if (mode == WG_AVX2_ACT_SMOOTHK) m2 = _mm256_mullo_epi32(c->slope, m2);
-    a = _mm256_sign_epi32(_mm256_min_epu32(mag, m2), a);
-  }
-  if (!requant) return a;
-  __m256 y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(a), scale, bias);
-  return _mm256_cvtps_epi32(_mm256_min_ps(y, c->qmax));
+  __m256i a = wg_avx2_act(c, wg_avx2_wrap(c, _mm256_sub_epi32(v, d)), mode);
+  return requant ? wg_avx2_requant_codes(c, a, scale, bias) : a;
 }
 
 static inline __attribute__((always_inline)) void wg_avx2_bytes_row(const wg_avx2_epi *c,
@@ -408,9 +392,8 @@ static inline int wg_avx2_direct_epi_ok(const wg_epi *e) {
  * for NHWC output, each channel's 6 pixels one for NCHW (a byte transpose,
  * as the GEMM's pixel-major stores). */
 static inline __attribute__((always_inline)) void wg_avx2_finish_direct_k(
-    const wg_dtile *t, const wg_avx2_epi *cp, __m256i (*s)[2], int mode, int requant) {
+    const wg_dtile *t, const wg_avx2_epi *c, __m256i (*s)[2], int mode, int requant) {
   const wg_epi *e = t->epi;
-  const wg_avx2_epi c = *cp;
   const int32_t *rowsum = e->rowsum + t->oc0;
   const float *scale = requant ? e->scale + t->oc0 : NULL;
   const float *bias = requant ? e->bias + t->oc0 : NULL;
@@ -434,7 +417,7 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_direct_k(
   __m256i d[2];
   __m256 sc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()}, bi[2] = {sc[0], sc[1]};
   for (int j = 0; j < 2; j++) {
-    d[j] = e->zx ? _mm256_mullo_epi32(c.zx, _mm256_loadu_si256((const __m256i *)(rowsum + 8 * j)))
+    d[j] = e->zx ? _mm256_mullo_epi32(c->zx, _mm256_loadu_si256((const __m256i *)(rowsum + 8 * j)))
                  : _mm256_setzero_si256();
     if (requant) {
       sc[j] = _mm256_loadu_ps(scale + 8 * j);
@@ -449,7 +432,7 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_direct_k(
     for (int h = 0; h < 2; h++)
 #pragma GCC unroll 2
       for (int j = 0; j < 2; j++)
-        r[h][j] = wg_avx2_bytes_vec(&c, s[2 * p + h][j], d[j], mode, requant, sc[j], bi[j]);
+        r[h][j] = wg_avx2_bytes_vec(c, s[2 * p + h][j], d[j], mode, requant, sc[j], bi[j]);
     __m256i rows = wg_avx2_pack_row_pair(r[0][0], r[0][1], r[1][0], r[1][1], requant);
     w[2 * p] = _mm256_castsi256_si128(rows);
     w[2 * p + 1] = _mm256_extracti128_si256(rows, 1);

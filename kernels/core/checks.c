@@ -160,7 +160,8 @@ wg_problem wg_make_problem(const wg_weights *w, wg_act_format act,
  * spend waiting. */
 typedef struct codes_plan {
   const uint8_t *x;
-  int64_t rows_per, r, c, ld;
+  int64_t per, r, c, ld;  /* rows per task; a dense region: bytes per task */
+  int dense;
   uint8_t maxcode;
   _Atomic int bad;
 } codes_plan;
@@ -168,24 +169,28 @@ typedef struct codes_plan {
 static void codes_task(void *arg, int64_t t, uint8_t *mem) {
   (void)mem;
   codes_plan *p = arg;
-  int64_t r0 = t * p->rows_per, r1 = r0 + p->rows_per;
-  if (r1 > p->r) r1 = p->r;
-  if (r0 < r1 && !atomic_load_explicit(&p->bad, memory_order_relaxed) &&
-      !wg_codes_fit(p->x + r0 * p->ld, r1 - r0, p->c, p->ld, p->maxcode))
-    atomic_store_explicit(&p->bad, 1, memory_order_relaxed);
+  int64_t n = p->dense ? p->r * p->c : p->r;
+  int64_t a = t * p->per, b = a + p->per;
+  if (b > n) b = n;
+  if (a >= b || atomic_load_explicit(&p->bad, memory_order_relaxed)) return;
+  int ok = p->dense ? wg_codes_fit(p->x + a, 1, b - a, b - a, p->maxcode)
+                    : wg_codes_fit(p->x + a * p->ld, b - a, p->c, p->ld, p->maxcode);
+  if (!ok) atomic_store_explicit(&p->bad, 1, memory_order_relaxed);
 }
 
 wg_status wg_codes_check(wg_context *ctx, const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                          uint8_t maxcode) {
   int par = ctx->runner ? ctx->runner_par : ctx->threads;
   /* Below a few hundred KiB the hand-off costs more than it saves. */
-  if (par < 2 || maxcode == 255 || r < 2 || r * c < ((int64_t)1 << 18))
+  if (par < 2 || maxcode == 255 || r * c < ((int64_t)1 << 18))
     return wg_codes_fit(x, r, c, ld, maxcode) ? WG_OK : WG_ERR_BAD_CODE;
-  codes_plan p = {.x = x, .r = r, .c = c, .ld = ld, .maxcode = maxcode};
+  /* A dense region (a conv2d input is one row) splits by bytes, a strided
+   * one by its rows. */
+  codes_plan p = {.x = x, .r = r, .c = c, .ld = ld, .dense = ld == c, .maxcode = maxcode};
   atomic_init(&p.bad, 0);
-  int64_t tasks = 2 * (int64_t)par < r ? 2 * (int64_t)par : r;
-  p.rows_per = (r + tasks - 1) / tasks;
-  wg_status st = wg_run_tasks(ctx, codes_task, &p, 0, (r + p.rows_per - 1) / p.rows_per);
+  int64_t n = p.dense ? r * c : r, tasks = 2 * (int64_t)par < n ? 2 * (int64_t)par : n;
+  p.per = (n + tasks - 1) / tasks;
+  wg_status st = wg_run_tasks(ctx, codes_task, &p, 0, (n + p.per - 1) / p.per);
   if (st != WG_OK) return st;
   return atomic_load(&p.bad) ? WG_ERR_BAD_CODE : WG_OK;
 }

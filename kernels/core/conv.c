@@ -62,10 +62,7 @@ wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
   st = wg_check_act(act);
   if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
   if (st != WG_OK) return st;
-  /* As rows of 4 KiB (or of one channel row) so that the threads can share
-   * the check. */
-  int64_t run = in_all % 4096 == 0 ? 4096 : d->width;
-  st = wg_codes_check(ctx, x, in_all / run, run, run, (uint8_t)((1 << act.bits) - 1));
+  st = wg_codes_check(ctx, x, 1, in_all, in_all, (uint8_t)((1 << act.bits) - 1));
   if (st != WG_OK) return st;
   wg_problem p = wg_make_problem(w, act, ep);
   const wg_kernel *k = wg_choose_kernel(ctx, w, &p);

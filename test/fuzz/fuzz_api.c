@@ -7,17 +7,9 @@
 
 #include "core/kernel.h"
 #include "core/reference.h"
+#include "fuzz_input.h"
 #include "wrapgemm.h"
 
-typedef struct cursor {
-  const uint8_t *p;
-  size_t n;
-} cursor;
-static unsigned take(cursor *c) {
-  if (!c->n) return 0;
-  c->n--;
-  return *c->p++;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -55,21 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     unsigned v = take(&c);
     x[i] = (uint8_t)(invalid ? v : v % (1u << act.bits));
   }
-  float scale[19], bias[19];
-  int32_t mult[19], shift[19], qbias[19];
-  for (int i = 0; i < 19; i++) {
-    scale[i] = (float)((int)take(&c) - 128) / 64.0f;
-    bias[i] = (float)((int)take(&c) - 128) / 8.0f;
-    mult[i] = (int32_t)((1u << 30) + take(&c) * 4000000u);
-    shift[i] = (int32_t)(take(&c) % 20) - 15;
-    qbias[i] = (int32_t)take(&c) - 128;
-  }
-  ep.scale = scale;
-  ep.bias = bias;
-  ep.multiplier = mult;
-  ep.shift = shift;
-  ep.qbias = qbias;
-  ep.out_zero_point = (int)(take(&c) % (1u << ep.out_bits));
+  fuzz_epi_rows rows;
+  fuzz_epilogue_rows(&c, 19, &rows, &ep);
 
   size_t es = wg_output_size(ep.output);
   size_t ybytes = (size_t)(m * ldy) * es;

@@ -8,17 +8,9 @@
 
 #include "core/kernel.h"
 #include "core/reference.h"
+#include "fuzz_input.h"
 #include "wrapgemm.h"
 
-typedef struct cursor {
-  const uint8_t *p;
-  size_t n;
-} cursor;
-static unsigned take(cursor *c) {
-  if (!c->n) return 0;
-  c->n--;
-  return *c->p++;
-}
 
 /* z[m][pixel] summed literally; the padding holds the zero-point code. */
 static void reference(const wg_conv2d_desc *d, int64_t m, const int8_t *w, const uint8_t *x,
@@ -107,21 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint8_t *x = malloc(xn);
   for (size_t i = 0; i < xn; i++) x[i] = (uint8_t)(take(&c) % (1u << act.bits));
   if (bad_code && act.bits < 8) x[take(&c) % xn] = (uint8_t)(1u << act.bits);
-  float scale[35], bias[35];
-  int32_t mult[35], shift[35], qbias[35];
-  for (int i = 0; i < 35; i++) {
-    scale[i] = (float)((int)take(&c) - 128) / 64.0f;
-    bias[i] = (float)((int)take(&c) - 128) / 8.0f;
-    mult[i] = (int32_t)((1u << 30) + take(&c) * 4000000u);
-    shift[i] = (int32_t)(take(&c) % 20) - 15;
-    qbias[i] = (int32_t)take(&c) - 128;
-  }
-  ep.scale = scale;
-  ep.bias = bias;
-  ep.multiplier = mult;
-  ep.shift = shift;
-  ep.qbias = qbias;
-  ep.out_zero_point = (int)(take(&c) % (1u << ep.out_bits));
+  fuzz_epi_rows rows;
+  fuzz_epilogue_rows(&c, 35, &rows, &ep);
 
   size_t es = wg_output_size(ep.output);
   int64_t outs = oh > 0 && ow > 0 ? d.batch * m * oh * ow : 1;
