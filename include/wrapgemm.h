@@ -114,6 +114,16 @@ WG_API wg_status wg_context_force_kernel(wg_context *ctx, const char *name);
  * thread-safe against concurrent calls on ctx. */
 WG_API wg_status wg_context_set_direct_conv(wg_context *ctx, int allow);
 
+/* Whether wg_gemm may read X in place (default 1): a kernel that has an
+ * in-place tile (the AVX2 ternary kernel: 6 rows x 64 columns) multiplies
+ * X's rows where they lie instead of packing them, for the columns that
+ * fill whole tiles, when K is within the kernel's depth block and ldx is
+ * not a multiple of 4096; the remaining columns are packed as before.  The
+ * result is bit-identical either way, so this is a switch for measurement
+ * and testing.  Errors: NULL_POINTER, BAD_OPTION (allow not 0 or 1).  Not
+ * thread-safe against concurrent calls on ctx. */
+WG_API wg_status wg_context_set_gemm_in_place(wg_context *ctx, int allow);
+
 /* The forced kernel's name, or "auto". */
 WG_API const char *wg_context_kernel(const wg_context *ctx);
 
@@ -247,8 +257,10 @@ WG_API wg_epilogue wg_epilogue_default(void);
 /* ------------------------------------------------------------------------ */
 typedef struct wg_run_info {
   const char *kernel;      /* name of the kernel that ran (static string)   */
-  const char *method;      /* how: "gemm" (wg_gemm), "implicit_im2col" or
-                              "direct" (wg_conv2d; see
+  const char *method;      /* how: "gemm" (wg_gemm, X packed), "gemm_in_place"
+                              (wg_gemm, X read in place: see
+                              wg_context_set_gemm_in_place),
+                              "implicit_im2col" or "direct" (wg_conv2d; see
                               wg_context_set_direct_conv)                    */
 } wg_run_info;
 

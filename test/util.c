@@ -84,11 +84,11 @@ static void describe(const char *kernel, int threads, const wgt_case *c,
                      uint64_t seed, char *buf, size_t n) {
   snprintf(buf, n,
            "kernel=%s threads=%d M=%lld N=%lld K=%lld wf=%d wbits=%d abits=%d "
-           "zx=%d b=%d cyc=%d k=%d out=%d data=%d seed=%llu",
+           "zx=%d b=%d cyc=%d k=%d out=%d data=%d x_place=%d packed=%d seed=%llu",
            kernel ? kernel : "auto", threads, (long long)c->m, (long long)c->n,
            (long long)c->k, (int)c->wf, c->wbits, c->abits, c->zx,
            c->ep.acc_bits, (int)c->ep.cyclic, c->ep.slope, (int)c->ep.output,
-           c->data, (unsigned long long)seed);
+           c->data, c->x_place, c->packed, (unsigned long long)seed);
 }
 
 int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
@@ -100,7 +100,10 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
           ldy = c->n + c->ldy_pad;
   size_t es = wg_output_size(c->ep.output);
   int8_t *w = malloc((size_t)(c->m * ldw));
-  uint8_t *x = malloc((size_t)(c->k * ldx));
+  uint8_t *xbuf = malloc((size_t)(c->k * ldx) + (c->x_place ? 128 : 0));
+  uint8_t *x = xbuf;
+  if (c->x_place)
+    x = xbuf + ((64 - (uintptr_t)xbuf % 64) % 64) + (size_t)(c->x_place - 1) % 64;
   size_t ybytes = (size_t)(c->m * ldy) * es;
   unsigned char *ybuf = malloc(ybytes + 2 * GUARD);
   unsigned char *want = malloc(ybytes);
@@ -119,6 +122,7 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
   wg_weights *pw = NULL;
   wg_status st = wg_context_create(threads, &ctx);
   if (st == WG_OK && kernel) st = wg_context_force_kernel(ctx, kernel);
+  if (st == WG_OK && c->packed) st = wg_context_set_gemm_in_place(ctx, 0);
   if (st == WG_ERR_KERNEL_UNAVAILABLE) {
     result = WGT_CANNOT;
     goto out;
@@ -152,6 +156,12 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
     result = WGT_FAIL;
     goto out;
   }
+  if (c->method && (!info.method || strcmp(info.method, c->method) != 0)) {
+    wgt_fail(__FILE__, __LINE__, "%s: ran as %s instead of %s", what,
+             info.method ? info.method : "(null)", c->method);
+    result = WGT_FAIL;
+    goto out;
+  }
   wg_ref_gemm(w, ldw, c->m, c->k, x, ldx, c->n, c->zx, &ep, want, ldy, 1);
   for (int g = 0; g < GUARD; g++)
     if (ybuf[g] != CANARY || ybuf[GUARD + ybytes + g] != CANARY) {
@@ -180,7 +190,7 @@ out:
   wg_context_destroy(ctx);
   wgt_epi_data_free(&d);
   free(w);
-  free(x);
+  free(xbuf);
   free(ybuf);
   free(want);
   return result;

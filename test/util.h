@@ -19,6 +19,11 @@ typedef struct wgt_case {
   int abits, zx;
   int data;                            /* WGT_RANDOM / EXTREME / ... */
   wg_epilogue ep;                      /* per-row arrays filled in here */
+  int x_place;                         /* 0: X where malloc puts it; else
+                                          x_place - 1 bytes past a 64-byte
+                                          boundary                        */
+  int packed;                          /* 1: X packed, never read in place */
+  const char *method;                  /* the method that must run, or NULL */
 } wgt_case;
 
 /* Result of one case. */

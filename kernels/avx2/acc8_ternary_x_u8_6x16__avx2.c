@@ -18,4 +18,6 @@
   "vpaddb " WG_AX_T ", " cx ", " cx "\n\t"
 #define WG_AX_SUM32(acc) \
   _mm256_madd_epi16(_mm256_maddubs_epi16(acc, _mm256_set1_epi8(1)), _mm256_set1_epi16(1))
+/* One depth per byte lane: the in-place GEMM (ukernel_avx2.h) applies. */
+#define WG_AX_ROWS
 #include "ukernel_avx2.h"

@@ -377,6 +377,36 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_tile(const wg_t
     wg_avx2_finish_general(t, mr, s);
 }
 
+/* An in-place GEMM tile (kernel.h wg_rtile): row i's 64 column sums are the
+ * bytes of c[i][0] (columns 0-31) and c[i][1] (32-63), congruent modulo
+ * 2^8.  Sign-extended to 32-bit lanes, sixteen columns at a time, they go
+ * through the same finish as a 6 x 16 GEMM tile (one loop, so the finish
+ * is inlined once). */
+static inline void wg_avx2_finish_rows(const wg_rtile *t, __m256i (*c)[2]) {
+  size_t es = wg_output_size(t->epi->output);
+  for (int q = 0; q < 4; q++) {
+    __m256i s[6][2];
+    for (int i = 0; i < 6; i++) {
+      __m128i x = q & 1 ? _mm256_extracti128_si256(c[i][q >> 1], 1)
+                        : _mm256_castsi256_si128(c[i][q >> 1]);
+      s[i][0] = _mm256_cvtepi8_epi32(x);
+      s[i][1] = _mm256_cvtepi8_epi32(_mm_srli_si128(x, 8));
+    }
+    wg_tile tile = {
+        .first = 1,
+        .last = 1,
+        .epi = t->epi,
+        .m0 = t->m0,
+        .rows = t->rows,
+        .cols = 16,
+        .y = (char *)t->y + (size_t)(16 * q * t->ys_n) * es,
+        .ys_m = t->ys_m,
+        .ys_n = t->ys_n,
+    };
+    wg_avx2_finish_tile(&tile, 6, s);
+  }
+}
+
 /* The byte outputs a direct-convolution tile finishes (wg_direct.epi_ok):
  * int8, or uint8 requantized through float, with a cyclic mode computable
  * in 32-bit lanes. */

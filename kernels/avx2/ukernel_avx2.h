@@ -383,6 +383,81 @@ static const wg_direct WG_AX_CAT(WG_AX_NAME, _direct) = {
 #define WG_AX_DIRECT NULL
 #endif
 
+#ifdef WG_AX_ROWS
+/* The in-place GEMM (kernel.h wg_rtile), for schemes whose product-
+ * accumulate works on single bytes (WG_AX_OP with one depth per lane):
+ * per depth k the two B registers are 64 columns of row k, loaded where
+ * they lie, and each row's weight byte is broadcast from the packed
+ * panel (group k/4, row i, byte k%4; vpbroadcastb from memory measured as
+ * fast as vpbroadcastd here, so the panels need no widening).  The same 8
+ * loads and 12 product-accumulates per depth as the packed loop, with no
+ * B packing (13% of the 64 x 3136 x 576 call) and B's rows read once per
+ * tile from L1/L2.  Four depths per iteration (row k+3 at 3*ldb in r11),
+ * then the K % 4 last ones. */
+#define WG_AX_RROW(od, i)                                                    \
+  "vpbroadcastb " #od "+" #i "*4(%[a]), " WG_AX_AV "\n\t"                   \
+      WG_AX_OP(WG_AX_B0, "%[c" #i "0]") WG_AX_OP(WG_AX_B1, "%[c" #i "1]")
+#define WG_AX_RLOAD(row)                                                     \
+  "vmovdqu " row ", " WG_AX_B0 "\n\t"                                       \
+  "vmovdqu 32" row ", " WG_AX_B1 "\n\t"
+#define WG_AX_RSTEP6(od, row)                                                \
+  WG_AX_RLOAD(row) WG_AX_RROW(od, 0) WG_AX_RROW(od, 1) WG_AX_RROW(od, 2)    \
+      WG_AX_RROW(od, 3) WG_AX_RROW(od, 4) WG_AX_RROW(od, 5)
+#define WG_AX_RSTEP4(od, row)                                                \
+  WG_AX_RLOAD(row) WG_AX_RROW(od, 0) WG_AX_RROW(od, 1) WG_AX_RROW(od, 2)    \
+      WG_AX_RROW(od, 3)
+#define WG_AX_RSTEP2(od, row) WG_AX_RLOAD(row) WG_AX_RROW(od, 0) WG_AX_RROW(od, 1)
+#define WG_AX_RLOOPS(STEP)                                                   \
+  do {                                                                       \
+    if (a != a4)                                                             \
+      __asm__ volatile(                                                      \
+          "lea (%[l],%[l],2), %%r11\n\t"                                    \
+          "1:\n\t"                                                          \
+          STEP(0, "(%[b])") STEP(1, "(%[b],%[l])") STEP(2, "(%[b],%[l],2)")  \
+          STEP(3, "(%[b],%%r11)")                                            \
+          "add $24, %[a]\n\t"                                               \
+          "lea (%[b],%[l],4), %[b]\n\t"                                     \
+          "cmp %[aend], %[a]\n\t"                                           \
+          "jne 1b\n\t"                                                      \
+          : WG_AX_ACC_OPERANDS, [a] "+r"(a), [b] "+r"(b)                     \
+          : [l] "r"(ldb), [aend] "r"(a4)                                     \
+          : "r11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");      \
+    if (a != aend)                                                           \
+      __asm__ volatile(                                                      \
+          "1:\n\t"                                                          \
+          STEP(0, "(%[b])")                                                  \
+          "add $1, %[a]\n\t"                                                \
+          "add %[l], %[b]\n\t"                                              \
+          "cmp %[aend], %[a]\n\t"                                           \
+          "jne 1b\n\t"                                                      \
+          : WG_AX_ACC_OPERANDS, [a] "+r"(a), [b] "+r"(b)                     \
+          : [l] "r"(ldb), [aend] "r"(aend)                                   \
+          : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");             \
+  } while (0)
+
+static void WG_AX_CAT(WG_AX_NAME, _run_rows)(const wg_rtile *t) {
+  WG_AX_ACC_DECL;
+  const char *a = (const char *)t->a;
+  const uint8_t *b = t->b;
+  int64_t ldb = t->ldb;
+  const char *a4 = a + (t->k / 4) * 4 * WG_AX_MR, *aend = a4 + t->k % 4;
+  if (t->rows <= 2)
+    WG_AX_RLOOPS(WG_AX_RSTEP2);
+  else if (t->rows <= 4)
+    WG_AX_RLOOPS(WG_AX_RSTEP4);
+  else
+    WG_AX_RLOOPS(WG_AX_RSTEP6);
+  __m256i c[WG_AX_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                            {c30, c31}, {c40, c41}, {c50, c51}};
+  wg_avx2_finish_rows(t, c);
+}
+#define WG_AX_ROWS_NR 64
+#define WG_AX_RUN_ROWS WG_AX_CAT(WG_AX_NAME, _run_rows)
+#else
+#define WG_AX_ROWS_NR 0
+#define WG_AX_RUN_ROWS NULL
+#endif
+
 /* Both layouts hold 4 bytes per row (A) or column (B) per depth group. */
 const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
     .name = WG_AX_STR(WG_AX_STEM),
@@ -397,9 +472,20 @@ const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
     .pack_b_block = WG_AX_CAT(WG_AX_NAME, _pack_b_block),
     .run = WG_AX_CAT(WG_AX_NAME, _run),
     .direct = WG_AX_DIRECT,
+    .rows_nr = WG_AX_ROWS_NR,
+    .rows_max_depth = WG_AX_ROWS_NR ? WG_AX_KC : 0,
+    .run_rows = WG_AX_RUN_ROWS,
 };
 
 #undef WG_AX_DIRECT
+#undef WG_AX_ROWS_NR
+#undef WG_AX_RUN_ROWS
+#undef WG_AX_RROW
+#undef WG_AX_RLOAD
+#undef WG_AX_RSTEP6
+#undef WG_AX_RSTEP4
+#undef WG_AX_RSTEP2
+#undef WG_AX_RLOOPS
 #undef WG_AX_ACC_DECL
 #undef WG_AX_ACC_OPERANDS
 #undef WG_AX_ACC_SUMS

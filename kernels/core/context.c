@@ -34,6 +34,7 @@ wg_status wg_context_create(int threads, wg_context **out) {
   if (!c) return WG_ERR_NO_MEMORY;
   c->threads = threads;
   c->direct_conv = 1;
+  c->gemm_in_place = 1;
   c->forced = forced;
   pthread_mutex_init(&c->pool_mu, NULL);
   if (threads > 1) {
@@ -76,6 +77,13 @@ wg_status wg_context_set_direct_conv(wg_context *c, int allow) {
   if (!c) return WG_ERR_NULL_POINTER;
   if (allow != 0 && allow != 1) return WG_ERR_BAD_OPTION;
   c->direct_conv = allow;
+  return WG_OK;
+}
+
+wg_status wg_context_set_gemm_in_place(wg_context *c, int allow) {
+  if (!c) return WG_ERR_NULL_POINTER;
+  if (allow != 0 && allow != 1) return WG_ERR_BAD_OPTION;
+  c->gemm_in_place = allow;
   return WG_OK;
 }
 

@@ -28,6 +28,7 @@ struct wg_context {
   void *runner_user;
   int runner_par;
   int direct_conv;              /* NHWC conv2d may run direct kernels */
+  int gemm_in_place;            /* GEMMs may read a plain B in place */
 };
 
 /* One packing of the weights, shared by all kernels with the same pack_a. */
@@ -89,6 +90,11 @@ typedef struct wg_run {
   int64_t ys_m, ys_n;
 } wg_run;
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r);
+
+/* The in-place GEMM (gemm_rows.c): the columns of run `r` it takes, from
+ * *n0 on (whole tiles of its kernel's rows_nr; 0: none), and running them. */
+int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0);
+wg_status wg_gemm_rows_run(wg_context *ctx, const wg_run *r, int64_t n0, int64_t ncols);
 
 /* The weight panels with which conv2d's run `r` can go to its kernel's
  * direct convolution (made on first use for NCHW), or NULL: implicit

@@ -131,6 +131,27 @@ typedef struct wg_direct {
   void (*to_pixels)(const uint8_t *x, int64_t cstride, int64_t c, int64_t len, uint8_t *dst);
 } wg_direct;
 
+/* One call of a kernel's in-place GEMM (wg_kernel.run_rows): B is a plain
+ * row-major matrix read where it lies, one depth row at a time, rather
+ * than packed.  A register holds 32 columns of one row of B, so a
+ * product-accumulate combines one depth of 32 columns; that needs lanes as
+ * wide as a product (8-bit lanes, vpsignb), and the packed weights are the
+ * kernel's own pack_a panels, read byte by byte (a byte broadcast).  The
+ * tile is MR rows by rows_nr columns, all columns valid (the driver gives
+ * the columns past the last whole tile to the packing path); the whole
+ * depth runs in one call, so there are no partial sums. */
+typedef struct wg_rtile {
+  int64_t k;                /* depth: rows of B read                        */
+  const void *a;            /* the MR-row panel (pack_a), whole depth      */
+  const uint8_t *b;         /* B[0, n0]                                    */
+  int64_t ldb;              /* B's row stride in bytes                     */
+  const wg_epi *epi;
+  int64_t m0;               /* first output row                            */
+  int rows;                 /* valid rows: 1..MR                           */
+  void *y;                  /* output element (m0, n0)                     */
+  int64_t ys_m, ys_n;
+} wg_rtile;
+
 typedef struct wg_kernel {
   const char *name;        /* <acc>_<weights>_x_<acts>_<MR>x<NR>__<isa>     */
   uint32_t cpu;            /* WG_CPU_* bits it needs                        */
@@ -160,6 +181,11 @@ typedef struct wg_kernel {
   /* Optional (NULL: none): the same arithmetic as a direct convolution,
    * with its own weight packing (direct_conv.c). */
   const wg_direct *direct;
+  /* Optional (0 / NULL: none): MR x rows_nr tiles of a GEMM whose B is read
+   * in place (wg_rtile), for K up to rows_max_depth. */
+  int rows_nr;
+  int64_t rows_max_depth;
+  void (*run_rows)(const wg_rtile *t);
 } wg_kernel;
 
 /* The kernel table (kernel_table.c), in priority order. */
