@@ -16,17 +16,8 @@
 
 #include "internal.h"
 
-typedef struct task_plan {
-  const wg_run *r;
-  const wg_apack *ap;
-  int64_t kpad, kc;         /* padded depth and depth block, in elements */
-  int64_t npn, nch;         /* NR-panels of N, column chunks per image   */
-  int64_t ppc, mch;         /* MR-panels per row range, row ranges       */
-  size_t bpack_bytes;
-} task_plan;
-
-static void run_task(void *arg, int64_t t, uint8_t *mem) {
-  task_plan *pl = arg;
+void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
+  const wg_driver_plan *pl = arg;
   const wg_run *r = pl->r;
   const wg_kernel *k = r->kern;
   int64_t per_img = pl->nch * pl->mch;
@@ -95,9 +86,9 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
+size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   const wg_kernel *k = r->kern;
-  task_plan pl;
+  wg_driver_plan pl;
   memset(&pl, 0, sizeof pl);
   pl.r = r;
   pl.ap = wg_weights_find(r->w, k);
@@ -110,26 +101,30 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
   int64_t nblocks = ceil_div(pl.kpad, pl.kc);
   pl.kc = ceil_div(ceil_div(pl.kpad, nblocks), k->ku) * k->ku;
 
-  int par = ctx->runner ? ctx->runner_par : ctx->threads;
   /* The split.  Columns first go in chunks of at most nc, each chunk's B
    * panels packed once per task, whole NR panels dealt out evenly (N = 196
    * in 4 chunks is 3, 3, 3 and 3.25 panels, not 64, 64, 64 and 4 columns;
    * N = 784 in 4 is 12, 12, 12, 13 panels, not 208, 208, 208, 160).  If
-   * that leaves fewer than `want` tasks (2 per thread: tasks are
-   * near-equal, and the pool hands them out dynamically), columns are cut
-   * finer while chunks keep at least 3 NR panels, then row ranges split M:
-   * each row range packs its chunk's B again, which is cheap against M/mch
-   * rows of work, and the NR panels stay full on narrow N (the deep-K
-   * layers, N = 49).  Only when M runs out of MR panels are the columns cut
-   * finer still. */
+   * that leaves fewer than `want_cols` tasks (4 per thread: tasks are
+   * near-equal, the pool hands them out dynamically, and a thread the host
+   * delays leaves fewer of them to wait for; 128x784x1152 on 2 threads
+   * went from 1.74x to 1.82x against 2 per thread, interleaved in one
+   * process, medians of 31), columns are cut finer while chunks keep at
+   * least 3 NR panels.  Then, below `want` (2 per thread), row ranges
+   * split M: each row range packs its chunk's B again, which is cheap
+   * against M/mch rows of work, and the NR panels stay full on narrow N
+   * (the deep-K layers, N = 49); 4 per thread there lowered the projected
+   * speed-up of 256x196x2304 from 1.74-1.86x to 1.67-1.78x.  Only when M
+   * runs out of MR panels are the columns cut finer still. */
   int64_t want = par > 1 ? 2 * (int64_t)par : 1;
+  int64_t want_cols = 2 * want;
   int64_t nr = k->nr, mpanels = ceil_div(r->w->m, k->mr);
   int64_t npn = ceil_div(r->n, nr);
   int64_t pmax = k->nc > 0 ? k->nc / nr : npn;
   if (pmax < 1) pmax = 1;
   const int64_t min_panels = 3;
   int64_t nch = ceil_div(npn, pmax);
-  while (r->nimg * nch < want && npn / (nch + 1) >= min_panels) nch++;
+  while (r->nimg * nch < want_cols && npn / (nch + 1) >= min_panels) nch++;
   /* Near-equal tasks, as many for every thread: 7 chunks of N = 3136 on 2
    * threads keep one thread busy for 4 while the other does 3 (1.75x at
    * best); 8 chunks balance. */
@@ -162,6 +157,13 @@ wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
   size_t partial_bytes = pl.kc >= pl.kpad
                              ? 0
                              : (size_t)(pl.ppc * npan) * (size_t)(k->mr * k->nr) * 4;
-  return wg_run_tasks(ctx, run_task, &pl, pl.bpack_bytes + partial_bytes,
-                      r->nimg * pl.nch * pl.mch);
+  pl.tasks = r->nimg * pl.nch * pl.mch;
+  *out = pl;
+  return pl.bpack_bytes + partial_bytes;
+}
+
+wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
+  wg_driver_plan pl;
+  size_t need = wg_driver_plan_run(r, ctx->runner ? ctx->runner_par : ctx->threads, &pl);
+  return wg_run_tasks(ctx, wg_driver_task, &pl, need, pl.tasks);
 }

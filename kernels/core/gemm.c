@@ -27,21 +27,10 @@ wg_status wg_gemm(wg_context *ctx, const wg_weights *w, const uint8_t *x,
   r.y = y;
   r.ys_m = ldy;
   r.ys_n = 1;
-  /* Whole in-place tiles, then the packing driver on the columns before
-   * and after them (views of X and Y). */
+  /* Whole in-place tiles where X allows, the columns around them packed
+   * (gemm_rows.c); otherwise everything packed. */
   int64_t n0, in_place = wg_gemm_rows_span(ctx, &r, &n0);
-  if (in_place > 0) st = wg_gemm_rows_run(ctx, &r, n0, in_place);
-  int64_t cut[2][2] = {{0, n0}, {n0 + in_place, n}};
-  for (int part = 0; part < 2 && st == WG_OK; part++) {
-    int64_t c0 = cut[part][0], cols = cut[part][1] - c0;
-    if (cols <= 0) continue;
-    wg_run rest = r;
-    rest.src.x += c0;
-    rest.src.n = cols;
-    rest.n = cols;
-    rest.y = (char *)y + (size_t)c0 * wg_output_size(r.epi.output);
-    st = wg_driver_run(ctx, &rest);
-  }
+  st = in_place > 0 ? wg_gemm_rows_run(ctx, &r, n0, in_place) : wg_driver_run(ctx, &r);
   if (st == WG_OK && info) {
     info->kernel = k->name;
     info->method = in_place > 0 ? "gemm_in_place" : "gemm";

@@ -5,16 +5,18 @@
  * cost outside the micro-kernel (13% of 64 x 3136 x 576); the in-place tile
  * does the same loads and product-accumulates per depth without it.  It
  * takes whole tiles of columns from the first one whose rows are aligned
- * (wg_gemm_rows_span); the driver packs the columns before and after.
+ * (wg_gemm_rows_span); the driver's tasks pack the columns before and
+ * after, in the same task list.
  *
- * Tasks are column ranges of whole tiles, dealt out evenly (two per thread),
- * and row ranges of MR panels when there are too few tiles for that.  In a
+ * Tasks are column ranges of whole tiles, dealt out evenly (eight per
+ * thread), and row ranges of MR panels when there are too few tiles.  In a
  * task, for each tile's columns, every row panel of the range runs in turn:
  * the tile's B (k rows of 64 bytes) stays in L1/L2 while the weights
  * stream from L2.  Each output comes from one micro-kernel call whatever
  * the split, so results are the same for every thread count.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -22,11 +24,22 @@ typedef struct rows_plan {
   const wg_run *r;
   const wg_apack *ap;
   int64_t n0, tiles, nch, mch, ppc, mpanels;
+  /* The packed columns before and after the tiles: their runs (views of X
+   * and Y) and driver plans, whose tasks come first in the task list. */
+  wg_run side_run[2];
+  wg_driver_plan side[2];
+  int64_t side_tasks;
 } rows_plan;
 
 static void rows_task(void *arg, int64_t t, uint8_t *mem) {
-  (void)mem;
   const rows_plan *pl = arg;
+  for (int s = 0; s < 2; s++) {
+    if (t < pl->side[s].tasks) {
+      wg_driver_task((void *)&pl->side[s], t, mem);
+      return;
+    }
+    t -= pl->side[s].tasks;
+  }
   const wg_run *r = pl->r;
   const wg_kernel *k = r->kern;
   int64_t jc = t / pl->mch, ic = t % pl->mch;
@@ -81,16 +94,45 @@ int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0) {
 
 wg_status wg_gemm_rows_run(wg_context *ctx, const wg_run *r, int64_t n0, int64_t ncols) {
   const wg_kernel *k = r->kern;
-  rows_plan pl = {r, wg_weights_find(r->w, k), n0, ncols / k->rows_nr, 1, 1, 0, 0};
-  pl.mpanels = (r->w->m + k->mr - 1) / k->mr;
+  rows_plan plan, *pl = &plan;
+  memset(pl, 0, sizeof *pl);
+  pl->r = r;
+  pl->ap = wg_weights_find(r->w, k);
+  pl->n0 = n0;
+  pl->tiles = ncols / k->rows_nr;
+  pl->nch = pl->mch = 1;
+  pl->mpanels = (r->w->m + k->mr - 1) / k->mr;
   int par = ctx->runner ? ctx->runner_par : ctx->threads;
-  int64_t want = par > 1 ? 2 * (int64_t)par : 1;
-  /* Columns first; tiles too few for `want` tasks (N = 64 .. 192) split
-   * the rows as well, each task then reading its tiles' B itself. */
-  pl.nch = pl.tiles < want ? pl.tiles : want;
-  if (pl.nch < want) pl.mch = (want + pl.nch - 1) / pl.nch;
-  if (pl.mch > pl.mpanels) pl.mch = pl.mpanels;
-  pl.ppc = (pl.mpanels + pl.mch - 1) / pl.mch;
-  pl.mch = (pl.mpanels + pl.ppc - 1) / pl.ppc;
-  return wg_run_tasks(ctx, rows_task, &pl, 0, pl.nch * pl.mch);
+  /* The head and tail columns (at most 63 each) go to the packing driver
+   * as one task each, in the same task list: a separate parallel run per
+   * part would cost a hand-off and a wait apiece. */
+  size_t need = 0;
+  int64_t cut[2][2] = {{0, n0}, {n0 + ncols, r->n}};
+  for (int s = 0; s < 2; s++) {
+    int64_t c0 = cut[s][0], cols = cut[s][1] - c0;
+    if (cols <= 0) continue;
+    wg_run *v = &pl->side_run[s];
+    *v = *r;
+    v->src.x += c0;
+    v->src.n = cols;
+    v->n = cols;
+    v->y = (char *)r->y + (size_t)(c0 * r->ys_n) * wg_output_size(r->epi.output);
+    size_t b = wg_driver_plan_run(v, 1, &pl->side[s]);
+    if (b > need) need = b;
+    pl->side_tasks += pl->side[s].tasks;
+  }
+  /* Eight tasks per thread: a task costs no packing here, only its claim
+   * and its tiles' weights from L2, and small tasks let a thread that the
+   * host delays hand its share to the other (64 x 3136 x 576 on 2 threads,
+   * interleaved in one process, medians of 41: 1.78x with 2 tasks per
+   * thread, 1.90x with 4, 1.96x with 8, 1.89x with a tile per task).
+   * Columns first; tiles too few for that (N = 64 .. 192) split the rows
+   * as well, each task then reading its tiles' B itself. */
+  int64_t want = par > 1 ? 8 * (int64_t)par : 1;
+  pl->nch = pl->tiles < want ? pl->tiles : want;
+  if (pl->nch < want) pl->mch = (want + pl->nch - 1) / pl->nch;
+  if (pl->mch > pl->mpanels) pl->mch = pl->mpanels;
+  pl->ppc = (pl->mpanels + pl->mch - 1) / pl->mch;
+  pl->mch = (pl->mpanels + pl->ppc - 1) / pl->ppc;
+  return wg_run_tasks(ctx, rows_task, pl, need, pl->side_tasks + pl->nch * pl->mch);
 }

@@ -91,6 +91,21 @@ typedef struct wg_run {
 } wg_run;
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r);
 
+/* wg_driver_run in two steps, for a caller that runs the driver's tasks
+ * among its own (gemm_rows.c): the split of `r` for `par` threads, and its
+ * task t (a wg_task_body) with the returned bytes of scratch. */
+typedef struct wg_driver_plan {
+  const wg_run *r;
+  const wg_apack *ap;
+  int64_t kpad, kc;         /* padded depth and depth block, in elements */
+  int64_t npn, nch;         /* NR-panels of N, column chunks per image   */
+  int64_t ppc, mch;         /* MR-panels per row range, row ranges       */
+  size_t bpack_bytes;
+  int64_t tasks;
+} wg_driver_plan;
+size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *pl);
+void wg_driver_task(void *plan, int64_t t, uint8_t *mem);
+
 /* The in-place GEMM (gemm_rows.c): the columns of run `r` it takes, from
  * *n0 on (whole tiles of its kernel's rows_nr; 0: none), and running them. */
 int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0);
