@@ -1,7 +1,9 @@
 /* libFuzzer harness: arbitrary bytes -> one wg_gemm call on a forced kernel,
  * compared with the reference oracle; on an error status the output must be
  * untouched.  Codes are usually valid and sometimes not, so both the
- * arithmetic and the argument checks are explored. */
+ * arithmetic and the argument checks are explored.  N reaches 150 and X may
+ * have a stride that is a multiple of 32 and any placement modulo 64, so
+ * that the in-place GEMM (6 x 64 tiles, packed head and tail) runs too. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +16,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cursor c = {data, size};
-  int64_t m = 1 + take(&c) % 19, n = 1 + take(&c) % 37, k = 1 + take(&c) % 70;
-  int64_t ldw = k + take(&c) % 3, ldx = n + take(&c) % 3, ldy = n + take(&c) % 3;
+  int64_t m = 1 + take(&c) % 19, n = 1 + take(&c) % 150, k = 1 + take(&c) % 70;
+  unsigned xpad = take(&c) % 4;
+  int64_t ldw = k + take(&c) % 3, ldy = n + take(&c) % 3;
+  int64_t ldx = xpad < 3 ? n + xpad : (n + 31) / 32 * 32;
   wg_weight_format wf = (wg_weight_format)(take(&c) % 3);
   int wbits = 2 + take(&c) % 7;
   wg_act_format act = {1 + take(&c) % 8, 0};
@@ -34,7 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int lo = wf == WG_WEIGHTS_INT ? -(1 << (wbits - 1)) : -1;
   int hi = wf == WG_WEIGHTS_INT ? (1 << (wbits - 1)) - 1 : 1;
   int8_t *w = malloc((size_t)(m * ldw));
-  uint8_t *x = malloc((size_t)(k * ldx));
+  uint8_t *xbuf = aligned_alloc(64, ((size_t)(k * ldx) + 127) & ~(size_t)63);
+  uint8_t *x = xbuf + take(&c) % 64;
+  int in_place = take(&c) % 4 != 0;
   for (int64_t i = 0; i < m * ldw; i++) {
     int v = (int8_t)take(&c);
     if (!invalid) {
@@ -58,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(want, 0xEE, ybytes);
   wg_context *ctx = NULL;
   wg_weights *pw = NULL;
-  if (wg_context_create(1, &ctx) != WG_OK) abort();
+  if (wg_context_create(1, &ctx) != WG_OK || wg_context_set_gemm_in_place(ctx, in_place) != WG_OK)
+    abort();
   if (kernel >= 0 && wg_kernel_available(kernel))
     wg_context_force_kernel(ctx, wg_kernel_name(kernel));
   wg_status st = wg_weights_pack(ctx, w, m, k, ldw, wf, wbits, &pw);
@@ -78,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   wg_weights_destroy(pw);
   wg_context_destroy(ctx);
   free(w);
-  free(x);
+  free(xbuf);
   free(y);
   free(want);
   return 0;
