@@ -131,6 +131,11 @@ TEST(avx2_direct_conv_geometries) {
       {1, 8, 20, 21, 18, 3, 3, 1, 1, 1},  /* 420 pixels: several blocks      */
       {1, 512, 3, 3, 19, 3, 3, 1, 1, 1},  /* K = 4608, the deepest direct    */
       {1, 4, 3, 3, 2, 9, 9, 1, 4, 1},     /* window larger than the image    */
+      /* Panels of 6 pixels inside one row with every window inside the
+       * image take their taps as offsets (pixel i at i * stride * C): */
+      {1, 8, 7, 40, 9, 3, 3, 2, 1, 1},    /* stride 2, 20 pixels a row       */
+      {1, 4, 9, 30, 5, 3, 3, 1, 0, 2},    /* dilation 2, no padding          */
+      {2, 12, 5, 27, 7, 3, 3, 3, 1, 1},   /* stride 3, batch: rows of 9      */
   };
   int n = (int)(sizeof geoms / sizeof geoms[0]);
   for (int ki = 0; ki < wgt_avx2_nkernels; ki++) {

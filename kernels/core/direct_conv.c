@@ -69,14 +69,38 @@ static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *
   int64_t span_h = (s->kh - 1) * s->dh, span_w = (s->kw - 1) * s->dw;
   int64_t n = p0 * mr;
   int64_t img = n / per_img, oh = n % per_img / s->ow, ow = n % s->ow;
-  for (int64_t p = p0; p < p1; p++)
+  for (int64_t p = p0; p < p1; p++) {
+    const uint8_t **panel = table + (p - p0) * pl->taps * mr;
+    /* A panel whose MR pixels lie in one output row with every window
+     * inside the image (most of them): its taps are fixed offsets from the
+     * first pixel's corner, pixel i another i*sw*C further, filled a tap at
+     * a time (the per-pixel walk below cost 4.5% of a 64x56x56 layer). */
+    int64_t ihs = oh * s->sh - s->pt, iws = ow * s->sw - s->pl;
+    if (fixed && n + mr <= pl->npix && ow + mr <= s->ow && ihs >= 0 && ihs + span_h < s->h &&
+        iws >= 0 && iws + (mr - 1) * s->sw + span_w < s->w) {
+      const uint8_t *corner = x + (size_t)((((img * s->h - ih0) + ihs) * s->w + iws) * C);
+      int64_t step = s->sw * C;
+      for (int64_t t = 0; t < pl->taps; t++)
+        for (int i = 0; i < mr; i++) panel[t * mr + i] = corner + off[t] + i * step;
+      n += mr;
+      ow += mr;
+      if (ow == s->ow) {
+        ow = 0;
+        if (++oh == s->oh) {
+          oh = 0;
+          img++;
+        }
+      }
+      continue;
+    }
     for (int i = 0; i < mr; i++, n++) {
-      const uint8_t **col = table + (p - p0) * pl->taps * mr + i;
+      const uint8_t **col = panel + i;
       if (n >= pl->npix) { /* rows past the last pixel: computed, never stored */
         for (int64_t t = 0; t < pl->taps; t++) col[t * mr] = pad;
         continue;
       }
-      int64_t ihs = oh * s->sh - s->pt, iws = ow * s->sw - s->pl;
+      ihs = oh * s->sh - s->pt;
+      iws = ow * s->sw - s->pl;
       /* Row ih of this image is row `row0 + ih` of x (>= 0 for every row
        * the block reads), kept as an index: a base pointer ih0 rows before
        * x would point outside it. */
@@ -104,6 +128,7 @@ static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *
         }
       }
     }
+  }
 }
 
 /* Input rows [*lo, *hi) that output pixels [n0, n1) of an image read. */
