@@ -11,14 +11,16 @@
  *   raw       ternary weights, 8-bit accumulators, raw int8 output
  *   fused     the same with smooth cyclic + float requantization to uint8
  *   acc32     the 32-bit maddubs kernel on the same operands (int32 out)
- *   nchw/nhwc conv2d (3x3, pad 1) of the same size: NCHW through implicit
- *             im2col (packing included), NHWC through the direct convolution
+ *   nchw/nhwc conv2d (3x3, pad 1) of the same size, both through the
+ *             direct convolution (NCHW rows turned into pixels per task)
  *   2thr      raw on a 2-thread context (wall time; the others are CPU
  *             time of the calling thread); thrc in the ratios: the same
- *             for the nhwc conv2d
+ *             for the nhwc conv2d, and c2 / thr/c2: the register-only loop's
+ *             own 2-thread scaling at that moment, and thr over it
  * then ratios (medians of per-repetition ratios): see the legend printed
  * at the end.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +70,7 @@ static double median(double *v, int n) {
 /* The sign+add peak: twelve independent vpsignb+vpaddb chains on
  * registers only (the same instruction mix and register use as the 6 x 16
  * kernel, without its loads), in assembly so that nothing is hoisted. */
-static double ceiling_gmacs(long iters) {
-  long n = iters;
-  double t0 = now_thread();
+static void ceiling_loop(long n) {
   __asm__ volatile(
       "vpxor %%xmm12, %%xmm12, %%xmm12\n\t"
       "vpcmpeqb %%ymm13, %%ymm13, %%ymm13\n\t"
@@ -91,8 +91,43 @@ static double ceiling_gmacs(long iters) {
       :
       : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
         "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc");
+}
+
+static double ceiling_gmacs(long iters) {
+  double t0 = now_thread();
+  ceiling_loop(iters);
   double dt = now_thread() - t0;
   return 12.0 * 32.0 * (double)iters / dt / 1e9;
+}
+
+/* How well this moment's machine runs two threads: the register-only loop
+ * on two threads at once against one (2.0 on two free cores).  The vCPUs of
+ * this guest are not always two free cores: the loop, which shares
+ * nothing, has measured anywhere from 1.0 to 2.0 within a minute, so a
+ * 2-thread speed-up means little without it.  Each thread times its own
+ * loop (wall time), and the scale is the sum of their rates over the
+ * 1-thread rate, so that the new thread's late start does not count. */
+typedef struct ceil_run {
+  long iters;
+  double secs;
+} ceil_run;
+
+static void *ceiling_thread(void *arg) {
+  ceil_run *c = arg;
+  double t0 = now_wall();
+  ceiling_loop(c->iters);
+  c->secs = now_wall() - t0;
+  return NULL;
+}
+
+static double ceiling_scale(long iters) {
+  ceil_run one = {iters, 0.0}, helper = {iters, 0.0}, self = {iters, 0.0};
+  ceiling_thread(&one);
+  pthread_t th;
+  if (pthread_create(&th, NULL, ceiling_thread, &helper) != 0) return 0.0;
+  ceiling_thread(&self);
+  pthread_join(th, NULL);
+  return one.secs / self.secs + one.secs / helper.secs;
 }
 
 typedef struct shape {
@@ -202,7 +237,7 @@ static double (*clock_of(int j))(void) {
  * machine's speed changes within a repetition (its vCPUs share cores with
  * other guests), so a job is compared with the ceiling of its moment. */
 static void measure(const job *jobs, double macs, int reps, double rate[NJOBS][MAX_REPS],
-                    double ceil[NJOBS][MAX_REPS]) {
+                    double ceil[NJOBS][MAX_REPS], double scale2[MAX_REPS]) {
   int batch[NJOBS];
   for (int j = 0; j < NJOBS; j++) {
     double (*now)(void) = clock_of(j);
@@ -216,6 +251,7 @@ static void measure(const job *jobs, double macs, int reps, double rate[NJOBS][M
   for (int r = 0; r < reps; r++) {
     for (int j = 0; j < NJOBS; j++) {
       double (*now)(void) = clock_of(j);
+      if (j == J_ONE_WALL) scale2[r] = ceiling_scale(1000 * 1000);
       ceil[j][r] = ceiling_gmacs(1000 * 1000);
       double t0 = now();
       for (int i = 0; i < batch[j]; i++) run_once(&jobs[j]);
@@ -264,9 +300,9 @@ int main(int argc, char **argv) {
 #else
   const char *peer = "(raw)"; /* no oneDNN here: the column repeats raw */
 #endif
-  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s %5s\n",
+  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s\n",
          "MxNxK", "ba", "raw", "fused", "acc32", "nchw", "nhwc", peer, "2thr", "%ceil", "%cnv", "%nhwc",
-         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*", "thrc");
+         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*", "thrc", "c2", "thr/c2");
   wg_context *c1, *c1b, *c2, *chook;
   proj pj = {2, {0}, 0.0, 0.0};
   if (wg_context_create(1, &c1) != WG_OK || wg_context_create(1, &c1b) != WG_OK ||
@@ -337,15 +373,16 @@ int main(int argc, char **argv) {
       for (int j = 0; j < NJOBS; j++)
         if (run_once(&jobs[j]) != WG_OK) return 1;
       static double rate[NJOBS][MAX_REPS], ceil[NJOBS][MAX_REPS], pct[MAX_REPS],
-          pct_conv[MAX_REPS], pct_nhwc[MAX_REPS];
-      measure(jobs, macs, reps, rate, ceil);
+          pct_conv[MAX_REPS], pct_nhwc[MAX_REPS], scale2[MAX_REPS], thr_norm[MAX_REPS];
+      measure(jobs, macs, reps, rate, ceil, scale2);
       for (int r = 0; r < reps; r++) {
         pct[r] = 100.0 * rate[J_RAW][r] / ceil[J_RAW][r];
         pct_conv[r] = 100.0 * rate[J_NCHW][r] / ceil[J_NCHW][r];
         pct_nhwc[r] = 100.0 * rate[J_NHWC][r] / ceil[J_NHWC][r];
+        thr_norm[r] = rate[J_TWO_WALL][r] / rate[J_ONE_WALL][r] / scale2[r];
       }
       double thr_proj = projected_speedup(&jobs[J_RAW], chook, &pj, reps);
-      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
+      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
              name, ba, med_rate(rate, J_RAW, reps), med_rate(rate, J_FUSED, reps),
              med_rate(rate, J_ACC32, reps), med_rate(rate, J_NCHW, reps),
              med_rate(rate, J_NHWC, reps), med_rate(rate, J_ONEDNN, reps),
@@ -356,7 +393,8 @@ int main(int argc, char **argv) {
              med_ratio(rate, J_NCHW, J_RAW, reps),
              med_ratio(rate, J_NHWC, J_RAW, reps), med_ratio(rate, J_TWO_WALL, J_ONE_WALL, reps),
              med_ratio(rate, J_TWO_CPU, J_RAW, reps), thr_proj,
-             med_ratio(rate, J_CONV_TWO_WALL, J_CONV_ONE_WALL, reps));
+             med_ratio(rate, J_CONV_TWO_WALL, J_CONV_ONE_WALL, reps), median(scale2, reps),
+             median(thr_norm, reps));
     }
     wg_weights_destroy(w);
     free(wt);
@@ -369,13 +407,17 @@ int main(int argc, char **argv) {
   printf("G MAC/s: medians of %d interleaved repetitions (thread CPU time; 2thr in wall\n"
          "time).  Ratios: medians of per-repetition ratios.  %%ceil = raw / the ceiling\n"
          "loop timed right before it, %%cnv, %%nhwc = the same for the conv2d columns\n"
-         "(nchw: implicit im2col; nhwc: the direct convolution),\n"
+         "(both through the direct convolution; nchw turns rows into pixels),\n"
          "fuse+%% = cost of the fused epilogue over raw int8, x32 = raw / acc32,\n"
          "xdnnl = raw / oneDNN dnnl_gemm_u8s8s32 (1 thread, same operands, int32 out),\n"
          "nchw, nhwc = conv2d / raw GEMM, thr = 2 threads / 1 thread (wall time),\n"
          "eff = 1-thread CPU time / 2-thread CPU time of both threads, thr* = projected\n"
          "2-thread speed-up (tasks timed one by one, list-scheduled on 2 workers),\n"
-         "thrc = the same wall-time ratio as thr for the nhwc conv2d (direct).\n",
+         "thrc = the same wall-time ratio as thr for the nhwc conv2d (direct),\n"
+         "c2 = the register-only ceiling loop's rate on 2 threads / on 1 (each thread\n"
+         "timed in wall time, right before the 1-thread job: 2.0 on two free cores),\n"
+         "thr/c2 = thr over the c2\n"
+         "of its repetition (what the split keeps of what the machine gave).\n",
          reps);
   wg_context_destroy(c1);
   wg_context_destroy(c1b);
