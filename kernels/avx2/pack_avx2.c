@@ -412,8 +412,9 @@ void wg_avx2_pack_w_quads16(const int8_t *w, int64_t ldw, int rows, int64_t k, v
   wg_pack_a_quads(w, ldw, rows, k, WG_AVX2_NR, dst);
 }
 
-/* Pixels 4q .. 4q+3 of sixteen channel rows: q_j holds each pixel's four
- * bytes of rows 4j .. 4j+3; dword and qword unpacks gather a pixel's 16. */
+/* Columns 4q .. 4q+3 of sixteen rows: q_j holds each column's four bytes of
+ * rows 4j .. 4j+3; dword and qword unpacks gather a column's 16, stored
+ * c bytes apart. */
 static inline void four_pixels(__m128i q0, __m128i q1, __m128i q2, __m128i q3, uint8_t *dst,
                                int64_t c) {
   __m128i g0 = _mm_unpacklo_epi32(q0, q1), g1 = _mm_unpackhi_epi32(q0, q1);
@@ -424,30 +425,42 @@ static inline void four_pixels(__m128i q0, __m128i q1, __m128i q2, __m128i q3, u
   _mm_storeu_si128((__m128i *)(dst + 3 * c), _mm_unpackhi_epi64(g1, h1));
 }
 
-/* 16 channels x 16 pixels at a time, transposed in registers by byte, word,
- * dword and qword unpacks (64 shuffles per 256 bytes, about 0.13 cycles
- * per byte against 1-2 for a byte loop); the edges byte by byte. */
-void wg_avx2_channels_to_pixels(const uint8_t *x, int64_t cstride, int64_t c, int64_t len,
-                                uint8_t *dst) {
-  int64_t c16 = c / 16 * 16, p16 = len / 16 * 16;
-  for (int64_t ch = 0; ch < c16; ch += 16)
-    for (int64_t p = 0; p < p16; p += 16) {
+/* dst[j*dstride + i] = x[i*xstride + j] for i < rows, j < cols: 16 x 16
+ * bytes at a time, transposed in registers by byte, word, dword and qword
+ * unpacks (64 shuffles per 256 bytes, about 0.13 cycles per byte against
+ * 1-2 for a byte loop); the edges byte by byte. */
+static void transpose_bytes(const uint8_t *x, int64_t xstride, int64_t rows, int64_t cols,
+                            uint8_t *dst, int64_t dstride) {
+  int64_t r16 = rows / 16 * 16, c16 = cols / 16 * 16;
+  for (int64_t i0 = 0; i0 < r16; i0 += 16)
+    for (int64_t j0 = 0; j0 < c16; j0 += 16) {
       __m128i a[8], b[8], q[4][4];
       for (int i = 0; i < 8; i++) {
-        __m128i r0 = _mm_loadu_si128((const __m128i *)(x + (ch + 2 * i) * cstride + p));
-        __m128i r1 = _mm_loadu_si128((const __m128i *)(x + (ch + 2 * i + 1) * cstride + p));
-        a[i] = _mm_unpacklo_epi8(r0, r1); /* pixels 0-7: (row 2i, row 2i+1) words */
-        b[i] = _mm_unpackhi_epi8(r0, r1); /* pixels 8-15 */
+        __m128i r0 = _mm_loadu_si128((const __m128i *)(x + (i0 + 2 * i) * xstride + j0));
+        __m128i r1 = _mm_loadu_si128((const __m128i *)(x + (i0 + 2 * i + 1) * xstride + j0));
+        a[i] = _mm_unpacklo_epi8(r0, r1); /* columns 0-7: (row 2i, row 2i+1) words */
+        b[i] = _mm_unpackhi_epi8(r0, r1); /* columns 8-15 */
       }
       for (int j = 0; j < 4; j++) {
-        q[0][j] = _mm_unpacklo_epi16(a[2 * j], a[2 * j + 1]); /* pixels 0-3 */
-        q[1][j] = _mm_unpackhi_epi16(a[2 * j], a[2 * j + 1]); /* pixels 4-7 */
-        q[2][j] = _mm_unpacklo_epi16(b[2 * j], b[2 * j + 1]); /* pixels 8-11 */
-        q[3][j] = _mm_unpackhi_epi16(b[2 * j], b[2 * j + 1]); /* pixels 12-15 */
+        q[0][j] = _mm_unpacklo_epi16(a[2 * j], a[2 * j + 1]); /* columns 0-3 */
+        q[1][j] = _mm_unpackhi_epi16(a[2 * j], a[2 * j + 1]); /* columns 4-7 */
+        q[2][j] = _mm_unpacklo_epi16(b[2 * j], b[2 * j + 1]); /* columns 8-11 */
+        q[3][j] = _mm_unpackhi_epi16(b[2 * j], b[2 * j + 1]); /* columns 12-15 */
       }
       for (int g = 0; g < 4; g++)
-        four_pixels(q[g][0], q[g][1], q[g][2], q[g][3], dst + (p + 4 * g) * c + ch, c);
+        four_pixels(q[g][0], q[g][1], q[g][2], q[g][3], dst + (j0 + 4 * g) * dstride + i0,
+                    dstride);
     }
-  for (int64_t ch = 0; ch < c; ch++)
-    for (int64_t p = ch < c16 ? p16 : 0; p < len; p++) dst[p * c + ch] = x[ch * cstride + p];
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = i < r16 ? c16 : 0; j < cols; j++) dst[j * dstride + i] = x[i * xstride + j];
+}
+
+void wg_avx2_channels_to_pixels(const uint8_t *x, int64_t cstride, int64_t c, int64_t len,
+                                uint8_t *dst) {
+  transpose_bytes(x, cstride, c, len, dst, c);
+}
+
+void wg_avx2_pixels_to_channels(const uint8_t *x, int64_t pstride, int64_t len, int64_t c,
+                                uint8_t *dst, int64_t dstride) {
+  transpose_bytes(x, pstride, len, c, dst, dstride);
 }

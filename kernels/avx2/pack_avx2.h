@@ -65,5 +65,8 @@ void wg_avx2_pack_w_quads16(const int8_t *w, int64_t ldw, int rows, int64_t k, v
 /* wg_direct.to_pixels: dst[p*c + ch] = x[ch*cstride + p]. */
 void wg_avx2_channels_to_pixels(const uint8_t *x, int64_t cstride, int64_t c, int64_t len,
                                 uint8_t *dst);
+/* wg_direct.to_channels: dst[ch*dstride + p] = x[p*pstride + ch]. */
+void wg_avx2_pixels_to_channels(const uint8_t *x, int64_t pstride, int64_t len, int64_t c,
+                                uint8_t *dst, int64_t dstride);
 
 #endif /* WG_PACK_AVX2_H */

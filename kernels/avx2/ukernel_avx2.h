@@ -377,6 +377,7 @@ static const wg_direct WG_AX_CAT(WG_AX_NAME, _direct) = {
     .epi_ok = wg_avx2_direct_epi_ok,
     .run = WG_AX_CAT(WG_AX_NAME, _direct_run),
     .to_pixels = wg_avx2_channels_to_pixels,
+    .to_channels = wg_avx2_pixels_to_channels,
 };
 #define WG_AX_DIRECT &WG_AX_CAT(WG_AX_NAME, _direct)
 #else

@@ -129,6 +129,12 @@ typedef struct wg_direct {
    * rows a task reads turned into pixels of c channels (NULL: NCHW goes
    * through implicit im2col). */
   void (*to_pixels)(const uint8_t *x, int64_t cstride, int64_t c, int64_t len, uint8_t *dst);
+  /* NCHW output of one-byte elements: dst[ch*dstride + p] = x[p*pstride +
+   * ch] for p < len, ch < c, a task's tiles stored pixel-major into its
+   * scratch and turned into channel rows once per channel panel (NULL: the
+   * tiles store channel-major themselves). */
+  void (*to_channels)(const uint8_t *x, int64_t pstride, int64_t len, int64_t c, uint8_t *dst,
+                      int64_t dstride);
 } wg_direct;
 
 /* One call of a kernel's in-place GEMM (wg_kernel.run_rows): B is a plain
