@@ -49,7 +49,10 @@ static wg_status run(wg_context *ctx, const problem *p, uint8_t *y) {
   return st;
 }
 
-static const int64_t SHAPES[][3] = {{64, 3136, 576}, {512, 49, 600}, {7, 5, 3}, {33, 97, 1000}};
+/* The last two have weights beyond L2, which split rows first (driver.c):
+ * one with N in more than one column block of the packing (nc = 512). */
+static const int64_t SHAPES[][3] = {{64, 3136, 576}, {512, 49, 600},   {7, 5, 3},
+                                    {33, 97, 1000},  {256, 196, 2304}, {120, 1100, 2200}};
 
 TEST(threads_counts_1_2_3_7_bit_identical) {
   /* Quick runs (TSan, qemu) keep the shapes that split along M and N. */
@@ -259,4 +262,42 @@ TEST(threads_bad_code_found_by_the_split_check) {
   }
   free(y);
   free_problem(&p);
+}
+
+/* Implicit im2col on threads with weights beyond L2 (rows split first,
+ * driver.c) and more columns than one packing block: stride 2 gathers each
+ * B row through the packer's row buffer, sized for one block (nc), so a
+ * column chunk wider than nc would overflow it (AddressSanitizer lane).
+ * 2 and 3 threads must give the 1-thread bits. */
+TEST(threads_conv_wide_weights_split_rows) {
+  const int64_t m = 64, c = 460, h = 72, w = 72;
+  wg_conv2d_desc d = {WG_NCHW, 1, c, h, w, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1};
+  int64_t k = c * 9, n = wg_conv2d_out_h(&d) * wg_conv2d_out_w(&d);
+  wgt_rng r = {wgt_seed()};
+  int8_t *wt = malloc((size_t)(m * k));
+  uint8_t *x = malloc((size_t)(c * h * w));
+  uint8_t *ref = malloc((size_t)(m * n)), *y = malloc((size_t)(m * n));
+  wgt_fill_weights(&r, wt, (size_t)(m * k), WG_WEIGHTS_TERNARY, 2, WGT_RANDOM);
+  wgt_fill_acts(&r, x, (size_t)(c * h * w), 4, WGT_RANDOM);
+  wg_epilogue ep = wg_epilogue_default();
+  ep.acc_bits = 8;
+  ep.output = WG_OUTPUT_INT8;
+  const int counts[] = {1, 2, 3};
+  for (int i = 0; i < 3; i++) {
+    wg_context *ctx;
+    wg_weights *pw;
+    CHECK(wg_context_create(counts[i], &ctx) == WG_OK &&
+              wg_context_set_direct_conv(ctx, 0) == WG_OK &&
+              wg_weights_pack(ctx, wt, m, k, k, WG_WEIGHTS_TERNARY, 2, &pw) == WG_OK,
+          "set-up");
+    CHECK(wg_conv2d(ctx, pw, &d, x, (wg_act_format){4, 0}, &ep, i ? y : ref, NULL) == WG_OK,
+          "%d threads", counts[i]);
+    if (i) CHECK(memcmp(ref, y, (size_t)(m * n)) == 0, "%d threads differ from 1", counts[i]);
+    wg_weights_destroy(pw);
+    wg_context_destroy(ctx);
+  }
+  free(wt);
+  free(x);
+  free(ref);
+  free(y);
 }
