@@ -284,7 +284,6 @@ static inline int wg_avx2_bytes_tile_ok(const wg_tile *t, int mr) {
          (e->cyclic != WG_CYCLIC_SMOOTH || e->b <= 16);
 }
 
-/* Row m's sixteen sums (two registers) to codes for the byte packs. */
 /* Eight sums to byte codes: zero-point correction d, wrap, the activation
  * `mode` (a constant where inlined), and with `requant` the float
  * requantization by scale and bias (per lane). */
@@ -426,15 +425,16 @@ static inline void wg_avx2_rows_bytes(const wg_rtile *t, __m256i (*c)[2]) {
   wg_avx2_epi_init(&ce, e);
   __m256i mask = _mm256_set1_epi8((char)((1u << e->b) - 1));
   __m256i sb = _mm256_set1_epi8((char)(1u << (e->b - 1)));
+  int requant = e->output == WG_OUTPUT_UINT8_FLOAT;
   for (int i = 0; i < t->rows; i++) {
     int64_t m = t->m0 + i;
+    __m256 scale = requant ? _mm256_set1_ps(e->scale[m]) : _mm256_setzero_ps();
+    __m256 bias = requant ? _mm256_set1_ps(e->bias[m]) : _mm256_setzero_ps();
     __m256i d = _mm256_set1_epi8((char)(e->zx * (uint32_t)e->rowsum[m]));
     char *y = (char *)t->y + (size_t)(i * t->ys_m);
     for (int h = 0; h < 2; h++) {
       __m256i a = wg_avx2_rows_act(e, c[i][h], d, mask, sb);
-      if (e->output == WG_OUTPUT_UINT8_FLOAT)
-        a = wg_avx2_rows_requant32(&ce, a, _mm256_set1_ps(e->scale[m]),
-                                   _mm256_set1_ps(e->bias[m]));
+      if (requant) a = wg_avx2_rows_requant32(&ce, a, scale, bias);
       _mm256_storeu_si256((__m256i *)(y + 32 * h), a);
     }
   }
@@ -443,10 +443,9 @@ static inline void wg_avx2_rows_bytes(const wg_rtile *t, __m256i (*c)[2]) {
 /* An in-place GEMM tile (kernel.h wg_rtile): row i's 64 column sums are the
  * bytes of c[i][0] (columns 0-31) and c[i][1] (32-63), congruent modulo
  * 2^8.  int8 and float-requantized uint8 outputs activate in the bytes
- * (above); the others are
- * sign-extended to 32-bit lanes, sixteen columns at a time, and go through
- * the same finish as a 6 x 16 GEMM tile (one loop, so the finish is
- * inlined once). */
+ * (above); the others are sign-extended to 32-bit lanes, sixteen columns at
+ * a time, and go through the same finish as a 6 x 16 GEMM tile (one loop,
+ * so the finish is inlined once). */
 static inline void wg_avx2_finish_rows(const wg_rtile *t, __m256i (*c)[2]) {
   if (wg_avx2_rows_bytes_ok(t)) {
     wg_avx2_rows_bytes(t, c);
@@ -488,8 +487,7 @@ static inline int wg_avx2_direct_epi_ok(const wg_epi *e) {
  * i's channels oc0..oc0+7 and oc0+8..oc0+15, so the per-channel data
  * (zero-point correction, scale, bias) are vectors loaded once per tile
  * rather than broadcast per row; each pixel's 16 channels are one store
- * for NHWC output, each channel's 6 pixels one for NCHW (a byte transpose,
- * as the GEMM's pixel-major stores). */
+ * (NHWC output, or the pixel-major scratch of NCHW output). */
 static inline __attribute__((always_inline)) void wg_avx2_finish_direct_k(
     const wg_dtile *t, const wg_avx2_epi *c, __m256i (*s)[2], int mode, int requant) {
   const wg_epi *e = t->epi;
@@ -537,26 +535,17 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_direct_k(
     w[2 * p + 1] = _mm256_extracti128_si256(rows, 1);
   }
   char *y = (char *)t->y;
-  if (t->ys_oc == 1) { /* NHWC: a pixel's channels are contiguous */
 #pragma GCC unroll 6
-    for (int i = 0; i < 6; i++) {
-      if (i >= t->pixels) break;
-      char *dst = y + (size_t)(i * t->ys_pix);
-      if (t->ocs == 16) {
-        _mm_storeu_si128((__m128i *)dst, w[i]);
-      } else {
-        _Alignas(16) char buf[16];
-        _mm_store_si128((__m128i *)buf, w[i]);
-        memcpy(dst, buf, (size_t)t->ocs);
-      }
+  for (int i = 0; i < 6; i++) {
+    if (i >= t->pixels) break;
+    char *dst = y + (size_t)(i * t->ys_pix);
+    if (t->ocs == 16) {
+      _mm_storeu_si128((__m128i *)dst, w[i]);
+    } else {
+      _Alignas(16) char buf[16];
+      _mm_store_si128((__m128i *)buf, w[i]);
+      memcpy(dst, buf, (size_t)t->ocs);
     }
-  } else if (t->pixels == 6 && t->ocs == 16) { /* NCHW: a channel's 6 pixels in a row */
-    wg_avx2_store6_pixel_major(w, y, t->ys_oc);
-  } else {
-    _Alignas(16) char buf[6][16];
-    for (int i = 0; i < 6; i++) _mm_store_si128((__m128i *)buf[i], w[i]);
-    for (int j = 0; j < t->ocs; j++)
-      for (int i = 0; i < t->pixels; i++) y[(size_t)(j * t->ys_oc + i * t->ys_pix)] = buf[i][j];
   }
 }
 

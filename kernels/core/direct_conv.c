@@ -5,11 +5,12 @@
  * call (wg_dtile in kernel.h).  What implicit im2col spends on packing B
  * (12-17% of a 64-channel 56x56 layer) is gone; in its place each task
  * builds an indirection table, MR pointers per filter tap per pixel panel
- * (with the task's other bookkeeping 5% of a 64x56x56 layer, perf).  NCHW input
- * has its channels apart: each task first turns the input rows its block
- * reads into pixels (wg_direct.to_pixels, a byte transpose of about 1.3x
- * the image, halo rows included), and its OIHW weights are reordered
- * tap-major once per weights (weights.c).
+ * (with the task's other bookkeeping 3.4% of a 64x56x56 layer, perf).  NCHW
+ * input has its channels apart: each task first turns the input rows its
+ * block reads into pixels (wg_direct.to_pixels, a byte transpose of about
+ * 1.3x the image, halo rows included), its tiles store pixel-major into
+ * scratch that wg_direct.to_channels turns into channel rows, and its OIHW
+ * weights are reordered tap-major once per weights (weights.c).
  *
  *   for each pixel block of a task (<= BLOCK panels of MR pixels, one image
  *   for NCHW):
@@ -19,6 +20,8 @@
  *     for each NR-channel panel q of the task's channel range:
  *       for each pixel panel p of the block:   <- q's weights stay in L1/L2
  *         micro-kernel(p, q)
+ *       NCHW: channel panel q of the block, staged pixel-major -> its
+ *             channel rows of the output
  *
  * Channels outside the pixel loop keep one channel panel's weights (K x NR
  * bytes: 9 KiB at C = 64, 72 KiB at C = 512) hot while the block's input
@@ -46,8 +49,20 @@ typedef struct dplan {
                                  or of the whole batch (NHWC)          */
   int64_t pblk, nblk;    /* panels per pixel block, pixel blocks         */
   int64_t qpr, nqr;      /* channel panels per range, channel ranges     */
-  size_t pad_bytes, table_bytes, pixel_bytes, stage_bytes;
+  size_t pad_bytes, table_bytes, pixel_bytes;
 } dplan;
+
+/* Moves output position (img, oh, ow) on by k pixels of one output row
+ * (k = 1, or a whole panel that ends at or before the row's end). */
+static void next_pixels(const wg_bsrc *s, int64_t k, int64_t *ow, int64_t *oh, int64_t *img) {
+  *ow += k;
+  if (*ow < s->ow) return;
+  *ow = 0;
+  if (++*oh == s->oh) {
+    *oh = 0;
+    ++*img;
+  }
+}
 
 /* Pointers for pixel panels [p0, p1): table[((p - p0)*taps + t)*mr + i].
  * `x` holds the batch (NHWC), or input rows [ih0, ...) of one image as
@@ -83,14 +98,7 @@ static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *
       for (int64_t t = 0; t < pl->taps; t++)
         for (int i = 0; i < mr; i++) panel[t * mr + i] = corner + off[t] + i * step;
       n += mr;
-      ow += mr;
-      if (ow == s->ow) {
-        ow = 0;
-        if (++oh == s->oh) {
-          oh = 0;
-          img++;
-        }
-      }
+      next_pixels(s, mr, &ow, &oh, &img);
       continue;
     }
     for (int i = 0; i < mr; i++, n++) {
@@ -120,13 +128,7 @@ static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *
           }
         }
       }
-      if (++ow == s->ow) {
-        ow = 0;
-        if (++oh == s->oh) {
-          oh = 0;
-          img++;
-        }
-      }
+      next_pixels(s, 1, &ow, &oh, &img);
     }
   }
 }
@@ -178,8 +180,7 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
    * channel panel then turned into its channel rows in 16 x 16 byte blocks
    * (six-byte stores per channel and tile, through a transpose per tile,
    * had made the NCHW finish 2.7x the NHWC one: callgrind). */
-  uint8_t *stage = pl->stage_bytes ? mem + pl->pad_bytes + pl->table_bytes + pl->pixel_bytes
-                                   : NULL;
+  uint8_t *stage = pl->nchw ? mem + pl->pad_bytes + pl->table_bytes + pl->pixel_bytes : NULL;
   for (int64_t q = q0; q < q1; q++) {
     int64_t oc0 = q * d->nr;
     wg_dtile tile = {
@@ -189,15 +190,14 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
         .epi = &r->epi,
         .oc0 = oc0,
         .ocs = (int)(m - oc0 < d->nr ? m - oc0 : d->nr),
-        .ys_pix = stage ? d->nr : pl->nchw ? 1 : m,
-        .ys_oc = stage ? 1 : pl->nchw ? pl->npix : 1,
+        .ys_pix = stage ? d->nr : m,
     };
     for (int64_t p = p0; p < p1; p++) {
       int64_t n0 = p * d->mr;
       tile.pix = table + (p - p0) * pl->taps * d->mr;
       tile.pixels = (int)(pl->npix - n0 < d->mr ? pl->npix - n0 : d->mr);
       tile.y = stage ? (char *)stage + (size_t)((n0 - p0 * d->mr) * d->nr)
-                     : y + (size_t)(n0 * tile.ys_pix + oc0 * tile.ys_oc) * es;
+                     : y + (size_t)(n0 * m + oc0) * es;
       d->run(&tile);
     }
     if (stage) {
@@ -217,7 +217,9 @@ const wg_apack *wg_direct_conv_weights(const wg_context *ctx, const wg_run *r) {
       r->w->k > d->max_depth || !d->epi_ok(&r->epi))
     return NULL;
   if (s->layout == WG_NHWC) return wg_weights_find_direct(r->w, r->kern);
-  return d->to_pixels ? wg_weights_tap_major(r->w, r->kern, s->c, s->kh * s->kw) : NULL;
+  /* NCHW output goes through the task's pixel-major scratch, in bytes. */
+  if (!d->to_pixels || wg_output_size(r->epi.output) != 1) return NULL;
+  return wg_weights_tap_major(r->w, r->kern, s->c, s->kh * s->kw);
 }
 
 wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *wp) {
@@ -256,11 +258,7 @@ wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *w
     int64_t irows = (orows - 1) * s->sh + (s->kh - 1) * s->dh + 1;
     if (irows > s->h) irows = s->h;
     pl.pixel_bytes = ((size_t)(irows * s->w * s->c) + 63) & ~(size_t)63;
-    need += pl.pixel_bytes;
-    if (d->to_channels && wg_output_size(r->epi.output) == 1) {
-      pl.stage_bytes = (size_t)(pl.pblk * d->mr * d->nr);
-      need += pl.stage_bytes;
-    }
+    need += pl.pixel_bytes + (size_t)(pl.pblk * d->mr * d->nr); /* + the output stage */
   }
   return wg_run_tasks(ctx, run_task, &pl, need, r->nimg * pl.nblk * pl.nqr);
 }

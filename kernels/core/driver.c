@@ -127,29 +127,6 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   int64_t pmax = k->nc > 0 ? k->nc / nr : npn;
   if (pmax < 1) pmax = 1;
   const int64_t min_panels = 3;
-  int64_t nch = ceil_div(npn, pmax);
-  while (r->nimg * nch < want_cols && npn / (nch + 1) >= min_panels) nch++;
-  /* Near-equal tasks, as many for every thread: 7 chunks of N = 3136 on 2
-   * threads keep one thread busy for 4 while the other does 3 (1.75x at
-   * best); 8 chunks balance. */
-  while (par > 1 && (r->nimg * nch) % par != 0 && npn / (nch + 1) >= min_panels) nch++;
-  /* Fewer chunks than threads (N = 49: one chunk): every row range packs
-   * the chunk's B again, so only as many row ranges as there are threads,
-   * one task each.  Cutting the columns too, for 2 tasks per thread, packed
-   * B twice more and left chunks of 32 and 17 columns (a narrow tail):
-   * 512 x 49 x 4608 spent 0.74-0.82 of the 1-thread CPU time per unit of
-   * work on 2 threads, 0.88-0.93 with row ranges only (projected speed-up
-   * 1.66-1.85x -> 1.89-1.94x, avx2_perf). */
-  if (r->nimg * nch >= want)
-    pl.mch = 1;
-  else if (r->nimg * nch < par)
-    pl.mch = ceil_div(par, r->nimg * nch);
-  else
-    pl.mch = ceil_div(want, r->nimg * nch);
-  if (pl.mch > mpanels) pl.mch = mpanels;
-  if (r->nimg * nch >= par && r->nimg * nch * pl.mch < want)
-    nch = ceil_div(want, r->nimg * pl.mch);
-  if (nch > npn) nch = npn;
   /* Weights larger than L2 (256x196x2304: 576 KiB) split the rows first,
    * one range per thread, so that each thread streams its share of A
    * rather than all of it (each column chunk is then packed once per row
@@ -158,12 +135,37 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
    * speed-up 1.29-1.56 -> 1.53-1.72x, CPU efficiency 0.73-0.84 -> 0.87-0.97;
    * the ragged last panel also lands in one task of each thread instead of
    * one thread's. */
+  int64_t nch;
   if (par > 1 && r->nimg == 1 && (size_t)r->w->m * (size_t)pl.kpad > WG_DRIVER_L2_A &&
       mpanels >= 2 * (int64_t)par) {
     pl.mch = par;
     nch = ceil_div(want, par);
     while (nch > 1 && npn / nch < min_panels) nch--;
     if (nch < ceil_div(npn, pmax)) nch = ceil_div(npn, pmax); /* chunks stay <= nc */
+  } else {
+    nch = ceil_div(npn, pmax);
+    while (r->nimg * nch < want_cols && npn / (nch + 1) >= min_panels) nch++;
+    /* Near-equal tasks, as many for every thread: 7 chunks of N = 3136 on 2
+     * threads keep one thread busy for 4 while the other does 3 (1.75x at
+     * best); 8 chunks balance. */
+    while (par > 1 && (r->nimg * nch) % par != 0 && npn / (nch + 1) >= min_panels) nch++;
+    /* Fewer chunks than threads (N = 49: one chunk): every row range packs
+     * the chunk's B again, so only as many row ranges as there are threads,
+     * one task each.  Cutting the columns too, for 2 tasks per thread, packed
+     * B twice more and left chunks of 32 and 17 columns (a narrow tail):
+     * 512 x 49 x 4608 spent 0.74-0.82 of the 1-thread CPU time per unit of
+     * work on 2 threads, 0.88-0.93 with row ranges only (projected speed-up
+     * 1.66-1.85x -> 1.89-1.94x, avx2_perf). */
+    if (r->nimg * nch >= want)
+      pl.mch = 1;
+    else if (r->nimg * nch < par)
+      pl.mch = ceil_div(par, r->nimg * nch);
+    else
+      pl.mch = ceil_div(want, r->nimg * nch);
+    if (pl.mch > mpanels) pl.mch = mpanels;
+    if (r->nimg * nch >= par && r->nimg * nch * pl.mch < want)
+      nch = ceil_div(want, r->nimg * pl.mch);
+    if (nch > npn) nch = npn;
   }
   pl.npn = npn;
   pl.nch = nch;

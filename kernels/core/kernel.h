@@ -109,10 +109,10 @@ typedef struct wg_dtile {
   const wg_epi *epi;
   int64_t oc0;               /* first output channel (per-channel epi data) */
   int pixels, ocs;           /* valid part of the tile: 1..MR, 1..NR        */
-  void *y;                   /* output element (first pixel, oc0)           */
-  int64_t ys_pix, ys_oc;     /* element strides between pixels and between
-                                channels: (M, 1) for NHWC output, (1, OH*OW)
-                                for NCHW                                    */
+  void *y;                   /* output element (first pixel, oc0); a pixel's
+                                channels are contiguous (NCHW output goes
+                                through a pixel-major scratch: to_channels)  */
+  int64_t ys_pix;            /* element stride between pixels               */
 } wg_dtile;
 
 typedef struct wg_direct {
@@ -125,14 +125,13 @@ typedef struct wg_direct {
   /* The epilogues `run` finishes; others go through implicit im2col. */
   int (*epi_ok)(const wg_epi *e);
   void (*run)(const wg_dtile *t);
-  /* NCHW input: dst[p*c + ch] = x[ch*cstride + p] for p < len, ch < c, the
-   * rows a task reads turned into pixels of c channels (NULL: NCHW goes
-   * through implicit im2col). */
+  /* NCHW, both or neither (NULL: NCHW goes through implicit im2col).
+   * to_pixels: dst[p*c + ch] = x[ch*cstride + p] for p < len, ch < c, the
+   * input rows a task reads turned into pixels of c channels.
+   * to_channels (one-byte outputs): dst[ch*dstride + p] = x[p*pstride + ch]
+   * for p < len, ch < c, a task's tiles, stored pixel-major into its
+   * scratch, turned into channel rows once per channel panel. */
   void (*to_pixels)(const uint8_t *x, int64_t cstride, int64_t c, int64_t len, uint8_t *dst);
-  /* NCHW output of one-byte elements: dst[ch*dstride + p] = x[p*pstride +
-   * ch] for p < len, ch < c, a task's tiles stored pixel-major into its
-   * scratch and turned into channel rows once per channel panel (NULL: the
-   * tiles store channel-major themselves). */
   void (*to_channels)(const uint8_t *x, int64_t pstride, int64_t len, int64_t c, uint8_t *dst,
                       int64_t dstride);
 } wg_direct;

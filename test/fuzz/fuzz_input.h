@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "wrapgemm.h"
 
@@ -41,6 +42,13 @@ static inline void fuzz_epilogue_rows(cursor *c, int n, fuzz_epi_rows *r, wg_epi
   ep->shift = r->shift;
   ep->qbias = r->qbias;
   ep->out_zero_point = (int)(take(c) % (1u << ep->out_bits));
+}
+
+/* The contract on errors: nothing written (y was filled with 0xEE). */
+static inline void fuzz_untouched_unless_ok(wg_status st, const unsigned char *y, size_t n) {
+  if (st == WG_OK) return;
+  for (size_t i = 0; i < n; i++)
+    if (y[i] != 0xEE) abort(); /* written on error */
 }
 
 #endif
