@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/reference.h"
 #include "util.h"
 
 typedef struct problem {
@@ -300,4 +301,98 @@ TEST(threads_conv_wide_weights_split_rows) {
   free(x);
   free(ref);
   free(y);
+}
+
+/* Tasks reuse what an earlier task of the same call left in their scratch
+ * (a packed column chunk, driver.c; a pixel block's table and pixels,
+ * direct_conv.c).  One thread, runners that interleave the tasks of
+ * different chunks (0, n-1, 1, n-2, ...) on two or three scratch blocks,
+ * the pool, and later calls with other activations on the same context
+ * (whose scratch still holds the earlier call's chunks) must all give the
+ * reference's bits. */
+static void alternating_runner(void *user, wg_task_fn task, void *task_ctx, int64_t count) {
+  (void)user;
+  for (int64_t i = 0; i < count; i++) task(task_ctx, i % 2 ? count - 1 - i / 2 : i / 2);
+}
+
+typedef struct reuse_call {
+  const char *what;
+  int64_t m;
+  wgt_conv_geom g; /* batch 0: a GEMM of K = g.c, N = g.w */
+  wg_layout lay;
+} reuse_call;
+
+static wg_status reuse_run(wg_context *ctx, const reuse_call *rc, const int8_t *w, int64_t k,
+                           const uint8_t *x, const wg_epilogue *ep, uint8_t *y) {
+  wg_weights *pw;
+  wg_status st = wg_weights_pack(ctx, w, rc->m, k, k, WG_WEIGHTS_TERNARY, 0, &pw);
+  if (st != WG_OK) return st;
+  const wgt_conv_geom *g = &rc->g;
+  wg_conv2d_desc d = {rc->lay, g->batch, g->c, g->h, g->w, g->kh, g->kw, g->s, g->s,
+                      g->p, g->p, g->p, g->p, g->d, g->d};
+  wg_act_format act = {4, 0};
+  st = g->batch ? wg_conv2d(ctx, pw, &d, x, act, ep, y, NULL)
+                : wg_gemm(ctx, pw, x, g->w, g->w, act, ep, y, g->w, NULL);
+  wg_weights_destroy(pw);
+  return st;
+}
+
+TEST(threads_reused_scratch_in_any_task_order) {
+  static const reuse_call calls[] = {
+      /* weights beyond L2: row ranges of a column chunk share its packing */
+      {"gemm 200x150x1400", 200, {0, 1400, 1, 150, 0, 0, 0, 0, 0, 0}, WG_NHWC},
+      /* 49 pixels: one or two pixel blocks, channel ranges share a block */
+      {"conv nhwc 96x7x7x64", 96, {1, 64, 7, 7, 96, 3, 3, 1, 1, 1}, WG_NHWC},
+      {"conv nchw 2x96x7x7x64", 96, {2, 64, 7, 7, 96, 3, 3, 1, 1, 1}, WG_NCHW},
+      {"conv nchw 40x12x12x128 stride 2", 40, {1, 128, 12, 12, 40, 3, 3, 2, 1, 1}, WG_NCHW},
+  };
+  for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
+    const reuse_call *rc = &calls[c];
+    const wgt_conv_geom *g = &rc->g;
+    int64_t k = g->c * (g->batch ? g->kh * g->kw : 1), n = g->w, xn = k * n, oh = 0, ow = 0;
+    if (g->batch) {
+      oh = (g->h + 2 * g->p - g->d * (g->kh - 1) - 1) / g->s + 1;
+      ow = (g->w + 2 * g->p - g->d * (g->kw - 1) - 1) / g->s + 1;
+      n = g->batch * oh * ow;
+      xn = g->batch * g->c * g->h * g->w;
+    }
+    problem p;
+    make_problem(&p, rc->m, n, k, wgt_seed() + c);
+    free(p.x); /* the activations come below */
+    p.x = NULL;
+    wgt_rng r = {wgt_seed() + 100 + c};
+    uint8_t *x[2] = {malloc((size_t)xn), malloc((size_t)xn)};
+    size_t bytes = (size_t)(rc->m * n);
+    uint8_t *ref[2] = {malloc(bytes), malloc(bytes)}, *y = malloc(bytes);
+    for (int i = 0; i < 2; i++) {
+      wgt_fill_acts(&r, x[i], (size_t)xn, 4, WGT_RANDOM);
+      if (g->batch)
+        wgt_direct_conv(g, rc->lay, p.w, x[i], 0, &p.ep, ref[i], oh, ow);
+      else
+        wg_ref_gemm(p.w, k, rc->m, k, x[i], n, n, 0, &p.ep, ref[i], n, 1);
+    }
+    /* One thread, alternating on 2 and 3 blocks, a pool of 2. */
+    for (int mode = 0; mode < 4; mode++) {
+      wg_context *ctx;
+      CHECK(wg_context_create(mode == 3 ? 2 : 1, &ctx) == WG_OK, "ctx");
+      if (mode == 1 || mode == 2)
+        CHECK(wg_context_set_parallel_for(ctx, alternating_runner, NULL, 1 + mode) == WG_OK,
+              "runner");
+      for (int call = 0; call < 3; call++) {
+        memset(y, 0x5A, bytes);
+        CHECK(reuse_run(ctx, rc, p.w, k, x[call % 2], &p.ep, y) == WG_OK, "%s: mode %d call %d",
+              rc->what, mode, call);
+        CHECK(memcmp(y, ref[call % 2], bytes) == 0, "%s: mode %d, call %d differs", rc->what,
+              mode, call);
+        wgt_count_check(1);
+      }
+      wg_context_destroy(ctx);
+    }
+    for (int i = 0; i < 2; i++) {
+      free(x[i]);
+      free(ref[i]);
+    }
+    free(y);
+    free_problem(&p);
+  }
 }

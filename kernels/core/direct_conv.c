@@ -50,6 +50,7 @@ typedef struct dplan {
   int64_t pblk, nblk;    /* panels per pixel block, pixel blocks         */
   int64_t qpr, nqr;      /* channel panels per range, channel ranges     */
   size_t pad_bytes, table_bytes, pixel_bytes;
+  uint64_t reuse_id; /* names the pixel block set up in a task's scratch */
 } dplan;
 
 /* Moves output position (img, oh, ow) on by k pixels of one output row
@@ -157,21 +158,30 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
   if (q1 > qpanels) q1 = qpanels;
   if (p0 >= p1 || q0 >= q1) return;
 
+  /* The scratch may hold this block's pad run, table and (NCHW) pixels
+   * already, made by an earlier task of this call (its tag says so): the
+   * tasks of a block are consecutive, so a thread that runs several of
+   * them sets the block up once. */
+  wg_scratch_tag *tag = (wg_scratch_tag *)mem;
+  mem += WG_SCRATCH_TAG;
   uint8_t *pad = mem;
-  memset(pad, r->src.pad, (size_t)r->src.c);
   const uint8_t **table = (const uint8_t **)(mem + pl->pad_bytes);
-  const uint8_t *x = r->src.x;
-  int64_t ih0 = 0;
-  if (pl->nchw) {
-    const wg_bsrc *s = &r->src;
-    int64_t n1 = p1 * d->mr < pl->npix ? p1 * d->mr : pl->npix, ih1;
-    input_rows(s, p0 * d->mr, n1, &ih0, &ih1);
-    uint8_t *pixels = mem + pl->pad_bytes + pl->table_bytes;
-    d->to_pixels(x + (size_t)(img * r->x_img + ih0 * s->w), s->h * s->w, s->c,
-                 (ih1 - ih0) * s->w, pixels);
-    x = pixels;
+  if (tag->id != pl->reuse_id || tag->a != img || tag->b != blk) {
+    memset(pad, r->src.pad, (size_t)r->src.c);
+    const uint8_t *x = r->src.x;
+    int64_t ih0 = 0;
+    if (pl->nchw) {
+      const wg_bsrc *s = &r->src;
+      int64_t n1 = p1 * d->mr < pl->npix ? p1 * d->mr : pl->npix, ih1;
+      input_rows(s, p0 * d->mr, n1, &ih0, &ih1);
+      uint8_t *pixels = mem + pl->pad_bytes + pl->table_bytes;
+      d->to_pixels(x + (size_t)(img * r->x_img + ih0 * s->w), s->h * s->w, s->c,
+                   (ih1 - ih0) * s->w, pixels);
+      x = pixels;
+    }
+    build_table(pl, p0, p1, x, ih0, pad, table);
+    *tag = (wg_scratch_tag){pl->reuse_id, img, blk};
   }
-  build_table(pl, p0, p1, x, ih0, pad, table);
 
   size_t es = wg_output_size(r->epi.output);
   int64_t m = r->w->m;
@@ -234,15 +244,18 @@ wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *w
   /* The split: pixel blocks of at most WG_DIRECT_BLOCK panels, as many as
    * a multiple of the thread count where the panels allow (near-equal
    * tasks, equal shares); too few blocks for 2 tasks per thread (the deep
-   * layers: 49 pixels are 9 panels) and the channel panels split too, which
-   * costs only one more table (and, NCHW, transpose) per task. */
+   * layers: 49 pixels are 9 panels) and the channel panels split too, into
+   * about eight tasks a thread: a thread sets a block up once for all the
+   * channel ranges of it that it runs (reuse_id), and small tasks let a
+   * thread the host slows down hand channels to the other rather than hold
+   * up the end of the call. */
   int par = ctx->runner ? ctx->runner_par : ctx->threads;
   int64_t want = par > 1 ? 2 * (int64_t)par : 1;
   int64_t nblk = ceil_div(pl.panels, WG_DIRECT_BLOCK);
   while (par > 1 && (r->nimg * nblk) % par != 0 && nblk < pl.panels) nblk++;
   pl.pblk = ceil_div(pl.panels, nblk);
   pl.nblk = ceil_div(pl.panels, pl.pblk);
-  pl.nqr = r->nimg * pl.nblk >= want ? 1 : ceil_div(want, r->nimg * pl.nblk);
+  pl.nqr = r->nimg * pl.nblk >= want ? 1 : ceil_div(4 * want, r->nimg * pl.nblk);
   if (pl.nqr > qpanels) pl.nqr = qpanels;
   pl.qpr = ceil_div(qpanels, pl.nqr);
   pl.nqr = ceil_div(qpanels, pl.qpr);
@@ -260,5 +273,6 @@ wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *w
     pl.pixel_bytes = ((size_t)(irows * s->w * s->c) + 63) & ~(size_t)63;
     need += pl.pixel_bytes + (size_t)(pl.pblk * d->mr * d->nr); /* + the output stage */
   }
+  pl.reuse_id = wg_reuse_id();
   return wg_run_tasks(ctx, run_task, &pl, need, r->nimg * pl.nblk * pl.nqr);
 }

@@ -38,8 +38,15 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   if (p1 > mpanels) p1 = mpanels;
   if (p0 >= p1 || ncols <= 0) return;
 
-  uint8_t *bpack = mem;
-  uint32_t *partial = (uint32_t *)(mem + pl->bpack_bytes);
+  /* The scratch: its tag, the chunk's packed B panels, the partial sums
+   * of several depth blocks.  The block may hold this chunk already,
+   * packed by an earlier task of this plan (its tag says so): the tasks of
+   * a chunk are consecutive, so a thread that runs several of them packs
+   * the chunk once. */
+  wg_scratch_tag *tag = (wg_scratch_tag *)mem;
+  uint8_t *bpack = mem + WG_SCRATCH_TAG;
+  uint32_t *partial = (uint32_t *)(bpack + pl->bpack_bytes);
+  int packed = pl->reuse_id && tag->id == pl->reuse_id && tag->a == img && tag->b == jc;
 
   struct wg_bsrc src = r->src;
   src.x += img * r->x_img;
@@ -53,7 +60,9 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
     int64_t depth = pl->kpad - k0 < pl->kc ? pl->kpad - k0 : pl->kc;
     int64_t groups = depth / k->ku;
     size_t bpanel = (size_t)groups * k->b_group_bytes;
-    if (k->pack_b_block)
+    if (packed)
+      ;
+    else if (k->pack_b_block)
       k->pack_b_block(&src, k0, groups, n0, ncols, bpack);
     else
       for (int64_t jp = 0; jp < npan; jp++) {
@@ -61,6 +70,7 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
         k->pack_b(&src, k0, groups, n0 + jp * k->nr,
                   (int)(cols < k->nr ? cols : k->nr), bpack + jp * bpanel);
       }
+    if (pl->reuse_id) *tag = (wg_scratch_tag){pl->reuse_id, img, jc};
     for (int64_t jp = 0; jp < npan; jp++) {
       int64_t nn = n0 + jp * k->nr, cols = ncols - jp * k->nr;
       for (int64_t ip = p0; ip < p1; ip++) {
@@ -128,20 +138,25 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   if (pmax < 1) pmax = 1;
   const int64_t min_panels = 3;
   /* Weights larger than L2 (256x196x2304: 576 KiB) split the rows first,
-   * one range per thread, so that each thread streams its share of A
-   * rather than all of it (each column chunk is then packed once per row
-   * range).  On 256x196x2304 with 2 threads (2 row ranges x 2 column
-   * chunks against 4 column chunks, avx2_perf, four runs each): wall-time
-   * speed-up 1.29-1.56 -> 1.53-1.72x, CPU efficiency 0.73-0.84 -> 0.87-0.97;
-   * the ragged last panel also lands in one task of each thread instead of
-   * one thread's. */
+   * so that a task streams its share of A rather than all of it, and only
+   * then the columns, in no more chunks than one per half thread.  On
+   * 256x196x2304 with 2 threads (one row range per thread x 2 column chunks
+   * against 4 column chunks, avx2_perf, four runs each): wall-time speed-up
+   * 1.29-1.56 -> 1.53-1.72x, CPU efficiency 0.73-0.84 -> 0.87-0.97. */
   int64_t nch;
   if (par > 1 && r->nimg == 1 && (size_t)r->w->m * (size_t)pl.kpad > WG_DRIVER_L2_A &&
       mpanels >= 2 * (int64_t)par) {
-    pl.mch = par;
     nch = ceil_div(want, par);
     while (nch > 1 && npn / nch < min_panels) nch--;
     if (nch < ceil_div(npn, pmax)) nch = ceil_div(npn, pmax); /* chunks stay <= nc */
+    /* Each thread packs a chunk once however many of its row ranges it
+     * runs (reuse_id), so the rows are cut finer than one range per
+     * thread: about eight tasks a thread, at least two MR panels a range,
+     * so that a thread the host slows down hands rows to the other
+     * instead of holding up the end of the call. */
+    pl.mch = ceil_div(8 * (int64_t)par, nch);
+    if (pl.mch > mpanels / 2) pl.mch = mpanels / 2;
+    if (pl.mch < par) pl.mch = par;
   } else {
     nch = ceil_div(npn, pmax);
     while (r->nimg * nch < want_cols && npn / (nch + 1) >= min_panels) nch++;
@@ -179,6 +194,7 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
                              ? 0
                              : (size_t)(pl.ppc * npan) * (size_t)(k->mr * k->nr) * 4;
   pl.tasks = r->nimg * pl.nch * pl.mch;
+  if (pl.kc >= pl.kpad) pl.reuse_id = wg_reuse_id();
   *out = pl;
   return pl.bpack_bytes + partial_bytes;
 }

@@ -102,6 +102,10 @@ typedef struct wg_driver_plan {
   int64_t ppc, mch;         /* MR-panels per row range, row ranges       */
   size_t bpack_bytes;
   int64_t tasks;
+  /* Identifies this plan's packed chunks in a task's scratch (unique per
+   * plan), so that a thread's next task of the same chunk need not pack
+   * it again; 0 when chunks are not reused (several depth blocks). */
+  uint64_t reuse_id;
 } wg_driver_plan;
 size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *pl);
 void wg_driver_task(void *plan, int64_t t, uint8_t *mem);
@@ -119,12 +123,23 @@ wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *w
 
 /* Runs fn(plan, t, mem) once for every t in [0, tasks), on the context's
  * threads (its pool, an engine's parallel-for, or the caller alone), each
- * call with `need` bytes of 64-byte-aligned scratch of its own.  The scratch
- * is taken before any task runs: NO_MEMORY comes before anything is
- * written (tasks.c). */
+ * call with a 64-byte-aligned scratch block of its own: a wg_scratch_tag,
+ * zero at the start of the run, then `need` bytes (mem + WG_SCRATCH_TAG).
+ * A task may leave work in its block for a later task of the same run
+ * that gets the same block (a thread runs many), naming it in the tag
+ * under an id from wg_reuse_id.  The scratch is taken before any task
+ * runs: NO_MEMORY comes before anything is written (tasks.c). */
+typedef struct wg_scratch_tag {
+  uint64_t id;  /* 0: nothing to reuse */
+  int64_t a, b; /* which piece of work, in the plan's terms */
+} wg_scratch_tag;
+#define WG_SCRATCH_TAG 64
 typedef void (*wg_task_body)(void *plan, int64_t t, uint8_t *mem);
 wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
                        int64_t tasks);
+/* A value no other plan has had (never 0), for the plans of one run to
+ * tell their tags apart. */
+uint64_t wg_reuse_id(void);
 
 /* Checks shared by wg_gemm and wg_conv2d. */
 wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m);

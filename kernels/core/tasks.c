@@ -47,6 +47,10 @@ static void *slot_scratch(wg_context *ctx, int slot, size_t bytes) {
   return s->p;
 }
 
+/* Nothing in a block is reusable at the start of a run: its bytes are
+ * another run's, or none yet. */
+static void clear_tag(uint8_t *mem) { memset(mem, 0, sizeof(wg_scratch_tag)); }
+
 static void run_one(void *arg, int64_t t, int slot) {
   taskset *ts = arg;
   int blk = ts->per_task ? grab_block(ts) : -1;
@@ -66,8 +70,7 @@ wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need
   ts.fn = fn;
   ts.plan = plan;
   ts.ctx = ctx;
-  ts.need = (need + 63) & ~(size_t)63;
-  if (ts.need == 0) ts.need = 64;
+  ts.need = WG_SCRATCH_TAG + ((need + 63) & ~(size_t)63);
   if (ctx->runner) {
     /* One block per concurrently running task, kept in the context between
      * calls unless another call holds it (a fresh allocation is fresh
@@ -79,6 +82,7 @@ wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need
     int held = pthread_mutex_trylock(&ctx->pool_mu) == 0;
     uint8_t *own = NULL;
     ts.buf = held ? slot_scratch(ctx, 0, total) : (own = aligned_alloc(64, total));
+    for (int b = 0; ts.buf && b < ts.nblocks; b++) clear_tag(ts.buf + (size_t)b * ts.need);
     if (ts.buf) ctx->runner(ctx->runner_user, runner_task, &ts, tasks);
     if (held) pthread_mutex_unlock(&ctx->pool_mu);
     free(own);
@@ -86,11 +90,14 @@ wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need
   }
   if (pthread_mutex_trylock(&ctx->pool_mu) == 0) {
     ts.use_slots = 1;
-    for (int s = 0; s < ctx->threads; s++)
-      if (!slot_scratch(ctx, s, ts.need)) {
+    for (int s = 0; s < ctx->threads; s++) {
+      uint8_t *mem = slot_scratch(ctx, s, ts.need);
+      if (!mem) {
         pthread_mutex_unlock(&ctx->pool_mu);
         return WG_ERR_NO_MEMORY;
       }
+      clear_tag(mem);
+    }
     if (ctx->pool)
       wg_pool_run(ctx->pool, run_one, &ts, tasks);
     else
@@ -102,7 +109,13 @@ wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need
    * caller alone rather than wait (same bits, no deadlock). */
   ts.buf = aligned_alloc(64, ts.need);
   if (!ts.buf) return WG_ERR_NO_MEMORY;
+  clear_tag(ts.buf);
   for (int64_t t = 0; t < tasks; t++) run_one(&ts, t, 0);
   free(ts.buf);
   return WG_OK;
+}
+
+uint64_t wg_reuse_id(void) {
+  static _Atomic uint64_t plans;
+  return atomic_fetch_add_explicit(&plans, 1, memory_order_relaxed) + 1;
 }
