@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/internal.h"
 #include "core/reference.h"
 #include "util.h"
 
@@ -395,4 +396,31 @@ TEST(threads_reused_scratch_in_any_task_order) {
     free(y);
     free_problem(&p);
   }
+}
+
+/* The task split's ranges (wg_split_at): they start at 0, end at `units`,
+ * never go backwards, and shrink towards the end (the first at least as
+ * wide as the last, the last at most a mean), for the sizes the drivers
+ * cut and for the bounds past which it falls back to equal ranges. */
+TEST(threads_split_ranges_cover_and_shrink) {
+  static const int64_t big[] = {(int64_t)1 << 40, ((int64_t)1 << 40) + 1, (int64_t)1 << 50};
+  for (int64_t units = 0; units < 300 + 3; units++)
+    for (int64_t parts = 1; parts <= 70; parts++) {
+      int64_t u = units < 300 ? units : big[units - 300];
+      int64_t prev = wg_split_at(u, parts, 0), first = wg_split_at(u, parts, 1) - prev;
+      CHECK(prev == 0, "units %lld parts %lld: starts at %lld", (long long)u, (long long)parts,
+            (long long)prev);
+      for (int64_t i = 1; i <= parts; i++) {
+        int64_t at = wg_split_at(u, parts, i);
+        CHECK(at >= prev, "units %lld parts %lld: part %lld goes back", (long long)u,
+              (long long)parts, (long long)i);
+        prev = at;
+      }
+      int64_t last = prev - wg_split_at(u, parts, parts - 1);
+      CHECK(prev == u, "units %lld parts %lld: ends at %lld", (long long)u, (long long)parts,
+            (long long)prev);
+      CHECK(first >= last && last <= u / parts + 1, "units %lld parts %lld: first %lld last %lld",
+            (long long)u, (long long)parts, (long long)first, (long long)last);
+    }
+  wgt_count_check(1);
 }

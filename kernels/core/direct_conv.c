@@ -48,7 +48,7 @@ typedef struct dplan {
   int64_t taps, npix, panels; /* pixels and MR-panels of one image (NCHW)
                                  or of the whole batch (NHWC)          */
   int64_t pblk, nblk;    /* panels per pixel block, pixel blocks         */
-  int64_t qpr, nqr;      /* channel panels per range, channel ranges     */
+  int64_t nqr;           /* channel ranges (wg_split_at of the panels)   */
   size_t pad_bytes, table_bytes, pixel_bytes;
   uint64_t reuse_id; /* names the pixel block set up in a task's scratch */
 } dplan;
@@ -154,8 +154,7 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
   int64_t p0 = blk * pl->pblk, p1 = p0 + pl->pblk;
   if (p1 > pl->panels) p1 = pl->panels;
   int64_t qpanels = (r->w->m + d->nr - 1) / d->nr;
-  int64_t q0 = qr * pl->qpr, q1 = q0 + pl->qpr;
-  if (q1 > qpanels) q1 = qpanels;
+  int64_t q0 = wg_split_at(qpanels, pl->nqr, qr), q1 = wg_split_at(qpanels, pl->nqr, qr + 1);
   if (p0 >= p1 || q0 >= q1) return;
 
   /* The scratch may hold this block's pad run, table and (NCHW) pixels
@@ -257,8 +256,6 @@ wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *w
   pl.nblk = ceil_div(pl.panels, pl.pblk);
   pl.nqr = r->nimg * pl.nblk >= want ? 1 : ceil_div(4 * want, r->nimg * pl.nblk);
   if (pl.nqr > qpanels) pl.nqr = qpanels;
-  pl.qpr = ceil_div(qpanels, pl.nqr);
-  pl.nqr = ceil_div(qpanels, pl.qpr);
 
   pl.pad_bytes = ((size_t)s->c + 63) & ~(size_t)63;
   pl.table_bytes = (size_t)(pl.pblk * pl.taps * d->mr) * sizeof(uint8_t *);

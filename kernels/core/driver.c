@@ -34,8 +34,9 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   if (ncols > r->n) ncols = r->n;
   ncols -= n0;
   int64_t mpanels = (r->w->m + k->mr - 1) / k->mr;
-  int64_t p0 = ic * pl->ppc, p1 = p0 + pl->ppc;
-  if (p1 > mpanels) p1 = mpanels;
+  /* Row ranges shrink towards the end of the list (wg_split_at): a chunk's
+   * ranges share its packing, and the last tasks are small. */
+  int64_t p0 = wg_split_at(mpanels, pl->mch, ic), p1 = wg_split_at(mpanels, pl->mch, ic + 1);
   if (p0 >= p1 || ncols <= 0) return;
 
   /* The scratch: its tag, the chunk's packed B panels, the partial sums
@@ -184,8 +185,11 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   }
   pl.npn = npn;
   pl.nch = nch;
-  pl.ppc = ceil_div(mpanels, pl.mch);
-  pl.mch = ceil_div(mpanels, pl.ppc);
+  pl.ppc = 0;
+  for (int64_t i = 0; i < pl.mch; i++) {
+    int64_t w = wg_split_at(mpanels, pl.mch, i + 1) - wg_split_at(mpanels, pl.mch, i);
+    if (w > pl.ppc) pl.ppc = w;
+  }
 
   int64_t npan = ceil_div(npn, nch); /* the widest chunk's panels */
   pl.bpack_bytes = (size_t)npan * (size_t)(pl.kc / k->ku) * k->b_group_bytes;

@@ -23,7 +23,7 @@
 typedef struct rows_plan {
   const wg_run *r;
   const wg_apack *ap;
-  int64_t n0, tiles, nch, mch, ppc, mpanels;
+  int64_t n0, tiles, nch, mch, mpanels;
   /* The packed columns before and after the tiles: their runs (views of X
    * and Y) and driver plans, whose tasks come first in the task list. */
   wg_run side_run[2];
@@ -43,9 +43,9 @@ static void rows_task(void *arg, int64_t t, uint8_t *mem) {
   const wg_run *r = pl->r;
   const wg_kernel *k = r->kern;
   int64_t jc = t / pl->mch, ic = t % pl->mch;
-  int64_t j0 = jc * pl->tiles / pl->nch, j1 = (jc + 1) * pl->tiles / pl->nch;
-  int64_t p0 = ic * pl->ppc, p1 = p0 + pl->ppc;
-  if (p1 > pl->mpanels) p1 = pl->mpanels;
+  int64_t j0 = wg_split_at(pl->tiles, pl->nch, jc), j1 = wg_split_at(pl->tiles, pl->nch, jc + 1);
+  int64_t p0 = wg_split_at(pl->mpanels, pl->mch, ic);
+  int64_t p1 = wg_split_at(pl->mpanels, pl->mch, ic + 1);
   size_t es = wg_output_size(r->epi.output);
   for (int64_t j = j0; j < j1; j++) {
     int64_t n0 = pl->n0 + j * k->rows_nr;
@@ -132,7 +132,5 @@ wg_status wg_gemm_rows_run(wg_context *ctx, const wg_run *r, int64_t n0, int64_t
   pl->nch = pl->tiles < want ? pl->tiles : want;
   if (pl->nch < want) pl->mch = (want + pl->nch - 1) / pl->nch;
   if (pl->mch > pl->mpanels) pl->mch = pl->mpanels;
-  pl->ppc = (pl->mpanels + pl->mch - 1) / pl->mch;
-  pl->mch = (pl->mpanels + pl->ppc - 1) / pl->ppc;
   return wg_run_tasks(ctx, rows_task, pl, need, pl->side_tasks + pl->nch * pl->mch);
 }

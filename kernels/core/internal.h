@@ -99,7 +99,7 @@ typedef struct wg_driver_plan {
   const wg_apack *ap;
   int64_t kpad, kc;         /* padded depth and depth block, in elements */
   int64_t npn, nch;         /* NR-panels of N, column chunks per image   */
-  int64_t ppc, mch;         /* MR-panels per row range, row ranges       */
+  int64_t ppc, mch;         /* MR-panels of the widest row range, ranges */
   size_t bpack_bytes;
   int64_t tasks;
   /* Identifies this plan's packed chunks in a task's scratch (unique per
@@ -140,6 +140,12 @@ wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need
 /* A value no other plan has had (never 0), for the plans of one run to
  * tell their tags apart. */
 uint64_t wg_reuse_id(void);
+/* Where part i of `units` cut into `parts` consecutive ranges starts
+ * (i = parts: units).  The ranges shrink towards the end, the first about
+ * twice the mean and the last about 1/parts of it, so that the tasks handed
+ * out last are small and a thread the host slows down holds up the end of
+ * a run by little.  Ranges may be empty when units < parts. */
+int64_t wg_split_at(int64_t units, int64_t parts, int64_t i);
 
 /* Checks shared by wg_gemm and wg_conv2d. */
 wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m);

@@ -119,3 +119,13 @@ uint64_t wg_reuse_id(void) {
   static _Atomic uint64_t plans;
   return atomic_fetch_add_explicit(&plans, 1, memory_order_relaxed) + 1;
 }
+
+int64_t wg_split_at(int64_t units, int64_t parts, int64_t i) {
+  /* units * (1 - (1 - i/parts)^2), rounded up so that a lone unit goes
+   * first.  Units and parts are panels and tasks, far below the bounds
+   * that keep this in 64 bits; past them, equal ranges. */
+  int64_t left = parts - i;
+  if (units > ((int64_t)1 << 40) || parts > ((int64_t)1 << 11))
+    return units - (units / parts * left + units % parts * left / parts);
+  return units - units * left * left / (parts * parts);
+}
