@@ -218,3 +218,74 @@ TEST(avx2_in_place_switch) {
   c.method = "gemm";
   CHECK(wgt_gemm_case(ternary, 2, &c, wgt_seed()) == WGT_PASS, "packed when off");
 }
+
+/* X of 256 KiB and more on the in-place path: clean calls give the
+ * reference's bits (outputs of 1 and 4 bytes, one row panel or several),
+ * and one bad code in the packed head or tail columns or in a tile, in its
+ * first, a middle or its last row, returns BAD_CODE with nothing written:
+ * 1, 2 and 3 threads and an engine's parallel-for, X at three alignments. */
+TEST(avx2_in_place_large_x_bad_codes) {
+  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  static const int64_t shapes[][4] = {{13, 1100, 300, 1120}, {5, 700, 400, 704}};
+  int v = 0;
+  for (int s = 0; s < 2; s++)
+    for (int off = 0; off < 64; off += 24)
+      for (int threads = 1; threads <= 3; threads++, v++) {
+        const int64_t *sh = shapes[s];
+        CHECK(run(sh[0], sh[1], sh[2], sh[3], off, v, threads, wgt_seed() + (uint64_t)v) ==
+                  WGT_PASS,
+              "clean: M=%lld N=%lld offset %d, %d threads", (long long)sh[0], (long long)sh[1],
+              off, threads);
+      }
+  for (int s = 0; s < 2; s++) {
+    int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2], ldx = shapes[s][3];
+    wgt_rng r = {wgt_seed() + 7 + (uint64_t)s};
+    int8_t *w = malloc((size_t)(m * k));
+    uint8_t *buf = malloc((size_t)(k * ldx) + 128), *y = malloc((size_t)(m * n));
+    wgt_fill_weights(&r, w, (size_t)(m * k), WG_WEIGHTS_TERNARY, 2, WGT_RANDOM);
+    wg_epilogue ep = wg_epilogue_default();
+    ep.acc_bits = 8;
+    ep.output = WG_OUTPUT_INT8;
+    wg_act_format act = {3, 0};
+    for (int off = 16; off < 64; off += 16) {
+      uint8_t *x = buf + (64 - (uintptr_t)buf % 64) % 64 + off;
+      wgt_fill_acts(&r, x, (size_t)(k * ldx), 3, WGT_RANDOM);
+      int64_t head = (64 - off) % 64, tiles = (n - head) / 64 * 64;
+      /* column in the head, in the first and in the last tile, in the tail */
+      const int64_t cols[] = {0, head, head + tiles - 1, n - 1};
+      const int64_t rows[] = {0, k / 2, k - 1};
+      for (int mode = 0; mode < 4; mode++) { /* 1, 2, 3 threads, a parallel-for */
+        wg_context *ctx = NULL;
+        wg_weights *pw = NULL;
+        wg_run_info info = {0};
+        CHECK(wg_context_create(mode < 3 ? mode + 1 : 1, &ctx) == WG_OK &&
+                  (mode < 3 || wg_context_set_parallel_for(ctx, reverse_runner, NULL, 3) ==
+                                   WG_OK) &&
+                  wg_weights_pack(ctx, w, m, k, k, WG_WEIGHTS_TERNARY, 2, &pw) == WG_OK &&
+                  wg_gemm(ctx, pw, x, n, ldx, act, &ep, y, n, &info) == WG_OK &&
+                  strcmp(info.method, "gemm_in_place") == 0,
+              "set-up, M=%lld offset %d mode %d", (long long)m, off, mode);
+        for (int c = 0; c < 4; c++)
+          for (int q = 0; q < 3; q++) {
+            uint8_t *at = x + rows[q] * ldx + cols[c], keep = *at;
+            *at = 8; /* codes are 3-bit */
+            memset(y, 0x5A, (size_t)(m * n));
+            wg_status st = wg_gemm(ctx, pw, x, n, ldx, act, &ep, y, n, NULL);
+            int untouched = 1;
+            for (int64_t b = 0; b < m * n; b++) untouched &= y[b] == 0x5A;
+            CHECK(st == WG_ERR_BAD_CODE && untouched,
+                  "M=%lld offset %d mode %d: bad code at row %lld column %lld: %s%s",
+                  (long long)m, off, mode, (long long)rows[q], (long long)cols[c],
+                  wg_status_name(st), untouched ? "" : ", Y written");
+            *at = keep;
+          }
+        wgt_count_check(12);
+        wg_weights_destroy(pw);
+        wg_context_destroy(ctx);
+      }
+    }
+    free(w);
+    free(buf);
+    free(y);
+  }
+}

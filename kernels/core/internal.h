@@ -165,7 +165,9 @@ wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
                                const wg_epilogue *ep, const void *y,
                                int64_t ldy);
 /* WG_OK if every byte of the r x c region (row stride ld) is <= maxcode,
- * else BAD_CODE (or NO_MEMORY), checked on the context's threads. */
+ * else BAD_CODE (or NO_MEMORY), checked on the context's threads from
+ * WG_CODES_SPLIT_BYTES on (below, the hand-off costs more than it saves). */
+#define WG_CODES_SPLIT_BYTES ((int64_t)1 << 18)
 wg_status wg_codes_check(wg_context *ctx, const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                          uint8_t maxcode);
 /* 1 if every byte of the r x c region (row stride ld) is <= maxcode. */
