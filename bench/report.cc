@@ -150,8 +150,11 @@ std::string impl(const Result *r) {
 std::string ratio(const Result *fast, const Result *slow) {
   return fast && slow ? fmt(slow->median_s / fast->median_s, 2, "x") : "-";
 }
-std::string pct(const Result *r, const Result *ceiling) {
-  return r && ceiling ? fmt(100.0 * gmacs(r) / ceiling_gmacs(ceiling), 0, "%") : "-";
+// Share of `cores` times a one-core ceiling (the ceilings run on one
+// thread): a case on T threads has T cores' worth of it, Table 8's
+// bit-packed paths always one.
+std::string pct(const Result *r, const Result *ceiling, int cores) {
+  return r && ceiling ? fmt(100.0 * gmacs(r) / (cores * ceiling_gmacs(ceiling)), 0, "%") : "-";
 }
 
 std::string read_first(const char *path, const char *key) {
@@ -254,7 +257,7 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     const Result *bl = ix.get(p7 + "openblas_sgemm.conv");
     const Result *h8 = ix.best(p7 + "acc8_", ".conv_nhwc_raw");
     n7.rows.push_back({l.name(), fmt(ms(h8), 3), fmt(ms(a8), 3), ratio(h8, a8), ratio(h8, gl),
-                       ratio(h8, dn), pct(h8, c8), pct(a8, c8), impl(h8)});
+                       ratio(h8, dn), pct(h8, c8, T), pct(a8, c8, T), impl(h8)});
     const Result *g8 = ix.best(p7 + "acc8_", ".gemm_raw");
     const Result *g32 = ix.best(p7 + "acc32_", ".gemm_raw");
     const Result *ggl = ix.best(p7 + "gemmlowp_", ".gemm");
@@ -262,7 +265,7 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     const Result *gbl = ix.get(p7 + "openblas_sgemm.gemm");
     g7.rows.push_back({l.name(), fmt(ms(g8), 3), fmt(ms(ggl), 3), fmt(ms(gdn), 3),
                        fmt(ms(gbl), 3), fmt(ms(g32), 3), ratio(g8, ggl), ratio(g8, gdn),
-                       ratio(g8, gbl), ratio(g8, g32), pct(g8, c8)});
+                       ratio(g8, gbl), ratio(g8, g32), pct(g8, c8, T)});
     // Bit packing on the naive loop's operands: the SWAR API's paths and the
     // table's ternary SWAR kernels (binary ones run other data).
     auto faster = [](const Result *a, const Result *b) {
@@ -279,11 +282,11 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
                        fmt(ms(a16), 3), fmt(l.paper_acc8_ms, 3),
                        fmt(l.paper_acc32_ms, 3)});
     s7.rows.push_back({l.name(), ratio(a8, gl), ratio(a8, dn), ratio(a8, bl), ratio(a8, a32),
-                       fmt(l.paper_acc32_ms / l.paper_acc8_ms, 2, "x"), pct(a8, c8),
-                       pct(gl, c32), impl(a8)});
+                       fmt(l.paper_acc32_ms / l.paper_acc8_ms, 2, "x"), pct(a8, c8, T),
+                       pct(gl, c32, T), impl(a8)});
     t8.rows.push_back({l.name(), oc, fmt(ms(pk), 3), fmt(ms(nv), 3), ratio(pk, nv),
                        fmt(ms(pk32), 3), ratio(pk32, nv), fmt(l.paper_packed_ms, 2), fmt(l.paper_naive_ms, 3),
-                       fmt(l.paper_naive_ms / l.paper_packed_ms, 2, "x"), pct(pk, cswar),
+                       fmt(l.paper_naive_ms / l.paper_packed_ms, 2, "x"), pct(pk, cswar, 1),
                        impl(pk)});
     auto d = [](const Result *r) { return r ? fmt(ms(r), 4) : std::string("-"); };
     dat += l.name() + " " + d(a8) + " " + d(a32) + " " + d(gl) + " " + d(dn) + " " + d(bl) +
@@ -307,8 +310,11 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   s7.foot = {"x: baseline time / 8-bit time in this run (>1: the 8-bit path is faster).",
              "ceil8 = " + impl(c8) + " " + fmt(ceiling_gmacs(c8), 1) + " GMAC/s, ceil32 = " +
                  impl(c32) + " " + fmt(ceiling_gmacs(c32), 1) +
-                 " GMAC/s: register-only loops, fastest repetition in this run "
-                 "(docs/performance.md)."};
+                 " GMAC/s: register-only loops on one thread, fastest repetition in this "
+                 "run (docs/performance.md)" +
+                 (T > 1 ? "; on " + std::to_string(T) + " threads the shares are of " +
+                              std::to_string(T) + " times these."
+                        : std::string("."))};
   t8.foot = {"bit packing: the fastest general-register path on ternary weights (wg_swar_gemm "
              "in any mode, or a ternary SWAR kernel of the table through wg_gemm); 32-bit regs: "
              "the fastest with four lanes per 32-bit register, the paper's setup.",
@@ -338,7 +344,9 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     const bool t = r->ok && r->reps > 0;
     all.rows.push_back({n, t ? fmt(ms(r), 3) : "-", t ? fmt(r->min_s * 1e3, 3) : "-",
                         t ? fmt(r->max_s * 1e3, 3) : "-", t ? fmt(gmacs(r), 2) : "-",
-                        t && n.compare(0, 8, "ceiling/") != 0 ? pct(r, c) : "-",
+                        t && n.compare(0, 8, "ceiling/") != 0
+                            ? pct(r, c, n.compare(0, 7, "table8/") == 0 ? 1 : T)
+                            : "-",
                         r->ok ? (r->reps ? "ok" : "not run") : "FAILED: " + r->why});
   }
 
