@@ -400,8 +400,9 @@ TEST(threads_reused_scratch_in_any_task_order) {
 
 /* The task split's ranges (wg_split_at): they start at 0, end at `units`,
  * never go backwards, and shrink towards the end (the first at least as
- * wide as the last, the last at most a mean), for the sizes the drivers
- * cut and for the bounds past which it falls back to equal ranges. */
+ * wide as the last, the last at most a mean), and wg_split_widest, which
+ * sizes the scratch of the widest, finds it; for the sizes the drivers cut
+ * and for the bounds past which it falls back to equal ranges. */
 TEST(threads_split_ranges_cover_and_shrink) {
   static const int64_t big[] = {(int64_t)1 << 40, ((int64_t)1 << 40) + 1, (int64_t)1 << 50};
   for (int64_t units = 0; units < 300 + 3; units++)
@@ -410,12 +411,17 @@ TEST(threads_split_ranges_cover_and_shrink) {
       int64_t prev = wg_split_at(u, parts, 0), first = wg_split_at(u, parts, 1) - prev;
       CHECK(prev == 0, "units %lld parts %lld: starts at %lld", (long long)u, (long long)parts,
             (long long)prev);
+      int64_t widest = 0;
       for (int64_t i = 1; i <= parts; i++) {
         int64_t at = wg_split_at(u, parts, i);
         CHECK(at >= prev, "units %lld parts %lld: part %lld goes back", (long long)u,
               (long long)parts, (long long)i);
+        if (at - prev > widest) widest = at - prev;
         prev = at;
       }
+      CHECK(wg_split_widest(u, parts) == widest, "units %lld parts %lld: widest %lld, not %lld",
+            (long long)u, (long long)parts, (long long)widest,
+            (long long)wg_split_widest(u, parts));
       int64_t last = prev - wg_split_at(u, parts, parts - 1);
       CHECK(prev == u, "units %lld parts %lld: ends at %lld", (long long)u, (long long)parts,
             (long long)prev);

@@ -28,9 +28,12 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   int64_t img = t / per_img, rem = t % per_img;
   int64_t jc = rem / pl->mch, ic = rem % pl->mch;
   /* Chunk jc holds NR-panels [jc*npn/nch, (jc+1)*npn/nch): near-equal
-   * panel counts, the ragged last panel in the last chunk. */
-  int64_t n0 = jc * pl->npn / pl->nch * k->nr;
-  int64_t ncols = (jc + 1) * pl->npn / pl->nch * k->nr;
+   * panel counts, the ragged last panel in the last chunk; on several
+   * threads, chunks that shrink towards the end of the list instead
+   * (wg_split_at). */
+  int64_t n0 = (pl->taper ? wg_split_at(pl->npn, pl->nch, jc) : jc * pl->npn / pl->nch) * k->nr;
+  int64_t ncols =
+      (pl->taper ? wg_split_at(pl->npn, pl->nch, jc + 1) : (jc + 1) * pl->npn / pl->nch) * k->nr;
   if (ncols > r->n) ncols = r->n;
   ncols -= n0;
   int64_t mpanels = (r->w->m + k->mr - 1) / k->mr;
@@ -183,15 +186,17 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
       nch = ceil_div(want, r->nimg * pl.mch);
     if (nch > npn) nch = npn;
   }
+  /* Shrinking chunks on several threads: the widest (about twice the
+   * mean) still at most nc.  128x784x1152 on 2 threads,
+   * against equal chunks (in-process A/B, medians of 21, three runs):
+   * 1.08-1.10x. */
+  pl.taper = par > 1;
+  while (pl.taper && nch < npn && wg_split_widest(npn, nch) > pmax) nch++;
   pl.npn = npn;
   pl.nch = nch;
-  pl.ppc = 0;
-  for (int64_t i = 0; i < pl.mch; i++) {
-    int64_t w = wg_split_at(mpanels, pl.mch, i + 1) - wg_split_at(mpanels, pl.mch, i);
-    if (w > pl.ppc) pl.ppc = w;
-  }
+  pl.ppc = wg_split_widest(mpanels, pl.mch);
 
-  int64_t npan = ceil_div(npn, nch); /* the widest chunk's panels */
+  int64_t npan = pl.taper ? wg_split_widest(npn, nch) : ceil_div(npn, nch); /* the widest */
   pl.bpack_bytes = (size_t)npan * (size_t)(pl.kc / k->ku) * k->b_group_bytes;
   pl.bpack_bytes = (pl.bpack_bytes + 63) & ~(size_t)63;
   size_t partial_bytes = pl.kc >= pl.kpad

@@ -99,6 +99,7 @@ typedef struct wg_driver_plan {
   const wg_apack *ap;
   int64_t kpad, kc;         /* padded depth and depth block, in elements */
   int64_t npn, nch;         /* NR-panels of N, column chunks per image   */
+  int taper;                /* chunks shrink along the list (threads)    */
   int64_t ppc, mch;         /* MR-panels of the widest row range, ranges */
   size_t bpack_bytes;
   int64_t tasks;
@@ -146,6 +147,8 @@ uint64_t wg_reuse_id(void);
  * out last are small and a thread the host slows down holds up the end of
  * a run by little.  Ranges may be empty when units < parts. */
 int64_t wg_split_at(int64_t units, int64_t parts, int64_t i);
+/* The widest of those ranges (rounding may make it a later one). */
+int64_t wg_split_widest(int64_t units, int64_t parts);
 
 /* Checks shared by wg_gemm and wg_conv2d. */
 wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m);

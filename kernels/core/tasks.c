@@ -129,3 +129,12 @@ int64_t wg_split_at(int64_t units, int64_t parts, int64_t i) {
     return units - (units / parts * left + units % parts * left / parts);
   return units - units * left * left / (parts * parts);
 }
+
+int64_t wg_split_widest(int64_t units, int64_t parts) {
+  int64_t widest = 0;
+  for (int64_t i = 0; i < parts; i++) {
+    int64_t w = wg_split_at(units, parts, i + 1) - wg_split_at(units, parts, i);
+    if (w > widest) widest = w;
+  }
+  return widest;
+}
