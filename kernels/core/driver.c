@@ -142,8 +142,9 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   if (pmax < 1) pmax = 1;
   const int64_t min_panels = 3;
   /* Weights larger than L2 (256x196x2304: 576 KiB) split the rows first,
-   * so that a task streams its share of A rather than all of it, and only
-   * then the columns, in no more chunks than one per half thread.  On
+   * so that a task streams its share of A rather than all of it, and the
+   * columns into two chunks of at least 3 panels (more where a chunk would
+   * be wider than nc).  On
    * 256x196x2304 with 2 threads (one row range per thread x 2 column chunks
    * against 4 column chunks, avx2_perf, four runs each): wall-time speed-up
    * 1.29-1.56 -> 1.53-1.72x, CPU efficiency 0.73-0.84 -> 0.87-0.97. */
@@ -186,10 +187,9 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
       nch = ceil_div(want, r->nimg * pl.mch);
     if (nch > npn) nch = npn;
   }
-  /* Shrinking chunks on several threads: the widest (about twice the
-   * mean) still at most nc.  128x784x1152 on 2 threads,
-   * against equal chunks (in-process A/B, medians of 21, three runs):
-   * 1.08-1.10x. */
+  /* Shrinking chunks on several threads, the widest (about twice the mean)
+   * still at most nc: 128x784x1152 on 2 threads 1.08-1.10x against equal
+   * chunks (in-process A/B, medians of 21, three runs). */
   pl.taper = par > 1;
   while (pl.taper && nch < npn && wg_split_widest(npn, nch) > pmax) nch++;
   pl.npn = npn;
