@@ -168,7 +168,7 @@ TEST(threads_avx2_in_place_counts_and_runner) {
   wgt_rng r = {wgt_seed()};
   int8_t *w = malloc((size_t)(m * k));
   uint8_t *x = malloc((size_t)(k * ldx) + 64);
-  uint8_t *xa = x + (64 - (uintptr_t)x % 64) % 64;
+  uint8_t *xa = wgt_place(x, 0);
   int8_t *y0 = malloc((size_t)(m * n)), *y1 = malloc((size_t)(m * n));
   wgt_fill_weights(&r, w, (size_t)(m * k), WG_WEIGHTS_TERNARY, 2, WGT_RANDOM);
   wgt_fill_acts(&r, xa, (size_t)(k * ldx), 4, WGT_RANDOM);
@@ -248,7 +248,7 @@ TEST(avx2_in_place_large_x_bad_codes) {
     ep.output = WG_OUTPUT_INT8;
     wg_act_format act = {3, 0};
     for (int off = 16; off < 64; off += 16) {
-      uint8_t *x = buf + (64 - (uintptr_t)buf % 64) % 64 + off;
+      uint8_t *x = wgt_place(buf, off);
       wgt_fill_acts(&r, x, (size_t)(k * ldx), 3, WGT_RANDOM);
       int64_t head = (64 - off) % 64, tiles = (n - head) / 64 * 64;
       /* column in the head, in the first and in the last tile, in the tail */

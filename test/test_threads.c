@@ -323,14 +323,20 @@ typedef struct reuse_call {
   wg_layout lay;
 } reuse_call;
 
+static wg_conv2d_desc reuse_desc(const reuse_call *rc) {
+  const wgt_conv_geom *g = &rc->g;
+  wg_conv2d_desc d = {rc->lay, g->batch, g->c, g->h, g->w, g->kh, g->kw, g->s, g->s,
+                      g->p, g->p, g->p, g->p, g->d, g->d};
+  return d;
+}
+
 static wg_status reuse_run(wg_context *ctx, const reuse_call *rc, const int8_t *w, int64_t k,
                            const uint8_t *x, const wg_epilogue *ep, uint8_t *y) {
   wg_weights *pw;
   wg_status st = wg_weights_pack(ctx, w, rc->m, k, k, WG_WEIGHTS_TERNARY, 0, &pw);
   if (st != WG_OK) return st;
   const wgt_conv_geom *g = &rc->g;
-  wg_conv2d_desc d = {rc->lay, g->batch, g->c, g->h, g->w, g->kh, g->kw, g->s, g->s,
-                      g->p, g->p, g->p, g->p, g->d, g->d};
+  wg_conv2d_desc d = reuse_desc(rc);
   wg_act_format act = {4, 0};
   st = g->batch ? wg_conv2d(ctx, pw, &d, x, act, ep, y, NULL)
                 : wg_gemm(ctx, pw, x, g->w, g->w, act, ep, y, g->w, NULL);
@@ -352,8 +358,9 @@ TEST(threads_reused_scratch_in_any_task_order) {
     const wgt_conv_geom *g = &rc->g;
     int64_t k = g->c * (g->batch ? g->kh * g->kw : 1), n = g->w, xn = k * n, oh = 0, ow = 0;
     if (g->batch) {
-      oh = (g->h + 2 * g->p - g->d * (g->kh - 1) - 1) / g->s + 1;
-      ow = (g->w + 2 * g->p - g->d * (g->kw - 1) - 1) / g->s + 1;
+      wg_conv2d_desc d = reuse_desc(rc);
+      oh = wg_conv2d_out_h(&d);
+      ow = wg_conv2d_out_w(&d);
       n = g->batch * oh * ow;
       xn = g->batch * g->c * g->h * g->w;
     }

@@ -103,7 +103,7 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
   uint8_t *xbuf = malloc((size_t)(c->k * ldx) + (c->x_place ? 128 : 0));
   uint8_t *x = xbuf;
   if (c->x_place)
-    x = xbuf + ((64 - (uintptr_t)xbuf % 64) % 64) + (size_t)(c->x_place - 1) % 64;
+    x = wgt_place(xbuf, (c->x_place - 1) % 64);
   size_t ybytes = (size_t)(c->m * ldy) * es;
   unsigned char *ybuf = malloc(ybytes + 2 * GUARD);
   unsigned char *want = malloc(ybytes);

@@ -26,6 +26,12 @@ typedef struct wgt_case {
   const char *method;                  /* the method that must run, or NULL */
 } wgt_case;
 
+/* `off` bytes past the first 64-byte boundary in buf (which needs 63 + off
+ * bytes to spare): X where the in-place GEMM's alignment rule sees it. */
+static inline uint8_t *wgt_place(uint8_t *buf, int off) {
+  return buf + (64 - (uintptr_t)buf % 64) % 64 + off;
+}
+
 /* Result of one case. */
 enum { WGT_PASS = 1, WGT_FAIL = 0, WGT_CANNOT = -1 };
 

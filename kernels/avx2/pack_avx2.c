@@ -415,7 +415,7 @@ void wg_avx2_pack_w_quads16(const int8_t *w, int64_t ldw, int rows, int64_t k, v
 /* Columns 4q .. 4q+3 of sixteen rows: q_j holds each column's four bytes of
  * rows 4j .. 4j+3; dword and qword unpacks gather a column's 16, stored
  * c bytes apart. */
-static inline void four_pixels(__m128i q0, __m128i q1, __m128i q2, __m128i q3, uint8_t *dst,
+static inline void four_columns(__m128i q0, __m128i q1, __m128i q2, __m128i q3, uint8_t *dst,
                                int64_t c) {
   __m128i g0 = _mm_unpacklo_epi32(q0, q1), g1 = _mm_unpackhi_epi32(q0, q1);
   __m128i h0 = _mm_unpacklo_epi32(q2, q3), h1 = _mm_unpackhi_epi32(q2, q3);
@@ -454,7 +454,7 @@ static void transpose_bytes(const uint8_t *x, int64_t xstride, int64_t rows, int
       }
 #pragma GCC unroll 4
       for (int g = 0; g < 4; g++)
-        four_pixels(q[g][0], q[g][1], q[g][2], q[g][3], dst + (j0 + 4 * g) * dstride + i0,
+        four_columns(q[g][0], q[g][1], q[g][2], q[g][3], dst + (j0 + 4 * g) * dstride + i0,
                     dstride);
     }
   /* The edges: the last cols % 16 columns of the full rows, then the last

@@ -181,7 +181,8 @@ static void codes_task(void *arg, int64_t t, uint8_t *mem) {
 wg_status wg_codes_check(wg_context *ctx, const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                          uint8_t maxcode) {
   int par = ctx->runner ? ctx->runner_par : ctx->threads;
-  if (par < 2 || maxcode == 255 || r * c < WG_CODES_SPLIT_BYTES)
+  /* Below a few hundred KiB the hand-off costs more than it saves. */
+  if (par < 2 || maxcode == 255 || r * c < ((int64_t)1 << 18))
     return wg_codes_fit(x, r, c, ld, maxcode) ? WG_OK : WG_ERR_BAD_CODE;
   /* A dense region (a conv2d input is one row) splits by bytes, a strided
    * one by its rows. */

@@ -50,7 +50,7 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   wg_scratch_tag *tag = (wg_scratch_tag *)mem;
   uint8_t *bpack = mem + WG_SCRATCH_TAG;
   uint32_t *partial = (uint32_t *)(bpack + pl->bpack_bytes);
-  int packed = pl->reuse_id && tag->id == pl->reuse_id && tag->a == img && tag->b == jc;
+  int packed = wg_scratch_holds(tag, pl->reuse_id, img, jc);
 
   struct wg_bsrc src = r->src;
   src.x += img * r->x_img;
@@ -191,12 +191,13 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
    * still at most nc: 128x784x1152 on 2 threads 1.08-1.10x against equal
    * chunks (in-process A/B, medians of 21, three runs). */
   pl.taper = par > 1;
-  while (pl.taper && nch < npn && wg_split_widest(npn, nch) > pmax) nch++;
+  int64_t npan = ceil_div(npn, nch); /* the widest chunk's panels */
+  if (pl.taper)
+    while ((npan = wg_split_widest(npn, nch)) > pmax && nch < npn) nch++;
   pl.npn = npn;
   pl.nch = nch;
   pl.ppc = wg_split_widest(mpanels, pl.mch);
 
-  int64_t npan = pl.taper ? wg_split_widest(npn, nch) : ceil_div(npn, nch); /* the widest */
   pl.bpack_bytes = (size_t)npan * (size_t)(pl.kc / k->ku) * k->b_group_bytes;
   pl.bpack_bytes = (pl.bpack_bytes + 63) & ~(size_t)63;
   size_t partial_bytes = pl.kc >= pl.kpad

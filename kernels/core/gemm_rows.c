@@ -8,8 +8,9 @@
  * (wg_gemm_rows_span); the driver's tasks pack the columns before and
  * after, in the same task list.
  *
- * Tasks are column ranges of whole tiles, dealt out evenly (eight per
- * thread), and row ranges of MR panels when there are too few tiles.  In a
+ * Tasks are column ranges of whole tiles (eight per thread, shrinking
+ * towards the end of the list: wg_split_at), and row ranges of MR panels
+ * when there are too few tiles.  In a
  * task, for each tile's columns, every row panel of the range runs in turn:
  * the tile's B (k rows of 64 bytes) stays in L1/L2 while the weights
  * stream from L2.  Each output comes from one micro-kernel call whatever

@@ -135,6 +135,10 @@ typedef struct wg_scratch_tag {
   int64_t a, b; /* which piece of work, in the plan's terms */
 } wg_scratch_tag;
 #define WG_SCRATCH_TAG 64
+/* Does the block whose tag this is hold piece (a, b) of plan `id`? */
+static inline int wg_scratch_holds(const wg_scratch_tag *tag, uint64_t id, int64_t a, int64_t b) {
+  return id != 0 && tag->id == id && tag->a == a && tag->b == b;
+}
 typedef void (*wg_task_body)(void *plan, int64_t t, uint8_t *mem);
 wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
                        int64_t tasks);
@@ -168,9 +172,7 @@ wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
                                const wg_epilogue *ep, const void *y,
                                int64_t ldy);
 /* WG_OK if every byte of the r x c region (row stride ld) is <= maxcode,
- * else BAD_CODE (or NO_MEMORY), checked on the context's threads from
- * WG_CODES_SPLIT_BYTES on (below, the hand-off costs more than it saves). */
-#define WG_CODES_SPLIT_BYTES ((int64_t)1 << 18)
+ * else BAD_CODE (or NO_MEMORY), checked on the context's threads. */
 wg_status wg_codes_check(wg_context *ctx, const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                          uint8_t maxcode);
 /* 1 if every byte of the r x c region (row stride ld) is <= maxcode. */

@@ -21,6 +21,7 @@
  * at the end.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,16 +105,24 @@ static double ceiling_gmacs(long iters) {
  * on two threads at once against one (2.0 on two free cores).  The vCPUs of
  * this guest are not always two free cores: the loop, which shares
  * nothing, has measured anywhere from 1.0 to 2.0 within a minute, so a
- * 2-thread speed-up means little without it.  Each thread times its own
- * loop (wall time), and the scale is the sum of their rates over the
- * 1-thread rate, so that the new thread's late start does not count. */
+ * 2-thread speed-up means little without it.  Both threads start their
+ * loops together, once both are running (a new thread starts on its
+ * creator's vCPU here, and two loops that did not overlap would each have
+ * run at full speed), each times its own loop (wall time), and the scale is
+ * the sum of their rates over the 1-thread rate. */
 typedef struct ceil_run {
   long iters;
   double secs;
+  _Atomic int *ready; /* threads running; NULL: start at once */
 } ceil_run;
 
 static void *ceiling_thread(void *arg) {
   ceil_run *c = arg;
+  if (c->ready) {
+    atomic_fetch_add(c->ready, 1);
+    while (atomic_load(c->ready) < 2) {
+    }
+  }
   double t0 = now_wall();
   ceiling_loop(c->iters);
   c->secs = now_wall() - t0;
@@ -121,7 +130,8 @@ static void *ceiling_thread(void *arg) {
 }
 
 static double ceiling_scale(long iters) {
-  ceil_run one = {iters, 0.0}, helper = {iters, 0.0}, self = {iters, 0.0};
+  _Atomic int ready = 0;
+  ceil_run one = {iters, 0.0, NULL}, helper = {iters, 0.0, &ready}, self = {iters, 0.0, &ready};
   ceiling_thread(&one);
   pthread_t th;
   if (pthread_create(&th, NULL, ceiling_thread, &helper) != 0) return 0.0;
