@@ -306,14 +306,35 @@ TEST(threads_conv_wide_weights_split_rows) {
 
 /* Tasks reuse what an earlier task of the same call left in their scratch
  * (a packed column chunk, driver.c; a pixel block's table and pixels,
- * direct_conv.c).  One thread, runners that interleave the tasks of
- * different chunks (0, n-1, 1, n-2, ...) on two or three scratch blocks,
- * the pool, and later calls with other activations on the same context
- * (whose scratch still holds the earlier call's chunks) must all give the
- * reference's bits. */
+ * direct_conv.c), or share B packed once by whichever task of a chunk runs
+ * first (weights beyond L2, driver.c).  One thread, runners that interleave
+ * the tasks of different chunks (0, n-1, 1, n-2, ...) on two or three
+ * scratch blocks, two engine threads that run their tasks (every other
+ * one) backwards, the pool, and later calls with other activations on the
+ * same context (whose scratch and shared block still hold the earlier
+ * call's chunks) must all give the reference's bits. */
 static void alternating_runner(void *user, wg_task_fn task, void *task_ctx, int64_t count) {
   (void)user;
   for (int64_t i = 0; i < count; i++) task(task_ctx, i % 2 ? count - 1 - i / 2 : i / 2);
+}
+
+static void *backwards_worker(void *v) {
+  eng_job *j = v;
+  int64_t last = j->first + (j->count - 1 - j->first) / j->stride * j->stride;
+  for (int64_t i = last; i >= j->first; i -= j->stride) j->task(j->ctx, i);
+  return NULL;
+}
+static void backwards_runner(void *user, wg_task_fn task, void *task_ctx, int64_t count) {
+  (void)user;
+  pthread_t t[2];
+  eng_job jobs[2];
+  int started = 0;
+  for (int i = 0; i < 2 && i < count; i++, started++) {
+    jobs[i] = (eng_job){task, task_ctx, count, i, 2};
+    if (pthread_create(&t[i], NULL, backwards_worker, &jobs[i]) != 0) break;
+  }
+  for (int i = 0; i < started; i++) pthread_join(t[i], NULL);
+  for (int i = started; i < 2 && i < count; i++) backwards_worker(&jobs[i]);
 }
 
 typedef struct reuse_call {
@@ -379,13 +400,16 @@ TEST(threads_reused_scratch_in_any_task_order) {
       else
         wg_ref_gemm(p.w, k, rc->m, k, x[i], n, n, 0, &p.ep, ref[i], n, 1);
     }
-    /* One thread, alternating on 2 and 3 blocks, a pool of 2. */
-    for (int mode = 0; mode < 4; mode++) {
+    /* One thread, alternating on 2 and 3 blocks, a pool of 2, two engine
+     * threads backwards. */
+    for (int mode = 0; mode < 5; mode++) {
       wg_context *ctx;
       CHECK(wg_context_create(mode == 3 ? 2 : 1, &ctx) == WG_OK, "ctx");
       if (mode == 1 || mode == 2)
         CHECK(wg_context_set_parallel_for(ctx, alternating_runner, NULL, 1 + mode) == WG_OK,
               "runner");
+      if (mode == 4)
+        CHECK(wg_context_set_parallel_for(ctx, backwards_runner, NULL, 2) == WG_OK, "runner");
       for (int call = 0; call < 3; call++) {
         memset(y, 0x5A, bytes);
         CHECK(reuse_run(ctx, rc, p.w, k, x[call % 2], &p.ep, y) == WG_OK, "%s: mode %d call %d",

@@ -52,6 +52,7 @@ void wg_context_destroy(wg_context *c) {
   if (!c) return;
   wg_pool_destroy(c->pool);
   for (int i = 0; i < WG_MAX_THREADS; i++) free(c->scratch[i].p);
+  free(c->shared.p);
   pthread_mutex_destroy(&c->pool_mu);
   free(c);
 }

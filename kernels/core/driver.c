@@ -12,6 +12,8 @@
  * and integer lane sums are order-independent, so results are bit-identical
  * for every thread count.
  */
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "internal.h"
@@ -19,6 +21,42 @@
 /* Packed weights beyond this many bytes no longer stay in L2 (512 KiB on
  * this core, shared with the B panels and outputs). */
 #define WG_DRIVER_L2_A (256 * 1024)
+/* A shared packing of B larger than this is left to the tasks' own
+ * scratch (packed once per thread). */
+#define WG_DRIVER_SHARED_MAX ((size_t)8 << 20)
+
+static void pack_cols(const wg_kernel *k, const wg_bsrc *src, int64_t k0, int64_t groups,
+                      int64_t n0, int64_t ncols, size_t bpanel, uint8_t *dst) {
+  if (k->pack_b_block) {
+    k->pack_b_block(src, k0, groups, n0, ncols, dst);
+    return;
+  }
+  for (int64_t c = 0; c < ncols; c += k->nr)
+    k->pack_b(src, k0, groups, n0 + c, (int)(ncols - c < k->nr ? ncols - c : k->nr),
+              dst + (size_t)(c / k->nr) * bpanel);
+}
+
+/* Chunk jc of the run's shared packing of B: packed here if no task has
+ * claimed it yet, else waited for.  A task claims a chunk only to pack it
+ * at once, so the wait ends whatever order the runner gives the tasks. */
+static const uint8_t *shared_chunk(const wg_driver_plan *pl, const wg_bsrc *src, int64_t jc,
+                                   int64_t n0, int64_t ncols, int64_t groups, size_t bpanel) {
+  const wg_kernel *k = pl->r->kern;
+  _Atomic uint64_t *state = (_Atomic uint64_t *)(void *)pl->shared + jc;
+  uint8_t *dst = pl->shared + pl->state_bytes + (size_t)(n0 / k->nr) * bpanel;
+  /* Words left by earlier runs hold other plans' ids. */
+  uint64_t busy = 2 * pl->reuse_id, done = busy + 1;
+  uint64_t s = atomic_load_explicit(state, memory_order_relaxed);
+  if (s != busy && s != done &&
+      atomic_compare_exchange_strong_explicit(state, &s, busy, memory_order_relaxed,
+                                              memory_order_relaxed)) {
+    pack_cols(k, src, 0, groups, n0, ncols, bpanel, dst);
+    atomic_store_explicit(state, done, memory_order_release);
+  }
+  for (unsigned i = 1; atomic_load_explicit(state, memory_order_acquire) != done; i++)
+    if (i % 256 == 0) sched_yield();
+  return dst;
+}
 
 void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   const wg_driver_plan *pl = arg;
@@ -27,6 +65,12 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   int64_t per_img = pl->nch * pl->mch;
   int64_t img = t / per_img, rem = t % per_img;
   int64_t jc = rem / pl->mch, ic = rem % pl->mch;
+  /* A shared B goes chunk by chunk through the list, so that the threads'
+   * first tasks pack different chunks at once. */
+  if (pl->shared_bytes) {
+    jc = rem % pl->nch;
+    ic = rem / pl->nch;
+  }
   /* Chunk jc holds NR-panels [jc*npn/nch, (jc+1)*npn/nch): near-equal
    * panel counts, the ragged last panel in the last chunk; on several
    * threads, chunks that shrink towards the end of the list instead
@@ -64,17 +108,12 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
     int64_t depth = pl->kpad - k0 < pl->kc ? pl->kpad - k0 : pl->kc;
     int64_t groups = depth / k->ku;
     size_t bpanel = (size_t)groups * k->b_group_bytes;
-    if (packed)
-      ;
-    else if (k->pack_b_block)
-      k->pack_b_block(&src, k0, groups, n0, ncols, bpack);
-    else
-      for (int64_t jp = 0; jp < npan; jp++) {
-        int64_t cols = ncols - jp * k->nr;
-        k->pack_b(&src, k0, groups, n0 + jp * k->nr,
-                  (int)(cols < k->nr ? cols : k->nr), bpack + jp * bpanel);
-      }
-    if (pl->reuse_id) *tag = (wg_scratch_tag){pl->reuse_id, img, jc};
+    if (pl->shared_bytes) {
+      bpack = (uint8_t *)shared_chunk(pl, &src, jc, n0, ncols, groups, bpanel);
+    } else {
+      if (!packed) pack_cols(k, &src, k0, groups, n0, ncols, bpanel, bpack);
+      if (pl->reuse_id) *tag = (wg_scratch_tag){pl->reuse_id, img, jc};
+    }
     for (int64_t jp = 0; jp < npan; jp++) {
       int64_t nn = n0 + jp * k->nr, cols = ncols - jp * k->nr;
       for (int64_t ip = p0; ip < p1; ip++) {
@@ -149,11 +188,29 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
    * against 4 column chunks, avx2_perf, four runs each): wall-time speed-up
    * 1.29-1.56 -> 1.53-1.72x, CPU efficiency 0.73-0.84 -> 0.87-0.97. */
   int64_t nch;
+  size_t bpanel = (size_t)(pl.kc / k->ku) * k->b_group_bytes;
+  int shared = 0;
   if (par > 1 && r->nimg == 1 && (size_t)r->w->m * (size_t)pl.kpad > WG_DRIVER_L2_A &&
       mpanels >= 2 * (int64_t)par) {
     nch = ceil_div(want, par);
     while (nch > 1 && npn / nch < min_panels) nch--;
     if (nch < ceil_div(npn, pmax)) nch = ceil_div(npn, pmax); /* chunks stay <= nc */
+    /* Every thread works on every chunk here, and packing a chunk in each
+     * thread's own scratch packed B once per thread: 31-43 us per packing
+     * of the 830-850 us of 256x196x2304 and 512x49x4608 on one thread.
+     * With one depth block, B is packed once into a block of the run
+     * instead, at least one chunk per thread so that the threads' first
+     * tasks pack different chunks at the same time (wg_driver_task).  On
+     * 2 threads (interleaved in one process, medians of 21, 2 threads /
+     * 1): 256x196x2304 1.80 -> 1.88x, 512x49x4608 (2 chunks of 32 and 17
+     * columns instead of one) 1.84 -> 1.87x.  Packing the chunks' panels
+     * in parts instead, all tasks helping, cost 84-106 us per B, against
+     * 31-43 for whole chunks: a part reads a few bytes of each row of X. */
+    if (pl.kc >= pl.kpad && npn >= par &&
+        (size_t)npn * bpanel + (size_t)npn * 8 + 64 <= WG_DRIVER_SHARED_MAX) {
+      shared = 1;
+      if (nch < par) nch = par;
+    }
     /* Each thread packs a chunk once however many of its row ranges it
      * runs (reuse_id), so the rows are cut finer than one range per
      * thread: about eight tasks a thread, at least two MR panels a range,
@@ -190,7 +247,7 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   /* Shrinking chunks on several threads, the widest (about twice the mean)
    * still at most nc: 128x784x1152 on 2 threads 1.08-1.10x against equal
    * chunks (in-process A/B, medians of 21, three runs). */
-  pl.taper = par > 1;
+  pl.taper = par > 1 && !shared; /* a shared B: equal chunks, packed in parallel */
   int64_t npan = ceil_div(npn, nch); /* the widest chunk's panels */
   if (pl.taper)
     while ((npan = wg_split_widest(npn, nch)) > pmax && nch < npn) nch++;
@@ -198,8 +255,12 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   pl.nch = nch;
   pl.ppc = wg_split_widest(mpanels, pl.mch);
 
-  pl.bpack_bytes = (size_t)npan * (size_t)(pl.kc / k->ku) * k->b_group_bytes;
-  pl.bpack_bytes = (pl.bpack_bytes + 63) & ~(size_t)63;
+  pl.bpack_bytes = ((size_t)npan * bpanel + 63) & ~(size_t)63;
+  if (shared) {
+    pl.bpack_bytes = 0;
+    pl.state_bytes = ((size_t)nch * sizeof(uint64_t) + 63) & ~(size_t)63;
+    pl.shared_bytes = pl.state_bytes + (size_t)npn * bpanel;
+  }
   size_t partial_bytes = pl.kc >= pl.kpad
                              ? 0
                              : (size_t)(pl.ppc * npan) * (size_t)(k->mr * k->nr) * 4;
@@ -212,5 +273,6 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
   wg_driver_plan pl;
   size_t need = wg_driver_plan_run(r, ctx->runner ? ctx->runner_par : ctx->threads, &pl);
-  return wg_run_tasks(ctx, wg_driver_task, &pl, need, pl.tasks);
+  return wg_run_tasks_shared(ctx, wg_driver_task, &pl, need, pl.tasks, pl.shared_bytes,
+                             &pl.shared);
 }

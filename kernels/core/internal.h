@@ -24,6 +24,7 @@ struct wg_context {
   wg_pool *pool;                /* NULL when threads == 1 */
   pthread_mutex_t pool_mu;      /* held by the call using the pool+scratch */
   wg_scratch scratch[WG_MAX_THREADS];
+  wg_scratch shared;            /* the block all tasks of a run share */
   wg_parallel_for_fn runner;    /* engine's parallel-for, or NULL */
   void *runner_user;
   int runner_par;
@@ -107,6 +108,12 @@ typedef struct wg_driver_plan {
    * plan), so that a thread's next task of the same chunk need not pack
    * it again; 0 when chunks are not reused (several depth blocks). */
   uint64_t reuse_id;
+  /* Or, with shared_bytes > 0, B packed once for all tasks into the run's
+   * shared block (wg_run_tasks_shared): a state word per chunk (packed by
+   * the first of its tasks to run, 2*reuse_id while being packed,
+   * 2*reuse_id + 1 once packed), then every NR panel of N in order. */
+  size_t shared_bytes, state_bytes;
+  uint8_t *shared;
 } wg_driver_plan;
 size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *pl);
 void wg_driver_task(void *plan, int64_t t, uint8_t *mem);
@@ -142,6 +149,11 @@ static inline int wg_scratch_holds(const wg_scratch_tag *tag, uint64_t id, int64
 typedef void (*wg_task_body)(void *plan, int64_t t, uint8_t *mem);
 wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
                        int64_t tasks);
+/* wg_run_tasks with one more block of `shared_bytes`, common to all tasks
+ * of the run, stored in *shared before any task runs: 64-byte aligned, its
+ * bytes left by earlier runs (zero when first allocated). */
+wg_status wg_run_tasks_shared(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
+                              int64_t tasks, size_t shared_bytes, uint8_t **shared);
 /* A value no other plan has had (never 0), for the plans of one run to
  * tell their tags apart. */
 uint64_t wg_reuse_id(void);

@@ -63,14 +63,35 @@ static void run_one(void *arg, int64_t t, int slot) {
 
 static void runner_task(void *arg, int64_t i) { run_one(arg, i, 0); }
 
+/* The run's shared block from `s` (the context's, kept between calls) or,
+ * with s NULL, a fresh one the caller frees; zeroed when new. */
+static uint8_t *shared_block(wg_scratch *s, size_t bytes, uint8_t **own) {
+  *own = NULL;
+  if (!bytes) return NULL;
+  if (s && s->n >= bytes) return s->p;
+  uint8_t *p = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+  if (p) memset(p, 0, bytes);
+  if (!s) return *own = p;
+  free(s->p);
+  s->p = p;
+  s->n = p ? bytes : 0;
+  return p;
+}
+
 wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
                        int64_t tasks) {
+  return wg_run_tasks_shared(ctx, fn, plan, need, tasks, 0, NULL);
+}
+
+wg_status wg_run_tasks_shared(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
+                              int64_t tasks, size_t shared_bytes, uint8_t **shared) {
   taskset ts;
   memset(&ts, 0, sizeof ts);
   ts.fn = fn;
   ts.plan = plan;
   ts.ctx = ctx;
   ts.need = WG_SCRATCH_TAG + ((need + 63) & ~(size_t)63);
+  uint8_t *own_shared = NULL;
   if (ctx->runner) {
     /* One block per concurrently running task, kept in the context between
      * calls unless another call holds it (a fresh allocation is fresh
@@ -82,22 +103,30 @@ wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need
     int held = pthread_mutex_trylock(&ctx->pool_mu) == 0;
     uint8_t *own = NULL;
     ts.buf = held ? slot_scratch(ctx, 0, total) : (own = aligned_alloc(64, total));
-    for (int b = 0; ts.buf && b < ts.nblocks; b++) clear_tag(ts.buf + (size_t)b * ts.need);
-    if (ts.buf) ctx->runner(ctx->runner_user, runner_task, &ts, tasks);
+    uint8_t *sh = shared_block(held ? &ctx->shared : NULL, shared_bytes, &own_shared);
+    int ok = ts.buf && (sh || !shared_bytes);
+    for (int b = 0; ok && b < ts.nblocks; b++) clear_tag(ts.buf + (size_t)b * ts.need);
+    if (ok && shared) *shared = sh;
+    if (ok) ctx->runner(ctx->runner_user, runner_task, &ts, tasks);
     if (held) pthread_mutex_unlock(&ctx->pool_mu);
     free(own);
-    return ts.buf ? WG_OK : WG_ERR_NO_MEMORY;
+    free(own_shared);
+    return ok ? WG_OK : WG_ERR_NO_MEMORY;
   }
   if (pthread_mutex_trylock(&ctx->pool_mu) == 0) {
     ts.use_slots = 1;
-    for (int s = 0; s < ctx->threads; s++) {
+    uint8_t *sh = shared_block(&ctx->shared, shared_bytes, &own_shared);
+    int ok = sh || !shared_bytes;
+    for (int s = 0; ok && s < ctx->threads; s++) {
       uint8_t *mem = slot_scratch(ctx, s, ts.need);
-      if (!mem) {
-        pthread_mutex_unlock(&ctx->pool_mu);
-        return WG_ERR_NO_MEMORY;
-      }
-      clear_tag(mem);
+      if (mem) clear_tag(mem);
+      ok = mem != NULL;
     }
+    if (!ok) {
+      pthread_mutex_unlock(&ctx->pool_mu);
+      return WG_ERR_NO_MEMORY;
+    }
+    if (shared) *shared = sh;
     if (ctx->pool)
       wg_pool_run(ctx->pool, run_one, &ts, tasks);
     else
@@ -108,10 +137,17 @@ wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need
   /* Another application thread holds this context's pool: run on the
    * caller alone rather than wait (same bits, no deadlock). */
   ts.buf = aligned_alloc(64, ts.need);
-  if (!ts.buf) return WG_ERR_NO_MEMORY;
+  uint8_t *sh = shared_block(NULL, shared_bytes, &own_shared);
+  if (!ts.buf || (shared_bytes && !sh)) {
+    free(ts.buf);
+    free(own_shared);
+    return WG_ERR_NO_MEMORY;
+  }
   clear_tag(ts.buf);
+  if (shared) *shared = sh;
   for (int64_t t = 0; t < tasks; t++) run_one(&ts, t, 0);
   free(ts.buf);
+  free(own_shared);
   return WG_OK;
 }
 
