@@ -16,7 +16,8 @@
  *   2thr      raw on a 2-thread context (wall time; the others are CPU
  *             time of the calling thread); thrc in the ratios: the same
  *             for the nhwc conv2d, and c2 / thr/c2: the register-only loop's
- *             own 2-thread scaling at that moment, and thr over it
+ *             own 2-thread scaling at that moment, and thr over it; p2 /
+ *             thr/p2: the same for two independent 1-thread calls of raw
  * then ratios (medians of per-repetition ratios): see the legend printed
  * at the end.
  */
@@ -144,7 +145,8 @@ typedef struct shape {
   int64_t m, n, k, hw, c;
 } shape;
 
-typedef struct job {
+typedef struct job job;
+struct job {
   int onednn;             /* time dnnl_gemm_u8s8s32 on w8/x instead */
   const int8_t *w8;
   int64_t m, k;
@@ -156,7 +158,8 @@ typedef struct job {
   wg_act_format act;
   wg_epilogue ep;
   void *y;
-} job;
+  const job *partner; /* J_PAIR_WALL: the call run at the same time */
+};
 
 static wg_status run_once(const job *j) {
 #ifdef WG_PERF_ONEDNN
@@ -227,8 +230,42 @@ static double projected_speedup(const job *one, wg_context *hooked, proj *p, int
   return median(v, reps);
 }
 
+/* What the machine gives this very work on two threads, with no split at
+ * all: two independent 1-thread calls of the same GEMM (two contexts, one
+ * X, outputs apart) started together, timed until both batches are done.
+ * Their rate over one call's (p2) is what the memory system and the host
+ * leave of 2.0 for this work; thr / p2 is what the split keeps of it. */
+typedef struct pair_run {
+  const job *j;
+  int batch;
+  double secs;
+  _Atomic int *ready;
+} pair_run;
+
+static void *pair_thread(void *arg) {
+  pair_run *p = arg;
+  atomic_fetch_add(p->ready, 1);
+  while (atomic_load(p->ready) < 2) {
+  }
+  double t0 = now_wall();
+  for (int i = 0; i < p->batch; i++) run_once(p->j);
+  p->secs = now_wall() - t0;
+  return NULL;
+}
+
+/* Wall time of `batch` calls of j and of its partner, run at once. */
+static double pair_secs(const job *j, int batch) {
+  _Atomic int ready = 0;
+  pair_run self = {j, batch, 0.0, &ready}, other = {j->partner, batch, 0.0, &ready};
+  pthread_t th;
+  if (pthread_create(&th, NULL, pair_thread, &other) != 0) return -1.0;
+  pair_thread(&self);
+  pthread_join(th, NULL);
+  return self.secs > other.secs ? self.secs : other.secs;
+}
+
 enum { J_RAW, J_FUSED, J_ACC32, J_NCHW, J_NHWC, J_ONEDNN, J_ONE_WALL, J_TWO_WALL,
-       J_CONV_ONE_WALL, J_CONV_TWO_WALL, J_TWO_CPU, NJOBS };
+       J_CONV_ONE_WALL, J_CONV_TWO_WALL, J_PAIR_WALL, J_TWO_CPU, NJOBS };
 
 /* Clock of each job: CPU time of the calling thread, wall time for the
  * thread-scaling pair, CPU time of the whole process for the 2-thread
@@ -263,6 +300,10 @@ static void measure(const job *jobs, double macs, int reps, double rate[NJOBS][M
       double (*now)(void) = clock_of(j);
       if (j == J_ONE_WALL) scale2[r] = ceiling_scale(1000 * 1000);
       ceil[j][r] = ceiling_gmacs(1000 * 1000);
+      if (j == J_PAIR_WALL) {
+        rate[j][r] = 2.0 * macs * batch[j] / pair_secs(&jobs[j], batch[j]) / 1e9;
+        continue;
+      }
       double t0 = now();
       for (int i = 0; i < batch[j]; i++) run_once(&jobs[j]);
       rate[j][r] = macs * batch[j] / (now() - t0) / 1e9;
@@ -310,12 +351,14 @@ int main(int argc, char **argv) {
 #else
   const char *peer = "(raw)"; /* no oneDNN here: the column repeats raw */
 #endif
-  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s\n",
+  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s %6s\n",
          "MxNxK", "ba", "raw", "fused", "acc32", "nchw", "nhwc", peer, "2thr", "%ceil", "%cnv", "%nhwc",
-         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*", "thrc", "c2", "thr/c2");
-  wg_context *c1, *c1b, *c2, *chook;
+         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*", "thrc", "c2", "thr/c2",
+         "p2", "thr/p2");
+  wg_context *c1, *c1b, *c1p, *c2, *chook;
   proj pj = {2, {0}, 0.0, 0.0};
   if (wg_context_create(1, &c1) != WG_OK || wg_context_create(1, &c1b) != WG_OK ||
+      wg_context_create(1, &c1p) != WG_OK ||
       wg_context_create(2, &c2) != WG_OK || wg_context_create(1, &chook) != WG_OK ||
       wg_context_set_parallel_for(chook, proj_runner, &pj, 2) != WG_OK ||
       wg_context_force_kernel(c1b, "acc32_int8_x_u8_6x16__avx2") != WG_OK)
@@ -331,7 +374,7 @@ int main(int argc, char **argv) {
     uint8_t *x = malloc((size_t)(sh->k * sh->n));
     uint8_t *img = malloc((size_t)(sh->c * sh->hw * sh->hw));
     float *scale = malloc((size_t)sh->m * sizeof *scale), *bias = malloc((size_t)sh->m * sizeof *bias);
-    void *y = malloc((size_t)(sh->m * sh->n) * 4);
+    void *y = malloc((size_t)(sh->m * sh->n) * 4), *y2 = malloc((size_t)(sh->m * sh->n) * 4);
     for (int64_t i = 0; i < sh->m * sh->k; i++) wt[i] = (int8_t)(rand() % 3 - 1);
     for (int64_t i = 0; i < sh->m; i++) {
       scale[i] = 0.05f + 0.001f * (float)i;
@@ -349,7 +392,7 @@ int main(int argc, char **argv) {
         img[i] = (uint8_t)(rand() & ((1 << ba) - 1));
       job jobs[NJOBS];
       job *raw = &jobs[J_RAW];
-      *raw = (job){0, wt, sh->m, sh->k, c1, w, x, sh->n, NULL, {ba, 0}, wg_epilogue_default(), y};
+      *raw = (job){0, wt, sh->m, sh->k, c1, w, x, sh->n, NULL, {ba, 0}, wg_epilogue_default(), y, NULL};
       raw->ep.acc_bits = 8;
       raw->ep.output = WG_OUTPUT_INT8;
       jobs[J_FUSED] = *raw;
@@ -380,19 +423,26 @@ int main(int argc, char **argv) {
       jobs[J_CONV_ONE_WALL] = jobs[J_NHWC];
       jobs[J_CONV_TWO_WALL] = jobs[J_NHWC];
       jobs[J_CONV_TWO_WALL].ctx = c2;
+      job partner = *raw;
+      partner.ctx = c1p;
+      partner.y = y2;
+      jobs[J_PAIR_WALL] = *raw;
+      jobs[J_PAIR_WALL].partner = &partner;
       for (int j = 0; j < NJOBS; j++)
         if (run_once(&jobs[j]) != WG_OK) return 1;
       static double rate[NJOBS][MAX_REPS], ceil[NJOBS][MAX_REPS], pct[MAX_REPS],
-          pct_conv[MAX_REPS], pct_nhwc[MAX_REPS], scale2[MAX_REPS], thr_norm[MAX_REPS];
+          pct_conv[MAX_REPS], pct_nhwc[MAX_REPS], scale2[MAX_REPS], thr_norm[MAX_REPS],
+          thr_pair[MAX_REPS];
       measure(jobs, macs, reps, rate, ceil, scale2);
       for (int r = 0; r < reps; r++) {
         pct[r] = 100.0 * rate[J_RAW][r] / ceil[J_RAW][r];
         pct_conv[r] = 100.0 * rate[J_NCHW][r] / ceil[J_NCHW][r];
         pct_nhwc[r] = 100.0 * rate[J_NHWC][r] / ceil[J_NHWC][r];
         thr_norm[r] = rate[J_TWO_WALL][r] / rate[J_ONE_WALL][r] / scale2[r];
+        thr_pair[r] = rate[J_TWO_WALL][r] / rate[J_PAIR_WALL][r];
       }
       double thr_proj = projected_speedup(&jobs[J_RAW], chook, &pj, reps);
-      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f\n",
+      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %6.2f\n",
              name, ba, med_rate(rate, J_RAW, reps), med_rate(rate, J_FUSED, reps),
              med_rate(rate, J_ACC32, reps), med_rate(rate, J_NCHW, reps),
              med_rate(rate, J_NHWC, reps), med_rate(rate, J_ONEDNN, reps),
@@ -404,7 +454,8 @@ int main(int argc, char **argv) {
              med_ratio(rate, J_NHWC, J_RAW, reps), med_ratio(rate, J_TWO_WALL, J_ONE_WALL, reps),
              med_ratio(rate, J_TWO_CPU, J_RAW, reps), thr_proj,
              med_ratio(rate, J_CONV_TWO_WALL, J_CONV_ONE_WALL, reps), median(scale2, reps),
-             median(thr_norm, reps));
+             median(thr_norm, reps), med_ratio(rate, J_PAIR_WALL, J_ONE_WALL, reps),
+             median(thr_pair, reps));
     }
     wg_weights_destroy(w);
     free(wt);
@@ -413,6 +464,7 @@ int main(int argc, char **argv) {
     free(scale);
     free(bias);
     free(y);
+    free(y2);
   }
   printf("G MAC/s: medians of %d interleaved repetitions (thread CPU time; 2thr in wall\n"
          "time).  Ratios: medians of per-repetition ratios.  %%ceil = raw / the ceiling\n"
@@ -426,11 +478,14 @@ int main(int argc, char **argv) {
          "thrc = the same wall-time ratio as thr for the nhwc conv2d (direct),\n"
          "c2 = the register-only ceiling loop's rate on 2 threads / on 1 (each thread\n"
          "timed in wall time, right before the 1-thread job: 2.0 on two free cores),\n"
-         "thr/c2 = thr over the c2\n"
+         "thr/c2 = thr over the c2 of its repetition, p2 = two independent 1-thread\n"
+         "calls of raw at once (one X, wall time until both end) / one call: what the\n"
+         "machine gives this work on 2 threads with no split, thr/p2 = thr over the p2\n"
          "of its repetition (what the split keeps of what the machine gave).\n",
          reps);
   wg_context_destroy(c1);
   wg_context_destroy(c1b);
+  wg_context_destroy(c1p);
   wg_context_destroy(c2);
   wg_context_destroy(chook);
   return 0;
