@@ -429,6 +429,71 @@ TEST(threads_reused_scratch_in_any_task_order) {
   }
 }
 
+/* Weights beyond L2 on several threads share one packing of B, each chunk
+ * packed by the first of its tasks to run (driver.c).  A task that finds
+ * its chunk still being packed by another packs its own copy instead of
+ * waiting, and a state word left by an earlier plan means "not packed":
+ * both, forced here by presetting the words, must give the reference's
+ * bits, and a busy chunk must be left to its packer. */
+TEST(threads_shared_b_busy_or_stale_chunks) {
+  problem p;
+  make_problem(&p, 200, 150, 1400, wgt_seed());
+  size_t bytes = (size_t)(p.m * p.n);
+  uint8_t *ref = malloc(bytes), *y = malloc(bytes);
+  wg_ref_gemm(p.w, p.k, p.m, p.k, p.x, p.n, p.n, 0, &p.ep, ref, p.n, 1);
+  wg_context *ctx;
+  wg_weights *w;
+  CHECK(wg_context_create(1, &ctx) == WG_OK &&
+            wg_weights_pack(ctx, p.w, p.m, p.k, p.k, WG_WEIGHTS_TERNARY, 0, &w) == WG_OK,
+        "set-up");
+  wg_act_format act = {4, 0};
+  wg_problem pr = wg_make_problem(w, act, &p.ep);
+  wg_run r = {0};
+  r.kern = wg_choose_kernel(ctx, w, &pr);
+  r.w = w;
+  r.src.k = p.k;
+  r.src.n = p.n;
+  r.src.x = p.x;
+  r.src.ldx = p.n;
+  r.n = p.n;
+  r.nimg = 1;
+  r.epi = wg_resolve_epilogue(&p.ep, w, act);
+  r.y = y;
+  r.ys_m = p.n;
+  r.ys_n = 1;
+  wg_driver_plan pl;
+  size_t need = wg_driver_plan_run(&r, 2, &pl);
+  if (!pl.shared_bytes) {
+    SKIP("kernel %s: depth blocks, no shared B", r.kern->name);
+  } else {
+    uint8_t *shared = aligned_alloc(64, (pl.shared_bytes + 63) & ~(size_t)63);
+    uint8_t *mem = aligned_alloc(64, WG_SCRATCH_TAG + ((need + 63) & ~(size_t)63));
+    uint64_t *state = (uint64_t *)(void *)shared;
+    for (int busy = 0; busy < 2; busy++) {
+      memset(shared, 0xA5, pl.shared_bytes);
+      for (int64_t c = 0; c < pl.nch; c++)
+        state[c] = busy ? 2 * pl.reuse_id : 2 * (pl.reuse_id - 1) + 1;
+      memset(mem, 0, WG_SCRATCH_TAG);
+      memset(y, 0x5A, bytes);
+      pl.shared = shared;
+      for (int64_t t = 0; t < pl.tasks; t++) wg_driver_task(&pl, t, mem);
+      CHECK(memcmp(y, ref, bytes) == 0, "%s chunks: differs from the reference",
+            busy ? "busy" : "stale");
+      for (int64_t c = 0; c < pl.nch; c++)
+        CHECK(state[c] == 2 * pl.reuse_id + !busy, "%s chunk %lld: state %llu",
+              busy ? "busy" : "stale", (long long)c, (unsigned long long)state[c]);
+      wgt_count_check(1);
+    }
+    free(shared);
+    free(mem);
+  }
+  wg_weights_destroy(w);
+  wg_context_destroy(ctx);
+  free(ref);
+  free(y);
+  free_problem(&p);
+}
+
 /* The task split's ranges (wg_split_at): they start at 0, end at `units`,
  * never go backwards, and shrink towards the end (the first at least as
  * wide as the last, the last at most a mean), and wg_split_widest, which

@@ -12,7 +12,6 @@
  * and integer lane sums are order-independent, so results are bit-identical
  * for every thread count.
  */
-#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -36,9 +35,11 @@ static void pack_cols(const wg_kernel *k, const wg_bsrc *src, int64_t k0, int64_
               dst + (size_t)(c / k->nr) * bpanel);
 }
 
-/* Chunk jc of the run's shared packing of B: packed here if no task has
- * claimed it yet, else waited for.  A task claims a chunk only to pack it
- * at once, so the wait ends whatever order the runner gives the tasks. */
+/* Chunk jc of the run's shared packing of B, packed here if no task has
+ * claimed it yet; NULL while another task is packing it.  A task does not
+ * wait for that: the packer's vCPU may be descheduled by the host for
+ * milliseconds, and packing a private copy costs at most one chunk's
+ * packing (20-40 us on the Table 7 layers). */
 static const uint8_t *shared_chunk(const wg_driver_plan *pl, const wg_bsrc *src, int64_t jc,
                                    int64_t n0, int64_t ncols, int64_t groups, size_t bpanel) {
   const wg_kernel *k = pl->r->kern;
@@ -46,15 +47,13 @@ static const uint8_t *shared_chunk(const wg_driver_plan *pl, const wg_bsrc *src,
   uint8_t *dst = pl->shared + pl->state_bytes + (size_t)(n0 / k->nr) * bpanel;
   /* Words left by earlier runs hold other plans' ids. */
   uint64_t busy = 2 * pl->reuse_id, done = busy + 1;
-  uint64_t s = atomic_load_explicit(state, memory_order_relaxed);
-  if (s != busy && s != done &&
-      atomic_compare_exchange_strong_explicit(state, &s, busy, memory_order_relaxed,
-                                              memory_order_relaxed)) {
-    pack_cols(k, src, 0, groups, n0, ncols, bpanel, dst);
-    atomic_store_explicit(state, done, memory_order_release);
-  }
-  for (unsigned i = 1; atomic_load_explicit(state, memory_order_acquire) != done; i++)
-    if (i % 256 == 0) sched_yield();
+  uint64_t s = atomic_load_explicit(state, memory_order_acquire);
+  if (s == done) return dst;
+  if (s == busy || !atomic_compare_exchange_strong_explicit(state, &s, busy, memory_order_relaxed,
+                                                            memory_order_relaxed))
+    return NULL;
+  pack_cols(k, src, 0, groups, n0, ncols, bpanel, dst);
+  atomic_store_explicit(state, done, memory_order_release);
   return dst;
 }
 
@@ -108,8 +107,11 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
     int64_t depth = pl->kpad - k0 < pl->kc ? pl->kpad - k0 : pl->kc;
     int64_t groups = depth / k->ku;
     size_t bpanel = (size_t)groups * k->b_group_bytes;
-    if (pl->shared_bytes) {
-      bpack = (uint8_t *)shared_chunk(pl, &src, jc, n0, ncols, groups, bpanel);
+    const uint8_t *shared = pl->shared_bytes && !packed
+                                ? shared_chunk(pl, &src, jc, n0, ncols, groups, bpanel)
+                                : NULL;
+    if (shared) {
+      bpack = (uint8_t *)shared;
     } else {
       if (!packed) pack_cols(k, &src, k0, groups, n0, ncols, bpanel, bpack);
       if (pl->reuse_id) *tag = (wg_scratch_tag){pl->reuse_id, img, jc};
@@ -257,7 +259,6 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
 
   pl.bpack_bytes = ((size_t)npan * bpanel + 63) & ~(size_t)63;
   if (shared) {
-    pl.bpack_bytes = 0;
     pl.state_bytes = ((size_t)nch * sizeof(uint64_t) + 63) & ~(size_t)63;
     pl.shared_bytes = pl.state_bytes + (size_t)npn * bpanel;
   }

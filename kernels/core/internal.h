@@ -108,10 +108,11 @@ typedef struct wg_driver_plan {
    * plan), so that a thread's next task of the same chunk need not pack
    * it again; 0 when chunks are not reused (several depth blocks). */
   uint64_t reuse_id;
-  /* Or, with shared_bytes > 0, B packed once for all tasks into the run's
-   * shared block (wg_run_tasks_shared): a state word per chunk (packed by
-   * the first of its tasks to run, 2*reuse_id while being packed,
-   * 2*reuse_id + 1 once packed), then every NR panel of N in order. */
+  /* With shared_bytes > 0, B is also packed once for all tasks into the
+   * run's shared block (wg_run_tasks_shared): a state word per chunk (2 *
+   * reuse_id while the first of its tasks to run packs it, 2 * reuse_id + 1
+   * once packed), then every NR panel of N in order; a task that finds its
+   * chunk still being packed packs its own copy in its scratch. */
   size_t shared_bytes, state_bytes;
   uint8_t *shared;
 } wg_driver_plan;
