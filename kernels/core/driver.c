@@ -199,20 +199,19 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
     if (nch < ceil_div(npn, pmax)) nch = ceil_div(npn, pmax); /* chunks stay <= nc */
     /* Every thread works on every chunk here, and packing a chunk in each
      * thread's own scratch packed B once per thread: 31-43 us per packing
-     * of the 830-850 us of 256x196x2304 and 512x49x4608 on one thread.
-     * With one depth block, B is packed once into a block of the run
-     * instead, at least one chunk per thread so that the threads' first
-     * tasks pack different chunks at the same time (wg_driver_task).  On
-     * 2 threads (interleaved in one process, medians of 21, 2 threads /
-     * 1): 256x196x2304 1.80 -> 1.88x, 512x49x4608 (2 chunks of 32 and 17
-     * columns instead of one) 1.84 -> 1.87x.  Packing the chunks' panels
-     * in parts instead, all tasks helping, cost 84-106 us per B, against
-     * 31-43 for whole chunks: a part reads a few bytes of each row of X. */
-    if (pl.kc >= pl.kpad && npn >= par &&
-        (size_t)npn * bpanel + (size_t)npn * 8 + 64 <= WG_DRIVER_SHARED_MAX) {
+     * of the 830-850 us of 256x196x2304 on one thread.  With one depth
+     * block and at least a chunk per thread, B is packed once into a block
+     * of the run instead, the threads' first tasks packing different chunks
+     * at the same time (wg_driver_task).  256x196x2304 on 2 threads, 2
+     * threads / 1 thread against packing per thread (in-process, variants
+     * in rotating order, medians of 41-61): 1.01-1.10x in 14 of 18 runs,
+     * 0.89-0.99x in 4.  Making chunks for it where there are fewer than
+     * threads (512x49x4608: 2 chunks of 32 and 17 columns instead of one)
+     * streams the 2.4 MB of weights once per chunk: 0.88-1.04x, below 1
+     * in 8 of 10 runs. */
+    if (pl.kc >= pl.kpad && nch >= par &&
+        (size_t)npn * bpanel + (size_t)npn * 8 + 64 <= WG_DRIVER_SHARED_MAX)
       shared = 1;
-      if (nch < par) nch = par;
-    }
     /* Each thread packs a chunk once however many of its row ranges it
      * runs (reuse_id), so the rows are cut finer than one range per
      * thread: about eight tasks a thread, at least two MR panels a range,
