@@ -448,23 +448,12 @@ TEST(threads_shared_b_busy_or_stale_chunks) {
         "set-up");
   wg_act_format act = {4, 0};
   wg_problem pr = wg_make_problem(w, act, &p.ep);
-  wg_run r = {0};
-  r.kern = wg_choose_kernel(ctx, w, &pr);
-  r.w = w;
-  r.src.k = p.k;
-  r.src.n = p.n;
-  r.src.x = p.x;
-  r.src.ldx = p.n;
-  r.n = p.n;
-  r.nimg = 1;
-  r.epi = wg_resolve_epilogue(&p.ep, w, act);
-  r.y = y;
-  r.ys_m = p.n;
-  r.ys_n = 1;
+  const wg_kernel *k = wg_choose_kernel(ctx, w, &pr);
+  wg_run r = wg_gemm_run_of(k, w, p.x, p.n, p.n, act, &p.ep, y, p.n);
   wg_driver_plan pl;
   size_t need = wg_driver_plan_run(&r, 2, &pl);
   if (!pl.shared_bytes) {
-    SKIP("kernel %s: depth blocks, no shared B", r.kern->name);
+    SKIP("kernel %s: depth blocks, no shared B", k->name);
   } else {
     uint8_t *shared = aligned_alloc(64, (pl.shared_bytes + 63) & ~(size_t)63);
     uint8_t *mem = aligned_alloc(64, WG_SCRATCH_TAG + ((need + 63) & ~(size_t)63));

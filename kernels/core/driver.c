@@ -63,13 +63,10 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   const wg_kernel *k = r->kern;
   int64_t per_img = pl->nch * pl->mch;
   int64_t img = t / per_img, rem = t % per_img;
-  int64_t jc = rem / pl->mch, ic = rem % pl->mch;
   /* A shared B goes chunk by chunk through the list, so that the threads'
    * first tasks pack different chunks at once. */
-  if (pl->shared_bytes) {
-    jc = rem % pl->nch;
-    ic = rem / pl->nch;
-  }
+  int64_t jc = pl->shared_bytes ? rem % pl->nch : rem / pl->mch;
+  int64_t ic = pl->shared_bytes ? rem / pl->nch : rem % pl->mch;
   /* Chunk jc holds NR-panels [jc*npn/nch, (jc+1)*npn/nch): near-equal
    * panel counts, the ragged last panel in the last chunk; on several
    * threads, chunks that shrink towards the end of the list instead
@@ -191,7 +188,6 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
    * 1.29-1.56 -> 1.53-1.72x, CPU efficiency 0.73-0.84 -> 0.87-0.97. */
   int64_t nch;
   size_t bpanel = (size_t)(pl.kc / k->ku) * k->b_group_bytes;
-  int shared = 0;
   if (par > 1 && r->nimg == 1 && (size_t)r->w->m * (size_t)pl.kpad > WG_DRIVER_L2_A &&
       mpanels >= 2 * (int64_t)par) {
     nch = ceil_div(want, par);
@@ -209,9 +205,12 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
      * threads (512x49x4608: 2 chunks of 32 and 17 columns instead of one)
      * streams the 2.4 MB of weights once per chunk: 0.88-1.04x, below 1
      * in 8 of 10 runs. */
+    size_t state_bytes = ((size_t)nch * sizeof(uint64_t) + 63) & ~(size_t)63;
     if (pl.kc >= pl.kpad && nch >= par &&
-        (size_t)npn * bpanel + (size_t)npn * 8 + 64 <= WG_DRIVER_SHARED_MAX)
-      shared = 1;
+        state_bytes + (size_t)npn * bpanel <= WG_DRIVER_SHARED_MAX) {
+      pl.state_bytes = state_bytes;
+      pl.shared_bytes = state_bytes + (size_t)npn * bpanel;
+    }
     /* Each thread packs a chunk once however many of its row ranges it
      * runs (reuse_id), so the rows are cut finer than one range per
      * thread: about eight tasks a thread, at least two MR panels a range,
@@ -248,7 +247,7 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   /* Shrinking chunks on several threads, the widest (about twice the mean)
    * still at most nc: 128x784x1152 on 2 threads 1.08-1.10x against equal
    * chunks (in-process A/B, medians of 21, three runs). */
-  pl.taper = par > 1 && !shared; /* a shared B: equal chunks, packed in parallel */
+  pl.taper = par > 1 && !pl.shared_bytes; /* a shared B: equal chunks, packed in parallel */
   int64_t npan = ceil_div(npn, nch); /* the widest chunk's panels */
   if (pl.taper)
     while ((npan = wg_split_widest(npn, nch)) > pmax && nch < npn) nch++;
@@ -257,10 +256,6 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   pl.ppc = wg_split_widest(mpanels, pl.mch);
 
   pl.bpack_bytes = ((size_t)npan * bpanel + 63) & ~(size_t)63;
-  if (shared) {
-    pl.state_bytes = ((size_t)nch * sizeof(uint64_t) + 63) & ~(size_t)63;
-    pl.shared_bytes = pl.state_bytes + (size_t)npn * bpanel;
-  }
   size_t partial_bytes = pl.kc >= pl.kpad
                              ? 0
                              : (size_t)(pl.ppc * npan) * (size_t)(k->mr * k->nr) * 4;

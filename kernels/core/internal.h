@@ -91,6 +91,11 @@ typedef struct wg_run {
   int64_t ys_m, ys_n;
 } wg_run;
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r);
+/* The run of a checked wg_gemm call: kernel k on a row-major X (K x n,
+ * stride ldx) into a row-major Y (stride ldy), one image (gemm.c). */
+wg_run wg_gemm_run_of(const wg_kernel *k, const wg_weights *w, const uint8_t *x, int64_t n,
+                      int64_t ldx, wg_act_format act, const wg_epilogue *ep, void *y,
+                      int64_t ldy);
 
 /* wg_driver_run in two steps, for a caller that runs the driver's tasks
  * among its own (gemm_rows.c): the split of `r` for `par` threads, and its

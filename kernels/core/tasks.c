@@ -37,14 +37,20 @@ static int grab_block(taskset *ts) {
   }
 }
 
-static void *slot_scratch(wg_context *ctx, int slot, size_t bytes) {
-  wg_scratch *s = &ctx->scratch[slot];
+/* A block of the context kept between calls, grown to `bytes` (a multiple
+ * of 64; the old contents are not kept, a new block is zeroed if `zero`). */
+static void *grow(wg_scratch *s, size_t bytes, int zero) {
   if (s->n < bytes) {
     free(s->p);
     s->p = aligned_alloc(64, bytes);
     s->n = s->p ? bytes : 0;
+    if (s->p && zero) memset(s->p, 0, bytes);
   }
   return s->p;
+}
+
+static void *slot_scratch(wg_context *ctx, int slot, size_t bytes) {
+  return grow(&ctx->scratch[slot], bytes, 0);
 }
 
 /* Nothing in a block is reusable at the start of a run: its bytes are
@@ -63,18 +69,14 @@ static void run_one(void *arg, int64_t t, int slot) {
 
 static void runner_task(void *arg, int64_t i) { run_one(arg, i, 0); }
 
-/* The run's shared block from `s` (the context's, kept between calls) or,
- * with s NULL, a fresh one the caller frees; zeroed when new. */
+/* The run's shared block: the context's `s` or, with s NULL, a fresh one
+ * (*own, which the caller frees); zeroed when new. */
 static uint8_t *shared_block(wg_scratch *s, size_t bytes, uint8_t **own) {
+  wg_scratch fresh = {0};
   *own = NULL;
   if (!bytes) return NULL;
-  if (s && s->n >= bytes) return s->p;
-  uint8_t *p = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
-  if (p) memset(p, 0, bytes);
-  if (!s) return *own = p;
-  free(s->p);
-  s->p = p;
-  s->n = p ? bytes : 0;
+  uint8_t *p = grow(s ? s : &fresh, (bytes + 63) & ~(size_t)63, 1);
+  if (!s) *own = p;
   return p;
 }
 

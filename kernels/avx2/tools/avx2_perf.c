@@ -117,13 +117,16 @@ typedef struct ceil_run {
   _Atomic int *ready; /* threads running; NULL: start at once */
 } ceil_run;
 
+/* Returns once both threads sharing `ready` have called it. */
+static void start_together(_Atomic int *ready) {
+  atomic_fetch_add(ready, 1);
+  while (atomic_load(ready) < 2) {
+  }
+}
+
 static void *ceiling_thread(void *arg) {
   ceil_run *c = arg;
-  if (c->ready) {
-    atomic_fetch_add(c->ready, 1);
-    while (atomic_load(c->ready) < 2) {
-    }
-  }
+  if (c->ready) start_together(c->ready);
   double t0 = now_wall();
   ceiling_loop(c->iters);
   c->secs = now_wall() - t0;
@@ -244,9 +247,7 @@ typedef struct pair_run {
 
 static void *pair_thread(void *arg) {
   pair_run *p = arg;
-  atomic_fetch_add(p->ready, 1);
-  while (atomic_load(p->ready) < 2) {
-  }
+  start_together(p->ready);
   double t0 = now_wall();
   for (int i = 0; i < p->batch; i++) run_once(p->j);
   p->secs = now_wall() - t0;
@@ -258,7 +259,10 @@ static double pair_secs(const job *j, int batch) {
   _Atomic int ready = 0;
   pair_run self = {j, batch, 0.0, &ready}, other = {j->partner, batch, 0.0, &ready};
   pthread_t th;
-  if (pthread_create(&th, NULL, pair_thread, &other) != 0) return -1.0;
+  if (pthread_create(&th, NULL, pair_thread, &other) != 0) {
+    fprintf(stderr, "avx2_perf: no second thread for p2\n");
+    exit(1);
+  }
   pair_thread(&self);
   pthread_join(th, NULL);
   return self.secs > other.secs ? self.secs : other.secs;
