@@ -1,7 +1,16 @@
 # make install PREFIX=... DESTDIR=...: header, both libraries, pkg-config.
 LIBDIR ?= $(PREFIX)/lib
 INCDIR ?= $(PREFIX)/include
-$(BUILD)/wrapgemm.pc: mk/install.mk include/wrapgemm.h
+# The .pc file names PREFIX, LIBDIR and INCDIR, which a later `make install
+# PREFIX=...` may change without touching any file: it is rebuilt whenever its
+# text would differ (a stamp holding the three values, rewritten only then).
+PC_VARS := $(PREFIX)|$(LIBDIR)|$(INCDIR)|$(VERSION)
+$(BUILD)/wrapgemm.pc.vars: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(PC_VARS)' ] || printf '%s\n' '$(PC_VARS)' > $@
+.PHONY: FORCE
+FORCE:
+$(BUILD)/wrapgemm.pc: mk/install.mk $(BUILD)/wrapgemm.pc.vars
 	@mkdir -p $(dir $@)
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
 	  'Name: wrapgemm' \
@@ -27,4 +36,13 @@ test-install: $(BUILD)/readme_example.c
 	PKG_CONFIG_LIBDIR=$(CURDIR)/$(BUILD)/stage/usr/lib/pkgconfig \
 	  sh -c '$(CC) -std=c11 -o $(BUILD)/readme_installed $(BUILD)/readme_example.c $$(pkg-config --cflags --libs --static wrapgemm)'
 	LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/stage/usr/lib $(RUN) ./$(BUILD)/readme_installed > /dev/null
+	@# The shared library, found at run time through the rpath the README gives.
+	PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(BUILD)/stage \
+	PKG_CONFIG_LIBDIR=$(CURDIR)/$(BUILD)/stage/usr/lib/pkgconfig \
+	  sh -c '$(CC) -std=c11 -o $(BUILD)/readme_shared $(BUILD)/readme_example.c $$(pkg-config --cflags --libs wrapgemm) -Wl,-rpath,$(CURDIR)/$(BUILD)/stage/usr/lib'
+	$(RUN) ./$(BUILD)/readme_shared > /dev/null
+	@# A second install with another PREFIX must not keep the first one's .pc.
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/stage PREFIX=/opt/wg2
+	grep -qx 'prefix=/opt/wg2' $(BUILD)/stage/opt/wg2/lib/pkgconfig/wrapgemm.pc
+	grep -qx 'prefix=/usr' $(BUILD)/stage/usr/lib/pkgconfig/wrapgemm.pc
 	@echo "test-install: ok"
