@@ -217,6 +217,11 @@ static int table(wg_context *ctx, const char *dir, const uint8_t *img,
 
 /* ---- golden vectors ------------------------------------------------- */
 
+static uint32_t u32le(const unsigned char *b) {
+  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+         (uint32_t)b[3] << 24;
+}
+
 static int check_run(wg_context *ctx, const wn_model *m, const uint8_t *pix,
                      int64_t nimg, int acc, int cyc, FILE *f,
                      const char *kname) {
@@ -257,6 +262,13 @@ static int check_run(wg_context *ctx, const wn_model *m, const uint8_t *pix,
         bad = 1;
         break;
       }
+      /* Float outputs are stored little-endian: compare them in this
+       * machine's byte order. */
+      if (el == sizeof(uint32_t))
+        for (int64_t j = 0; j < sz; j++) {
+          uint32_t v = u32le(want + 4 * j);
+          memcpy(want + 4 * j, &v, sizeof v);
+        }
       const unsigned char *got = (const unsigned char *)outs[i] + (size_t)(im * sz) * el;
       for (int64_t j = 0; j < sz * (int64_t)el; j++)
         if (got[j] != want[j]) {
@@ -275,11 +287,6 @@ static int check_run(wg_context *ctx, const wn_model *m, const uint8_t *pix,
     printf("  %-40s acc %2d cyclic %d: %lld images, every layer equal\n",
            kname ? kname : "auto", acc, cyc, (long long)nimg);
   return bad == 1;
-}
-
-static uint32_t u32le(const unsigned char *b) {
-  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-         (uint32_t)b[3] << 24;
 }
 
 static int check(const char *model, const char *golden, int all_kernels) {

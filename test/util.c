@@ -9,6 +9,42 @@
 #define GUARD 64
 #define CANARY 0xA5
 
+/* One output element, read as its own type (so its value is right on any
+ * byte order: copying its bytes into the low end of a wider integer is not),
+ * printed in decimal and as the hex of its bits. */
+static void elem_str(char *s, size_t n, wg_output_kind kind, const unsigned char *p) {
+  long long v;
+  unsigned long long bits;
+  switch (kind) {
+    case WG_OUTPUT_INT8: v = (int8_t)p[0]; bits = p[0]; break;
+    case WG_OUTPUT_UINT8_FLOAT:
+    case WG_OUTPUT_UINT8_FIXED: v = p[0]; bits = p[0]; break;
+    case WG_OUTPUT_INT16: {
+      int16_t e;
+      memcpy(&e, p, sizeof e);
+      v = e;
+      bits = (uint16_t)e;
+      break;
+    }
+    case WG_OUTPUT_FLOAT32: {
+      float f;
+      uint32_t u;
+      memcpy(&f, p, sizeof f);
+      memcpy(&u, p, sizeof u);
+      snprintf(s, n, "%.9g (0x%08x)", (double)f, (unsigned)u);
+      return;
+    }
+    default: { /* INT32 */
+      int32_t e;
+      memcpy(&e, p, sizeof e);
+      v = e;
+      bits = (uint32_t)e;
+      break;
+    }
+  }
+  snprintf(s, n, "%lld (0x%llx)", v, bits);
+}
+
 void wgt_fill_weights(wgt_rng *r, int8_t *w, size_t n, wg_weight_format f,
                       int bits, int data) {
   int lo = f == WG_WEIGHTS_INT ? -(1 << (bits - 1)) : -1;
@@ -173,11 +209,11 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
     for (int64_t j = 0; j < ldy; j++) {
       size_t off = (size_t)(i * ldy + j) * es;
       if (memcmp(y + off, want + off, es) != 0) {
-        long long got = 0, exp = 0;
-        memcpy(&got, y + off, es);
-        memcpy(&exp, want + off, es);
+        char got[48], exp[48];
+        elem_str(exp, sizeof exp, c->ep.output, want + off);
+        elem_str(got, sizeof got, c->ep.output, y + off);
         wgt_fail(__FILE__, __LINE__,
-                 "%s: y[%lld,%lld]%s expected 0x%llx got 0x%llx (ran %s)", what,
+                 "%s: y[%lld,%lld]%s expected %s got %s (ran %s)", what,
                  (long long)i, (long long)j, j >= c->n ? " (stride gap)" : "",
                  exp, got, info.kernel);
         result = WGT_FAIL;

@@ -12,7 +12,11 @@
  *           out of the top lane is lost              defined by the registers
  *
  * Packed layout, one k-group = L consecutive depths k0 .. k0+L-1, lane l
- * holding depth k0+l in bits [8l, 8l+8) (R = register of 32 or 64 bits):
+ * holding depth k0+l in bits [8l, 8l+8) (R = register of 32 or 64 bits).
+ * Lanes are bit positions, not memory bytes: packing composes registers
+ * with shifts and stores them as native integers, which the kernels load
+ * as such, so the byte order of the machine never enters (on big-endian
+ * s390x, lane 0 is the last byte of a stored register):
  *
  *   A group (rows i = 0..MR-1)           B group (columns j = 0..NR-1)
  *   +------+-----+--------+------+---    +------+-----+--------+------+---

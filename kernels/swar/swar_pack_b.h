@@ -33,12 +33,19 @@ static inline void wg_swar_transpose4(const uint32_t r[4], uint32_t c[4]) {
   c[3] = (t1 >> 16) | (t3 & 0xFFFF0000u);
 }
 
+/* Four bytes with byte j in bits [8j, 8j+8), whatever the byte order: the
+ * lanes are defined by bit positions, never by memory order.  A memcpy into
+ * a uint32_t would put byte 0 in the top bits on a big-endian core and
+ * reverse the columns of every group.  gcc and clang merge the shifts into
+ * one plain load on little-endian targets (one byte-reversing load on
+ * big-endian ones), so this costs nothing where memcpy was right. */
 static inline uint32_t wg_swar_load32(const uint8_t *p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
 }
 
+/* A whole register as a native integer, as the kernels load it through a
+ * uint32_t / uint64_t pointer: same value on either byte order. */
 static inline void wg_swar_store(uint8_t *dst, int reg_bytes, uint64_t v) {
   if (reg_bytes == 8) {
     memcpy(dst, &v, 8);
