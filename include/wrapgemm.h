@@ -16,6 +16,17 @@
  * Sizes and strides are int64_t so that negative values can be rejected
  * rather than wrapped; a size whose byte count overflows size_t (32-bit
  * targets included) returns WG_ERR_SIZE_OVERFLOW.
+ *
+ * Checks run in one order, and a call with several faults returns the
+ * first: NULL_POINTER (then MISALIGNED for an argument struct, ep, d, opt
+ * or info, not aligned for its type), BAD_SIZE, BAD_STRIDE, SIZE_OVERFLOW,
+ * options (BAD_OPTION, or UNSUPPORTED for options that cannot be combined;
+ * a per-row epilogue array is NULL_POINTER or MISALIGNED there, before its
+ * values are read), MISALIGNED (outputs and typed arrays not aligned to
+ * their element size), ALIASING (an output overlapping an input or another
+ * output), BAD_CODE, then what the kernel choice and the run return
+ * (UNSUPPORTED, NO_MEMORY, THREAD).  docs/api.md gives each function's
+ * exact list and the byte ranges the aliasing check compares.
  */
 #ifndef WRAPGEMM_H
 #define WRAPGEMM_H
@@ -62,7 +73,12 @@ typedef enum wg_status {
                                    (other architectures' kernels are not)   */
   WG_ERR_KERNEL_UNAVAILABLE = 10, /* a kernel of this build's table that this
                                      CPU cannot run                         */
-  WG_ERR_THREAD = 11            /* the thread pool could not be started      */
+  WG_ERR_THREAD = 11,           /* the thread pool could not be started      */
+  WG_ERR_ALIASING = 12,         /* an output's bytes overlap an input's (or
+                                   another output's): docs/api.md, Aliasing */
+  WG_ERR_MISALIGNED = 13        /* an int16/int32/float output, or a typed
+                                   array or argument struct the call reads
+                                   or writes, not aligned for its type      */
 } wg_status;
 
 /* Name of a status ("WG_OK", "WG_ERR_BAD_SIZE", ...); "WG_ERR_?" for values
@@ -87,10 +103,21 @@ typedef struct wg_context wg_context;
  * UNKNOWN_KERNEL, KERNEL_UNAVAILABLE.
  * Thread safety: a context may be used by several application threads at
  * once; calls on it are serialised internally only where they share the
- * pool. */
+ * pool.
+ * fork(): a child may use and destroy the contexts and weights it inherited,
+ * even if another thread of the parent was inside a call at that instant;
+ * it gets the same bits.  The pool's threads do not exist in the child: an
+ * inherited context starts a new pool on its first call there that needs one
+ * (if its threads cannot be started, calls run on the calling thread), and
+ * destroying it joins none of the parent's.  If the fork came while another
+ * thread was inside a call on that very context, the child leaves the
+ * parent's scratch blocks of it allocated (a bounded leak).  This uses
+ * malloc, pthread_mutex_init and pthread_create in the child, which POSIX
+ * does not promise after forking a threaded process and glibc provides. */
 WG_API wg_status wg_context_create(int threads, wg_context **out);
 
-/* Releases a context and joins its threads.  NULL is accepted. */
+/* Releases a context and joins its threads (none of a parent's: see fork
+ * above).  NULL is accepted. */
 WG_API void wg_context_destroy(wg_context *ctx);
 
 /* Number of threads (the caller included) the context runs work on. */
@@ -191,8 +218,9 @@ WG_API int64_t wg_weights_depth(const wg_weights *weights);
 /* ------------------------------------------------------------------------ */
 typedef struct wg_act_format {
   int bits;        /* ba in 1..8: every code is in 0 .. 2^ba - 1 (checked)  */
-  int zero_point;  /* zx in 0..255, subtracted from every code; padding of a
-                      convolution is this code (0 for unsigned codes)       */
+  int zero_point;  /* zx in 0 .. 2^ba - 1 (a code of the format, else
+                      BAD_OPTION), subtracted from every code; padding of
+                      a convolution is this code (0 for unsigned codes)     */
 } wg_act_format;
 
 /* ------------------------------------------------------------------------ */
@@ -236,7 +264,8 @@ typedef struct wg_epilogue {
   wg_cyclic cyclic;
   int slope;               /* k >= 1, read only for WG_CYCLIC_SMOOTH        */
   wg_output_kind output;
-  /* float stages (UINT8_FLOAT, FLOAT32): M entries each, all finite        */
+  /* float stages (UINT8_FLOAT, FLOAT32): M entries each, all finite; each
+   * per-row array here and below aligned for its type (else MISALIGNED)  */
   const float *scale;
   const float *bias;
   int relu;                /* 0 or 1                                        */
@@ -269,14 +298,21 @@ typedef struct wg_run_info {
 /* ------------------------------------------------------------------------ */
 /* X(k,n) is x[k*ldx + n], ldx >= n.  Y(m,n) is element m*ldy + n of y, whose
  * element type follows ep->output (int8/int16/int32/uint8/float), ldy >= n;
- * y must be aligned for that type (as any C array of it is); x needs no
- * alignment.
- * `info` may be NULL.
+ * the address of an int16 y must be a multiple of 2, of an int32 or float y
+ * a multiple of 4 (as any C array of the type is), else MISALIGNED; x needs
+ * no alignment.  y's bytes
+ * [y, y + ((M-1)*ldy + n) * size) must not overlap x's [x, x + (K-1)*ldx + n),
+ * the packed weights' storage, or the per-row arrays ep's output reads
+ * (M elements each), else ALIASING; ranges are compared whole, stride
+ * gaps included.  `info` may be NULL; it is an output too (aligned for its
+ * type, overlapping neither y nor an input).
  * Errors: NULL_POINTER, BAD_SIZE (n < 1), BAD_STRIDE, SIZE_OVERFLOW,
  * BAD_OPTION (act or epilogue fields out of range, non-finite scale/bias),
- * BAD_CODE (an activation code >= 2^act.bits), UNSUPPORTED (output type too
- * narrow for b, or the forced kernel cannot compute this combination),
- * NO_MEMORY, THREAD.  On error nothing is written to y or info. */
+ * MISALIGNED (y, or a per-row epilogue array not aligned for its type),
+ * ALIASING, BAD_CODE (an activation code >= 2^act.bits), UNSUPPORTED (output
+ * type too narrow for b, or the forced kernel cannot compute this
+ * combination), NO_MEMORY, THREAD.  On error nothing is written to y or
+ * info. */
 WG_API wg_status wg_gemm(wg_context *ctx, const wg_weights *w,
                          const uint8_t *x, int64_t n, int64_t ldx,
                          wg_act_format act, const wg_epilogue *ep,
@@ -294,9 +330,13 @@ typedef struct wg_conv2d_desc {
   int64_t stride_h, stride_w;               /* >= 1                          */
   int64_t pad_top, pad_left, pad_bottom, pad_right;   /* >= 0, padding = zx  */
   int64_t dilation_h, dilation_w;           /* >= 1                          */
+  /* Every field must be below 2^31 (2^31 - 1 is accepted): 2^31 or more is
+   * SIZE_OVERFLOW, whatever the other fields, even where the call would
+   * index nothing that large. */
 } wg_conv2d_desc;
 
-/* Output height and width of `d` (0 if the window does not fit or d is bad). */
+/* Output height and width of `d` (0 if the window does not fit or d is bad,
+ * misaligned included). */
 WG_API int64_t wg_conv2d_out_h(const wg_conv2d_desc *d);
 WG_API int64_t wg_conv2d_out_w(const wg_conv2d_desc *d);
 
@@ -304,8 +344,12 @@ WG_API int64_t wg_conv2d_out_w(const wg_conv2d_desc *d);
  * K = channels * kernel_h * kernel_w columns, in the filter order named at
  * wg_weights_pack.  X is dense in d->layout; Y is dense in the same layout
  * with M channels and wg_conv2d_out_h x wg_conv2d_out_w pixels, element type
- * from ep->output.  Errors as wg_gemm, plus BAD_SIZE for a window that does
- * not fit and UNSUPPORTED for weights whose K does not match d. */
+ * from ep->output (aligned as wg_gemm's).  y's bytes [y, y + batch * M *
+ * out_h * out_w * size) must not overlap x's [x, x + batch * C * H * W), the
+ * weights' storage or ep's per-row arrays (ALIASING).  Errors as wg_gemm,
+ * plus BAD_OPTION for an unknown layout, BAD_SIZE for a window that does
+ * not fit, SIZE_OVERFLOW for a field >= 2^31, and UNSUPPORTED for weights
+ * whose K does not match d. */
 WG_API wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
                            const wg_conv2d_desc *d, const uint8_t *x,
                            wg_act_format act, const wg_epilogue *ep, void *y,
@@ -371,10 +415,14 @@ WG_API wg_swar_options wg_swar_options_default(void);
  * m*ldy + n of y (type from ep->output).
  * Errors: NULL_POINTER (w, x, ep, opt, y), BAD_SIZE (n < 1), BAD_STRIDE
  * (ldx, ldy or a used ld_* < n), SIZE_OVERFLOW, BAD_OPTION (act, epilogue,
- * reg_bits, mode), BAD_CODE (an activation >= 2^act.bits), UNSUPPORTED
- * (acc_bits > 8, > 7 for BUFFER; BUFFER with act.bits > 7; counts or a
- * correction outside CARRY; weights with a code outside -1..1), NO_MEMORY.
- * On error nothing is written to y or to the count arrays. */
+ * reg_bits, mode), MISALIGNED (y as wg_gemm's; carries, lane_carries,
+ * carry_correction not a multiple of 4), ALIASING (y, carries, lane_carries
+ * overlapping x, carry_correction, the weights' storage, ep's per-row
+ * arrays, or each other), BAD_CODE (an activation >= 2^act.bits),
+ * UNSUPPORTED (acc_bits > 8, > 7 for BUFFER; BUFFER with act.bits > 7;
+ * counts or a correction outside CARRY; weights with a code outside
+ * -1..1), NO_MEMORY.  On error nothing is written to y or to the count
+ * arrays. */
 WG_API wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
                               int64_t ldx, wg_act_format act,
                               const wg_epilogue *ep, const wg_swar_options *opt,
@@ -386,9 +434,11 @@ WG_API wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
  * accumulator whose bit 7 is a buffer bit cleared after every addition.
  * Its result is the contract's for b <= 7.  W (M x K) at w[m*ldw + k] with
  * codes -1, 0, +1; X, Y as wg_swar_gemm.  Errors: NULL_POINTER, BAD_SIZE
- * (m, k, n < 1), BAD_STRIDE, SIZE_OVERFLOW, BAD_OPTION, BAD_CODE (a weight
- * outside -1..1 or an activation >= 2^act.bits), UNSUPPORTED (acc_bits > 7),
- * NO_MEMORY.  On error nothing is written. */
+ * (m, k, n < 1), BAD_STRIDE, SIZE_OVERFLOW, BAD_OPTION, MISALIGNED (y as
+ * wg_gemm's), ALIASING (y overlapping w's [w, w + (m-1)*ldw + k), x or ep's
+ * per-row arrays), BAD_CODE (a weight outside -1..1 or an activation
+ * >= 2^act.bits), UNSUPPORTED (acc_bits > 7), NO_MEMORY.  On error nothing
+ * is written. */
 WG_API wg_status wg_swar_naive_gemm(const int8_t *w, int64_t m, int64_t k,
                                     int64_t ldw, const uint8_t *x, int64_t n,
                                     int64_t ldx, wg_act_format act,
@@ -406,8 +456,11 @@ WG_API wg_status wg_swar_naive_gemm(const int8_t *w, int64_t m, int64_t k,
  * (integer arithmetic in general registers only, so the SWAR objects stay
  * free of floating point).  Each output pointer may be NULL, not all three.
  * Errors: NULL_POINTER, BAD_SIZE (batch or outputs < 1, batch > 2^31),
- * BAD_STRIDE (batch_stride < outputs), SIZE_OVERFLOW.  On error nothing is
- * written. */
+ * BAD_STRIDE (batch_stride < outputs), SIZE_OVERFLOW, MISALIGNED (counts,
+ * correction not a multiple of 4; mean_q16, std_q16 not of
+ * _Alignof(uint64_t)), ALIASING (an output overlapping counts'
+ * [counts, counts + ((batch-1)*batch_stride + outputs) * 4) or another
+ * output).  On error nothing is written. */
 WG_API wg_status wg_swar_carry_stats(const uint32_t *counts, int64_t batch,
                                      int64_t outputs, int64_t batch_stride,
                                      uint64_t *mean_q16, uint64_t *std_q16,

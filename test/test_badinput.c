@@ -83,8 +83,9 @@ TEST(badinput_gemm_codes_and_options) {
   f->x[K * N - 1] = 8;
   EXPECT_GEMM(f, WG_ERR_BAD_CODE, f->ctx, f->w, f->x, N, N, f->act, &f->ep, f->y, N, &f->info);
   f->x[K * N - 1] = 7;
-  wg_act_format bad_act[] = {{0, 0}, {9, 0}, {3, -1}, {3, 256}};
-  for (int i = 0; i < 4; i++)
+  /* The zero point is a code of the format: 0 .. 2^bits - 1. */
+  wg_act_format bad_act[] = {{0, 0}, {9, 0}, {3, -1}, {3, 256}, {3, 8}, {1, 2}, {7, 128}};
+  for (int i = 0; i < 7; i++)
     EXPECT_GEMM(f, WG_ERR_BAD_OPTION, f->ctx, f->w, f->x, N, N, bad_act[i], &f->ep, f->y, N, &f->info);
   int bad_b[] = {1, 17, 31, 33, 0, -8};
   for (int i = 0; i < 6; i++) {
@@ -197,7 +198,11 @@ TEST(badinput_context_and_kernels) {
             "%s", wg_kernel_name(i));
   CHECK(wg_kernel_name(-1) == NULL && wg_kernel_name(wg_kernel_count()) == NULL, "range");
   CHECK(strcmp(wg_status_name(WG_ERR_THREAD), "WG_ERR_THREAD") == 0 &&
+            strcmp(wg_status_name(WG_ERR_ALIASING), "WG_ERR_ALIASING") == 0 &&
+            strcmp(wg_status_name(WG_ERR_MISALIGNED), "WG_ERR_MISALIGNED") == 0 &&
+            strcmp(wg_status_name((wg_status)14), "WG_ERR_?") == 0 &&
             strcmp(wg_status_name((wg_status)99), "WG_ERR_?") == 0, "names");
+  CHECK(WG_ERR_THREAD == 11 && WG_ERR_ALIASING == 12 && WG_ERR_MISALIGNED == 13, "pinned");
   /* A forced kernel that cannot compute a combination: UNSUPPORTED, not a
    * silent fallback.  The 8-bit portable kernel cannot serve b = 16. */
   int8_t w[4] = {1, 2, 3, 4};
@@ -262,9 +267,28 @@ TEST(badinput_conv2d) {
   d.batch = (int64_t)1 << 30;
   d.height = (int64_t)1 << 30;
   EXPECT_CONV(WG_ERR_SIZE_OVERFLOW, d);
+  /* Each field below 2^31 (docs/api.md), even where nothing would overflow. */
+  d = good;
+  d.stride_h = (int64_t)1 << 31;
+  EXPECT_CONV(WG_ERR_SIZE_OVERFLOW, d);
+  d = good;
+  d.dilation_w = ((int64_t)1 << 31) - 1;
+  d.kernel_w = 1; /* the limit itself is fine, but K no longer matches */
+  EXPECT_CONV(WG_ERR_UNSUPPORTED, d);
   x[5] = 200; /* code outside 3 bits */
   EXPECT_CONV(WG_ERR_BAD_CODE, good);
   x[5] = 0;
+  /* A zero point outside the codes: padding the kernels cannot take. */
+  wg_act_format keep = f->act;
+  f->act.zero_point = 8;
+  EXPECT_CONV(WG_ERR_BAD_OPTION, good);
+  f->act = keep;
+  /* y over x, and an int32 y one byte off its alignment. */
+  CHECK(wg_conv2d(f->ctx, w9, &good, f->y, f->act, &f->ep, f->y + 8, &f->info) ==
+            WG_ERR_ALIASING, "conv y over x");
+  CHECK(wg_conv2d(f->ctx, w9, &good, x, f->act, &f->ep, f->y + 1, &f->info) ==
+            WG_ERR_MISALIGNED, "conv y misaligned");
+  CHECK(untouched(f), "output written");
   CHECK(wg_conv2d(f->ctx, w9, NULL, x, f->act, &f->ep, f->y, NULL) == WG_ERR_NULL_POINTER, "null d");
   d = good;
   d.stride_w = 0;
@@ -312,4 +336,78 @@ TEST(badinput_activation_code_anywhere) {
     wg_weights_destroy(pw);
   }
   wg_context_destroy(ctx);
+}
+
+/* The new statuses and where they sit in the order of checks (docs/api.md):
+ * ... SIZE_OVERFLOW, options, MISALIGNED, ALIASING, BAD_CODE, ... */
+TEST(badinput_gemm_alignment_aliasing_and_order) {
+  fixture fx, *f = &fx;
+  setup(f);
+  unsigned char xkeep[sizeof f->x];
+  memcpy(xkeep, f->x, sizeof xkeep);
+  const wg_act_format act = f->act;
+  /* y over x (int8 output: no alignment to meet). */
+  f->ep.acc_bits = 8;
+  f->ep.output = WG_OUTPUT_INT8;
+  CHECK(wg_gemm(f->ctx, f->w, f->x, N, N, act, &f->ep, f->x + 3, N, &f->info) ==
+            WG_ERR_ALIASING && memcmp(xkeep, f->x, sizeof xkeep) == 0 && untouched(f),
+        "y over x");
+  /* int16, int32 and float y off their element size. */
+  static const wg_output_kind typed[] = {WG_OUTPUT_INT16, WG_OUTPUT_INT32, WG_OUTPUT_FLOAT32};
+  for (int t = 0; t < 3; t++) {
+    f->ep = wg_epilogue_default();
+    f->ep.acc_bits = 16;
+    f->ep.output = typed[t];
+    f->ep.scale = f->scale;
+    f->ep.bias = f->bias;
+    for (int off = 1; off < (t ? 4 : 2); off++)
+      EXPECT_GEMM(f, WG_ERR_MISALIGNED, f->ctx, f->w, f->x, N, N, act, &f->ep, f->y + off, N,
+                  &f->info);
+  }
+  /* A misaligned per-row array, before its values are read. */
+  f->ep = wg_epilogue_default();
+  f->ep.output = WG_OUTPUT_UINT8_FLOAT;
+  f->ep.scale = (const float *)(const void *)((const char *)f->scale + 2);
+  f->ep.bias = f->bias;
+  EXPECT_GEMM(f, WG_ERR_MISALIGNED, f->ctx, f->w, f->x, N, N, act, &f->ep, f->y, N, &f->info);
+  /* Order: each pair of faults reports the earlier check. */
+  f->ep = wg_epilogue_default();
+  f->ep.output = WG_OUTPUT_INT32;
+  /* misaligned for int32 and over x */
+  unsigned char *over_x = (unsigned char *)f->x + ((uintptr_t)f->x % 4 == 3 ? 2 : 1);
+  EXPECT_GEMM(f, WG_ERR_MISALIGNED, f->ctx, f->w, f->x, N, N, act, &f->ep, over_x, N, &f->info);
+  EXPECT_GEMM(f, WG_ERR_BAD_OPTION, f->ctx, f->w, f->x, N, N, (wg_act_format){3, 8}, &f->ep,
+              f->y + 1, N, &f->info);
+  EXPECT_GEMM(f, WG_ERR_SIZE_OVERFLOW, f->ctx, f->w, f->x, N, N, act, &f->ep, f->y + 1,
+              INT64_MAX / 3, &f->info);
+  f->ep.output = WG_OUTPUT_INT8;
+  f->ep.acc_bits = 8;
+  f->x[K * N - 1] = 8; /* a bad code too: aliasing is checked first */
+  memcpy(xkeep, f->x, sizeof xkeep);
+  CHECK(wg_gemm(f->ctx, f->w, f->x, N, N, act, &f->ep, f->x, N, &f->info) == WG_ERR_ALIASING &&
+            memcmp(xkeep, f->x, sizeof xkeep) == 0,
+        "aliasing before codes");
+  EXPECT_GEMM(f, WG_ERR_BAD_CODE, f->ctx, f->w, f->x, N, N, act, &f->ep, f->y, N, &f->info);
+  f->x[K * N - 1] = 7;
+  /* Misaligned scale and a non-finite one: alignment first. */
+  f->ep = wg_epilogue_default();
+  f->ep.output = WG_OUTPUT_FLOAT32;
+  f->bias[0] = 1.0f / 0.0f;
+  f->ep.scale = f->scale;
+  f->ep.bias = (const float *)(const void *)((const char *)f->bias + 1);
+  EXPECT_GEMM(f, WG_ERR_MISALIGNED, f->ctx, f->w, f->x, N, N, act, &f->ep, f->y, N, &f->info);
+  f->ep.bias = f->bias;
+  EXPECT_GEMM(f, WG_ERR_BAD_OPTION, f->ctx, f->w, f->x, N, N, act, &f->ep, f->y, N, &f->info);
+  f->bias[0] = 1.0f;
+  /* wg_run_info is an output too: over y is ALIASING (nothing written),
+   * right after y's last byte it is fine. */
+  f->ep = wg_epilogue_default();
+  const size_t yb = (size_t)(M * N) * 4;
+  wg_run_info *over = (wg_run_info *)(void *)(f->y + 8);
+  wg_run_info *after = (wg_run_info *)(void *)(f->y + yb);
+  EXPECT_GEMM(f, WG_ERR_ALIASING, f->ctx, f->w, f->x, N, N, act, &f->ep, f->y, N, over);
+  CHECK(wg_gemm(f->ctx, f->w, f->x, N, N, act, &f->ep, f->y, N, after) == WG_OK &&
+            after->kernel && after->method,
+        "info right after y");
+  teardown(f);
 }

@@ -35,9 +35,70 @@ wg_epilogue wg_epilogue_default(void) {
   return e;
 }
 
+/* The zero point is a code of the format: it is the padding of a
+ * convolution, which no codes check sees, and kernels are proven only for
+ * codes below 2^bits (vpmaddubsw pairs of 7-bit codes, 7-bit SWAR lanes). */
 wg_status wg_check_act(wg_act_format act) {
   if (act.bits < 1 || act.bits > 8) return WG_ERR_BAD_OPTION;
-  if (act.zero_point < 0 || act.zero_point > 255) return WG_ERR_BAD_OPTION;
+  if (act.zero_point < 0 || act.zero_point > (1 << act.bits) - 1) return WG_ERR_BAD_OPTION;
+  return WG_OK;
+}
+
+int wg_aligned(const void *p, size_t align) { return (uintptr_t)p % align == 0; }
+
+wg_span wg_span_of(const void *p, int64_t bytes) {
+  wg_span s = {(uintptr_t)p, p && bytes > 0 ? (uint64_t)bytes : 0};
+  return s;
+}
+
+wg_span wg_span_matrix(const void *p, int64_t rows, int64_t cols, int64_t ld, int64_t es) {
+  return wg_span_of(p, ((rows - 1) * ld + cols) * es);
+}
+
+/* Last bytes rather than ends: an object may end at the top of the
+ * address space. */
+int wg_spans_overlap(wg_span a, wg_span b) {
+  return a.n && b.n && a.at <= b.at + (b.n - 1) && b.at <= a.at + (a.n - 1);
+}
+
+int wg_overlaps_operands(wg_span s, const wg_weights *w, const wg_epilogue *ep, int64_t m) {
+  if (w) {
+    if (wg_spans_overlap(s, wg_span_of(w, (int64_t)sizeof *w)) ||
+        wg_spans_overlap(s, wg_span_of(w->rowsum, w->m * 4)))
+      return 1;
+    for (int i = 0; i < w->npacks; i++)
+      if (wg_spans_overlap(s, wg_span_of(w->packs[i].data, (int64_t)w->packs[i].bytes)))
+        return 1;
+    /* Tap-major panels are published by a release store of ntap. */
+    int ntap = atomic_load_explicit(&w->ntap, memory_order_acquire);
+    for (int i = 0; i < ntap; i++)
+      if (wg_spans_overlap(s, wg_span_of(w->tap[i].pack.data, (int64_t)w->tap[i].pack.bytes)))
+        return 1;
+  }
+  if (!ep) return 0;
+  switch (ep->output) {
+    case WG_OUTPUT_UINT8_FLOAT:
+    case WG_OUTPUT_FLOAT32:
+      return wg_spans_overlap(s, wg_span_of(ep->scale, 4 * m)) ||
+             wg_spans_overlap(s, wg_span_of(ep->bias, 4 * m));
+    case WG_OUTPUT_UINT8_FIXED:
+      return wg_spans_overlap(s, wg_span_of(ep->multiplier, 4 * m)) ||
+             wg_spans_overlap(s, wg_span_of(ep->shift, 4 * m)) ||
+             wg_spans_overlap(s, wg_span_of(ep->qbias, 4 * m));
+    default: return 0;
+  }
+}
+
+wg_status wg_check_output(const void *y, wg_span ys, wg_span xs, const wg_weights *w,
+                          const wg_epilogue *ep, const wg_run_info *info) {
+  if (!wg_aligned(y, wg_output_size(ep->output))) return WG_ERR_MISALIGNED;
+  /* info is an output too, written last: it may share no byte with y or an
+   * input either. */
+  wg_span is = wg_span_of(info, (int64_t)sizeof *info);
+  if (wg_spans_overlap(ys, xs) || wg_overlaps_operands(ys, w, ep, w->m) ||
+      wg_spans_overlap(is, ys) || wg_spans_overlap(is, xs) ||
+      wg_overlaps_operands(is, w, ep, w->m))
+    return WG_ERR_ALIASING;
   return WG_OK;
 }
 
@@ -76,12 +137,18 @@ wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m) {
       __attribute__((fallthrough));
     case WG_OUTPUT_FLOAT32:
       if (!ep->scale || !ep->bias) return WG_ERR_NULL_POINTER;
+      /* before reading them: a misaligned float load is undefined */
+      if (!wg_aligned(ep->scale, _Alignof(float)) || !wg_aligned(ep->bias, _Alignof(float)))
+        return WG_ERR_MISALIGNED;
       if (!all_finite(ep->scale, m) || !all_finite(ep->bias, m))
         return WG_ERR_BAD_OPTION;
       return WG_OK;
     case WG_OUTPUT_UINT8_FIXED:
       if (ep->out_bits < 1 || ep->out_bits > 8) return WG_ERR_BAD_OPTION;
       if (!ep->multiplier || !ep->shift) return WG_ERR_NULL_POINTER;
+      if (!wg_aligned(ep->multiplier, _Alignof(int32_t)) ||
+          !wg_aligned(ep->shift, _Alignof(int32_t)) || !wg_aligned(ep->qbias, _Alignof(int32_t)))
+        return WG_ERR_MISALIGNED;
       if (ep->out_zero_point < 0 || ep->out_zero_point > (1 << ep->out_bits) - 1)
         return WG_ERR_BAD_OPTION;
       for (int64_t i = 0; i < m; i++) {
@@ -195,11 +262,13 @@ wg_status wg_codes_check(wg_context *ctx, const uint8_t *x, int64_t r, int64_t c
   return atomic_load(&p.bad) ? WG_ERR_BAD_CODE : WG_OK;
 }
 
-wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
-                               int64_t ldx, wg_act_format act,
-                               const wg_epilogue *ep, const void *y,
-                               int64_t ldy) {
+wg_status wg_check_matrix_shape(const wg_weights *w, const uint8_t *x, int64_t n,
+                                int64_t ldx, const wg_epilogue *ep, const void *y,
+                                int64_t ldy, const wg_run_info *info) {
   if (!w || !x || !ep || !y) return WG_ERR_NULL_POINTER;
+  /* before a field of them is read */
+  if (!wg_aligned(ep, _Alignof(wg_epilogue)) || !wg_aligned(info, _Alignof(wg_run_info)))
+    return WG_ERR_MISALIGNED;
   if (n < 1) return WG_ERR_BAD_SIZE;
   if (ldx < n || ldy < n) return WG_ERR_BAD_STRIDE;
   int64_t span;
@@ -208,19 +277,18 @@ wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
       !wg_mul_ok(w->m - 1, ldy, &span) || !wg_add_ok(span, n, &span) ||
       !wg_mul_ok(span, (int64_t)(es ? es : 1), &span))
     return WG_ERR_SIZE_OVERFLOW;
-  wg_status st = wg_check_act(act);
-  if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
-  return st;
+  return WG_OK;
 }
 
-wg_status wg_check_matrix_call(const wg_weights *w, const uint8_t *x, int64_t n,
+wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
                                int64_t ldx, wg_act_format act,
                                const wg_epilogue *ep, const void *y,
-                               int64_t ldy) {
-  wg_status st = wg_check_matrix_args(w, x, n, ldx, act, ep, y, ldy);
-  if (st != WG_OK) return st;
-  /* Last: the only check that reads all of X. */
-  if (!wg_codes_fit(x, w->k, n, ldx, (uint8_t)((1 << act.bits) - 1)))
-    return WG_ERR_BAD_CODE;
-  return WG_OK;
+                               int64_t ldy, const wg_run_info *info) {
+  wg_status st = wg_check_matrix_shape(w, x, n, ldx, ep, y, ldy, info);
+  if (st == WG_OK) st = wg_check_act(act);
+  if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
+  if (st == WG_OK)
+    st = wg_check_output(y, wg_span_matrix(y, w->m, n, ldy, (int64_t)wg_output_size(ep->output)),
+                         wg_span_matrix(x, w->k, n, ldx, 1), w, ep, info);
+  return st;
 }

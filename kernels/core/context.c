@@ -10,7 +10,8 @@ const char *wg_status_name(wg_status s) {
       "WG_OK",           "WG_ERR_NULL_POINTER", "WG_ERR_BAD_SIZE",
       "WG_ERR_SIZE_OVERFLOW", "WG_ERR_BAD_STRIDE", "WG_ERR_BAD_CODE",
       "WG_ERR_BAD_OPTION", "WG_ERR_UNSUPPORTED", "WG_ERR_NO_MEMORY",
-      "WG_ERR_UNKNOWN_KERNEL", "WG_ERR_KERNEL_UNAVAILABLE", "WG_ERR_THREAD"};
+      "WG_ERR_UNKNOWN_KERNEL", "WG_ERR_KERNEL_UNAVAILABLE", "WG_ERR_THREAD",
+      "WG_ERR_ALIASING", "WG_ERR_MISALIGNED"};
   unsigned i = (unsigned)s;
   return i < sizeof names / sizeof names[0] ? names[i] : "WG_ERR_?";
 }
@@ -30,8 +31,10 @@ wg_status wg_context_create(int threads, wg_context **out) {
     wg_status st = wg_find_kernel(env, &forced);
     if (st != WG_OK) return st;
   }
+  if (wg_fork_watch() != 0) return WG_ERR_NO_MEMORY;
   wg_context *c = calloc(1, sizeof *c);
   if (!c) return WG_ERR_NO_MEMORY;
+  atomic_init(&c->home, 2 * wg_forks());
   c->threads = threads;
   c->direct_conv = 1;
   c->gemm_in_place = 1;
@@ -48,8 +51,51 @@ wg_status wg_context_create(int threads, wg_context **out) {
   return WG_OK;
 }
 
+/*
+ * fork(): a context that an ancestor process made (home is not
+ * 2 * wg_forks() here) has no pool threads in this process, and its pool_mu
+ * may be locked by a thread this process lacks, in the middle of changing
+ * the scratch blocks.  The first call to see that takes the context over:
+ * it forgets the pool (its threads, mutex and condition variables are the
+ * parent's), starts pool_mu afresh and leaves a pool to be started by the
+ * first call that needs one (tasks.c).  If pool_mu was locked, the scratch
+ * pointers may be half-changed: they are dropped, not freed (the parent's
+ * blocks stay allocated in this process: a bounded leak, only when fork()
+ * came while another thread was inside a call on this context).  A call
+ * that comes while another thread takes the context over runs alone,
+ * without pool_mu (tasks.c).
+ *
+ * POSIX allows a child of a threaded process only async-signal-safe
+ * functions until it calls exec; this relies on more, as glibc provides:
+ * malloc and free (fork takes malloc's locks), pthread_mutex_trylock and
+ * pthread_mutex_init on a copied mutex, and pthread_create.
+ */
+int wg_context_own(wg_context *c) {
+  uint32_t here = 2 * wg_forks();
+  uint32_t h = atomic_load_explicit(&c->home, memory_order_acquire);
+  if (h == here) return 1;
+  if (h == (here | 1) ||
+      !atomic_compare_exchange_strong_explicit(&c->home, &h, here | 1, memory_order_acquire,
+                                               memory_order_acquire))
+    return h == here;
+  wg_pool *old = c->pool;
+  c->pool = NULL;
+  wg_pool_forget(old);
+  c->pool_pending = c->threads > 1;
+  if (pthread_mutex_trylock(&c->pool_mu) == 0) {
+    pthread_mutex_unlock(&c->pool_mu);
+  } else {
+    memset(c->scratch, 0, sizeof c->scratch);
+    memset(&c->shared, 0, sizeof c->shared);
+    pthread_mutex_init(&c->pool_mu, NULL);
+  }
+  atomic_store_explicit(&c->home, here, memory_order_release);
+  return 1;
+}
+
 void wg_context_destroy(wg_context *c) {
   if (!c) return;
+  wg_context_own(c); /* a fork child's: nothing of the parent's threads is joined */
   wg_pool_destroy(c->pool);
   for (int i = 0; i < WG_MAX_THREADS; i++) free(c->scratch[i].p);
   free(c->shared.p);

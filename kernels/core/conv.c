@@ -17,7 +17,12 @@ static wg_status geometry_ok(const wg_conv2d_desc *d) {
     return WG_ERR_BAD_SIZE;
   if (d->pad_top < 0 || d->pad_left < 0 || d->pad_bottom < 0 || d->pad_right < 0)
     return WG_ERR_BAD_SIZE;
-  /* Bounding every field keeps the window arithmetic below in int64. */
+  /* Bounding every field keeps the window arithmetic below and every
+   * index of the im2col and direct paths (products of two fields plus a
+   * few more, bsrc.c, direct_conv.c, pack_avx2.c) in int64: the limit is
+   * documented (a field >= 2^31 is SIZE_OVERFLOW even where the call would
+   * need no large index) rather than lifted, which would need every such
+   * product bounded anew. */
   const int64_t lim = (int64_t)1 << 31;
   const int64_t v[] = {d->batch,    d->channels, d->height,   d->width,
                        d->kernel_h, d->kernel_w, d->stride_h, d->stride_w,
@@ -29,13 +34,13 @@ static wg_status geometry_ok(const wg_conv2d_desc *d) {
 }
 
 int64_t wg_conv2d_out_h(const wg_conv2d_desc *d) {
-  if (!d || geometry_ok(d) != WG_OK) return 0;
+  if (!d || !wg_aligned(d, _Alignof(wg_conv2d_desc)) || geometry_ok(d) != WG_OK) return 0;
   return out_size(d->height, d->kernel_h, d->stride_h, d->pad_top,
                   d->pad_bottom, d->dilation_h);
 }
 
 int64_t wg_conv2d_out_w(const wg_conv2d_desc *d) {
-  if (!d || geometry_ok(d) != WG_OK) return 0;
+  if (!d || !wg_aligned(d, _Alignof(wg_conv2d_desc)) || geometry_ok(d) != WG_OK) return 0;
   return out_size(d->width, d->kernel_w, d->stride_w, d->pad_left,
                   d->pad_right, d->dilation_w);
 }
@@ -45,6 +50,10 @@ wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
                     wg_act_format act, const wg_epilogue *ep, void *y,
                     wg_run_info *info) {
   if (!ctx || !w || !d || !x || !ep || !y) return WG_ERR_NULL_POINTER;
+  /* before a field of them is read */
+  if (!wg_aligned(d, _Alignof(wg_conv2d_desc)) || !wg_aligned(ep, _Alignof(wg_epilogue)) ||
+      !wg_aligned(info, _Alignof(wg_run_info)))
+    return WG_ERR_MISALIGNED;
   wg_status st = geometry_ok(d);
   if (st != WG_OK) return st;
   int64_t oh = wg_conv2d_out_h(d), ow = wg_conv2d_out_w(d);
@@ -61,6 +70,8 @@ wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
   if (kk != w->k) return WG_ERR_UNSUPPORTED;
   st = wg_check_act(act);
   if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
+  if (st == WG_OK)
+    st = wg_check_output(y, wg_span_of(y, out_all), wg_span_of(x, in_all), w, ep, info);
   if (st != WG_OK) return st;
   st = wg_codes_check(ctx, x, 1, in_all, in_all, (uint8_t)((1 << act.bits) - 1));
   if (st != WG_OK) return st;

@@ -25,7 +25,7 @@ wg_status wg_gemm(wg_context *ctx, const wg_weights *w, const uint8_t *x,
                   const wg_epilogue *ep, void *y, int64_t ldy,
                   wg_run_info *info) {
   if (!ctx) return WG_ERR_NULL_POINTER;
-  wg_status st = wg_check_matrix_args(w, x, n, ldx, act, ep, y, ldy);
+  wg_status st = wg_check_matrix_args(w, x, n, ldx, act, ep, y, ldy, info);
   if (st == WG_OK)
     st = wg_codes_check(ctx, x, w->k, n, ldx, (uint8_t)((1 << act.bits) - 1));
   if (st != WG_OK) return st;

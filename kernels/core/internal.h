@@ -3,6 +3,7 @@
 #define WG_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,11 @@ struct wg_context {
   const wg_kernel *forced;      /* NULL: automatic choice */
   wg_pool *pool;                /* NULL when threads == 1 */
   pthread_mutex_t pool_mu;      /* held by the call using the pool+scratch */
+  /* fork(): 2 * wg_forks() of the process that pool and pool_mu belong
+   * to, odd while a fork child takes the context over (wg_context_own);
+   * a child's pool starts on its first use (pool_pending, under pool_mu). */
+  _Atomic uint32_t home;
+  int pool_pending;
   wg_scratch scratch[WG_MAX_THREADS];
   wg_scratch shared;            /* the block all tasks of a run share */
   wg_parallel_for_fn runner;    /* engine's parallel-for, or NULL */
@@ -37,6 +43,7 @@ typedef struct wg_apack {
   void (*pack_a)(const int8_t *, int64_t, int, int64_t, void *);
   size_t panel_bytes;   /* one MR-row panel, whole padded depth */
   void *data;
+  size_t bytes;         /* the whole allocation at data (aliasing checks) */
 } wg_apack;
 
 /* Direct-convolution panels of OIHW filters reordered tap-major, for one
@@ -54,16 +61,19 @@ struct wg_weights {
   int32_t *rowsum;
   int npacks;
   wg_apack packs[64];
-  /* Made on demand by calls that may run concurrently: under tap_mu. */
-  pthread_mutex_t tap_mu;
-  int ntap;
+  /* Made on demand by calls that may run concurrently: read without a
+   * lock up to ntap (published by a release store), extended by one call
+   * at a time, the one that set tap_owner (weights.c). */
+  _Atomic uint32_t tap_owner;
+  _Atomic int ntap;
   wg_tap_pack tap[8];
 };
 
 const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k);
 /* The kernel's direct-convolution panels of OIHW weights with `c` channels
  * and `taps` filter taps, reordered tap-major as the direct kernel reads
- * them; made on first use and kept.  NULL: no memory, or none possible. */
+ * them; made on first use and kept.  NULL: no memory, none possible, or
+ * another call is making one now (never waits: weights.c). */
 const wg_apack *wg_weights_tap_major(const wg_weights *w, const wg_kernel *k, int64_t c,
                                      int64_t taps);
 /* The kernel's direct-convolution panels, or NULL (none packed). */
@@ -153,6 +163,10 @@ static inline int wg_scratch_holds(const wg_scratch_tag *tag, uint64_t id, int64
   return id != 0 && tag->id == id && tag->a == a && tag->b == b;
 }
 typedef void (*wg_task_body)(void *plan, int64_t t, uint8_t *mem);
+/* 1 when ctx's pool and pool_mu may be used by this process: always in the
+ * process that made it; in a fork child once the first call has taken it
+ * over (context.c).  0 while another thread of the child does that. */
+int wg_context_own(wg_context *ctx);
 wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
                        int64_t tasks);
 /* wg_run_tasks with one more block of `shared_bytes`, common to all tasks
@@ -172,23 +186,57 @@ int64_t wg_split_at(int64_t units, int64_t parts, int64_t i);
 /* The widest of those ranges (rounding may make it a later one). */
 int64_t wg_split_widest(int64_t units, int64_t parts);
 
-/* Checks shared by wg_gemm and wg_conv2d. */
+/* Checks shared by the entry points.  Each returns the first failure in
+ * the documented order (docs/api.md, "Order of checks"): NULL_POINTER,
+ * BAD_SIZE, BAD_STRIDE, SIZE_OVERFLOW, options (BAD_OPTION, UNSUPPORTED
+ * of act and epilogue), MISALIGNED, ALIASING, BAD_CODE, then what the
+ * kernel choice and the run return. */
+/* The epilogue's options; a per-row array it reads is NULL_POINTER if
+ * missing and MISALIGNED if not aligned for its type, before any of its
+ * values is read. */
 wg_status wg_check_epilogue(const wg_epilogue *ep, int64_t m);
+/* bits 1..8 and 0 <= zero_point <= 2^bits - 1: the padding code and the
+ * zero-point correction stay inside every kernel's proven code range. */
 wg_status wg_check_act(wg_act_format act);
-/* Every argument of a GEMM-shaped call over packed weights w: pointers,
- * sizes, strides, byte-count overflow, activation format, epilogue, and
- * (last, as it reads all of X) the activation codes.  Used by wg_gemm and
- * wg_swar_gemm. */
-wg_status wg_check_matrix_call(const wg_weights *w, const uint8_t *x, int64_t n,
-                               int64_t ldx, wg_act_format act,
-                               const wg_epilogue *ep, const void *y,
-                               int64_t ldy);
-/* wg_check_matrix_call without the codes check (the caller runs
- * wg_codes_check on its threads). */
+
+/* The bytes [at, at + n) an operand's pointer and extent cover, first to
+ * last byte touched; n = 0 (a NULL pointer): nothing. */
+typedef struct wg_span {
+  uintptr_t at;
+  uint64_t n;
+} wg_span;
+wg_span wg_span_of(const void *p, int64_t bytes);
+/* rows x cols elements of es bytes, row stride ld elements:
+ * ((rows - 1) * ld + cols) * es bytes (the caller checked it fits). */
+wg_span wg_span_matrix(const void *p, int64_t rows, int64_t cols, int64_t ld, int64_t es);
+int wg_spans_overlap(wg_span a, wg_span b);
+/* Does s overlap the weights' storage (the wg_weights object, its row
+ * sums and every packing of them, tap-major ones included) or one of the
+ * per-row arrays the output kind of ep reads (m entries)?  w, ep may be
+ * NULL. */
+int wg_overlaps_operands(wg_span s, const wg_weights *w, const wg_epilogue *ep, int64_t m);
+/* p (NULL included) is a multiple of align. */
+int wg_aligned(const void *p, size_t align);
+/* The output of a GEMM-shaped call, ys its bytes, element type from
+ * ep->output: MISALIGNED unless aligned to its element size, then
+ * ALIASING if it overlaps xs, the weights' storage or ep's arrays, or if
+ * info (may be NULL) overlaps y or any of those. */
+wg_status wg_check_output(const void *y, wg_span ys, wg_span xs, const wg_weights *w,
+                          const wg_epilogue *ep, const wg_run_info *info);
+
+/* The shape of a GEMM-shaped call over packed weights w: pointers (then
+ * MISALIGNED for an ep or info, may be NULL, not aligned for its type),
+ * sizes, strides, byte-count overflow. */
+wg_status wg_check_matrix_shape(const wg_weights *w, const uint8_t *x, int64_t n,
+                                int64_t ldx, const wg_epilogue *ep, const void *y,
+                                int64_t ldy, const wg_run_info *info);
+/* Every argument of wg_gemm but the codes (the caller runs wg_codes_check
+ * on its threads): the shape, act, the epilogue, then the outputs'
+ * alignment and aliasing. */
 wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
                                int64_t ldx, wg_act_format act,
                                const wg_epilogue *ep, const void *y,
-                               int64_t ldy);
+                               int64_t ldy, const wg_run_info *info);
 /* WG_OK if every byte of the r x c region (row stride ld) is <= maxcode,
  * else BAD_CODE (or NO_MEMORY), checked on the context's threads. */
 wg_status wg_codes_check(wg_context *ctx, const uint8_t *x, int64_t r, int64_t c, int64_t ld,

@@ -94,6 +94,9 @@ wg_status wg_run_tasks_shared(wg_context *ctx, wg_task_body fn, void *plan, size
   ts.ctx = ctx;
   ts.need = WG_SCRATCH_TAG + ((need + 63) & ~(size_t)63);
   uint8_t *own_shared = NULL;
+  /* 0 only in a fork child while another thread takes the context over:
+   * pool_mu and the context's scratch are not to be touched yet. */
+  int owned = wg_context_own(ctx);
   if (ctx->runner) {
     /* One block per concurrently running task, kept in the context between
      * calls unless another call holds it (a fresh allocation is fresh
@@ -102,7 +105,7 @@ wg_status wg_run_tasks_shared(wg_context *ctx, wg_task_body fn, void *plan, size
     ts.nblocks = tasks < ctx->runner_par ? (int)tasks : ctx->runner_par;
     for (int b = 0; b < ts.nblocks; b++) atomic_init(&ts.taken[b], 0);
     size_t total = (size_t)ts.nblocks * ts.need;
-    int held = pthread_mutex_trylock(&ctx->pool_mu) == 0;
+    int held = owned && pthread_mutex_trylock(&ctx->pool_mu) == 0;
     uint8_t *own = NULL;
     ts.buf = held ? slot_scratch(ctx, 0, total) : (own = aligned_alloc(64, total));
     uint8_t *sh = shared_block(held ? &ctx->shared : NULL, shared_bytes, &own_shared);
@@ -115,7 +118,12 @@ wg_status wg_run_tasks_shared(wg_context *ctx, wg_task_body fn, void *plan, size
     free(own_shared);
     return ok ? WG_OK : WG_ERR_NO_MEMORY;
   }
-  if (pthread_mutex_trylock(&ctx->pool_mu) == 0) {
+  if (owned && pthread_mutex_trylock(&ctx->pool_mu) == 0) {
+    /* A fork child's pool starts on first use; if its threads cannot be
+     * started, this call runs on the caller alone and the next one tries
+     * again. */
+    if (ctx->pool_pending && (ctx->pool = wg_pool_create(ctx->threads - 1)) != NULL)
+      ctx->pool_pending = 0;
     ts.use_slots = 1;
     uint8_t *sh = shared_block(&ctx->shared, shared_bytes, &own_shared);
     int ok = sh || !shared_bytes;
@@ -136,8 +144,9 @@ wg_status wg_run_tasks_shared(wg_context *ctx, wg_task_body fn, void *plan, size
     pthread_mutex_unlock(&ctx->pool_mu);
     return WG_OK;
   }
-  /* Another application thread holds this context's pool: run on the
-   * caller alone rather than wait (same bits, no deadlock). */
+  /* Another application thread holds this context's pool (or, in a fork
+   * child, is taking the context over): run on the caller alone rather
+   * than wait (same bits, no deadlock). */
   ts.buf = aligned_alloc(64, ts.need);
   uint8_t *sh = shared_block(NULL, shared_bytes, &own_shared);
   if (!ts.buf || (shared_bytes && !sh)) {

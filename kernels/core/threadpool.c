@@ -173,6 +173,33 @@ void wg_pool_destroy(wg_pool *p) {
   free(p);
 }
 
+void wg_pool_forget(wg_pool *p) {
+  if (!p) return;
+  free(p->tid);
+  free(p);
+}
+
+/* Written only by the child handler, which runs while the child has one
+ * thread; threads the child starts later see it (pthread_create
+ * synchronises), so relaxed loads suffice. */
+static _Atomic uint32_t forks;
+static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
+static int watch_err;
+
+static void count_fork(void) {
+  atomic_store_explicit(&forks, atomic_load_explicit(&forks, memory_order_relaxed) + 1,
+                        memory_order_relaxed);
+}
+
+static void watch(void) { watch_err = pthread_atfork(NULL, NULL, count_fork); }
+
+int wg_fork_watch(void) {
+  pthread_once(&watch_once, watch);
+  return watch_err;
+}
+
+uint32_t wg_forks(void) { return atomic_load_explicit(&forks, memory_order_relaxed); }
+
 void wg_pool_run(wg_pool *p, wg_pool_task fn, void *arg, int64_t count) {
   if (count <= 1 || p->workers == 0) {
     for (int64_t i = 0; i < count; i++) fn(arg, i, 0);

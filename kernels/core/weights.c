@@ -1,5 +1,6 @@
 /* Weight validation and packing, once per wg_weights, for every kernel that
  * might run them. */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,9 +38,17 @@ void wg_weights_destroy(wg_weights *w) {
   if (!w) return;
   for (int i = 0; i < w->npacks; i++) free(w->packs[i].data);
   for (int i = 0; i < w->ntap; i++) free(w->tap[i].pack.data);
-  pthread_mutex_destroy(&w->tap_mu);
   free(w->rowsum);
   free(w);
+}
+
+static const wg_apack *find_tap(const wg_weights *w, const wg_direct *d, int64_t c,
+                                int64_t taps) {
+  int n = atomic_load_explicit(&w->ntap, memory_order_acquire);
+  for (int i = 0; i < n; i++)
+    if (w->tap[i].pack.pack_a == d->pack_w && w->tap[i].c == c && w->tap[i].taps == taps)
+      return &w->tap[i].pack;
+  return NULL;
 }
 
 /* The OIHW codes come back out of the kernel's direct panels (NR rows of
@@ -51,13 +60,25 @@ const wg_apack *wg_weights_tap_major(const wg_weights *cw, const wg_kernel *k, i
   const wg_direct *d = k->direct;
   const wg_apack *src = wg_weights_find_direct(cw, k);
   if (!src || d->ku != 4 || c * taps != w->k) return NULL;
-  const wg_apack *found = NULL;
-  pthread_mutex_lock(&w->tap_mu);
-  for (int i = 0; i < w->ntap && !found; i++)
-    if (w->tap[i].pack.pack_a == d->pack_w && w->tap[i].c == c &&
-        w->tap[i].taps == taps)
-      found = &w->tap[i].pack;
-  if (!found && w->ntap < (int)(sizeof w->tap / sizeof w->tap[0])) {
+  /* One call extends the cache at a time, the others wait for it.  Not a
+   * mutex: tap_owner is wg_forks() + 1 of the extending process, so that
+   * in a fork child a value from an ancestor, a call that does not exist
+   * here, is taken over instead of waited for (an entry it was writing
+   * was not published). */
+  uint32_t mine = wg_forks() + 1;
+  for (;;) {
+    const wg_apack *done = find_tap(w, d, c, taps);
+    if (done) return done;
+    uint32_t owner = atomic_load_explicit(&w->tap_owner, memory_order_relaxed);
+    if (owner == mine)
+      sched_yield(); /* another call of this process is making one */
+    else if (atomic_compare_exchange_strong_explicit(&w->tap_owner, &owner, mine,
+                                                     memory_order_acquire, memory_order_relaxed))
+      break;
+  }
+  const wg_apack *found = find_tap(w, d, c, taps); /* added meanwhile */
+  int n = atomic_load_explicit(&w->ntap, memory_order_relaxed);
+  if (!found && n < (int)(sizeof w->tap / sizeof w->tap[0])) {
     size_t panels = (size_t)((w->m + d->nr - 1) / d->nr);
     void *data = aligned_alloc(64, panels * src->panel_bytes + 64);
     if (data) {
@@ -71,16 +92,18 @@ const wg_apack *wg_weights_tap_major(const wg_weights *cw, const wg_kernel *k, i
                 from[p * src->panel_bytes + (size_t)(((kk / 4) * d->nr + j) * 4 + kk % 4)];
         }
       memset(to + panels * src->panel_bytes, 0, 64);
-      wg_tap_pack *tp = &w->tap[w->ntap++];
+      wg_tap_pack *tp = &w->tap[n];
       tp->c = c;
       tp->taps = taps;
       tp->pack.pack_a = d->pack_w;
       tp->pack.panel_bytes = src->panel_bytes;
       tp->pack.data = data;
+      tp->pack.bytes = panels * src->panel_bytes + 64;
+      atomic_store_explicit(&w->ntap, n + 1, memory_order_release);
       found = &tp->pack;
     }
   }
-  pthread_mutex_unlock(&w->tap_mu);
+  atomic_store_explicit(&w->tap_owner, 0, memory_order_release);
   return found;
 }
 
@@ -115,6 +138,7 @@ static wg_status add_pack(wg_weights *w,
   ap->pack_a = pack;
   ap->panel_bytes = (size_t)panel;
   ap->data = data;
+  ap->bytes = bytes ? bytes : 64;
   return WG_OK;
 }
 
@@ -141,7 +165,6 @@ wg_status wg_weights_pack(const wg_context *ctx, const int8_t *src, int64_t m,
     }
   wg_weights *w = calloc(1, sizeof *w);
   if (!w) return WG_ERR_NO_MEMORY;
-  pthread_mutex_init(&w->tap_mu, NULL);
   w->m = m;
   w->k = k;
   w->format = format;

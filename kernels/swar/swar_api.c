@@ -16,31 +16,68 @@ wg_swar_options wg_swar_options_default(void) {
   return o;
 }
 
-/* An optional M x N array with row stride ld: its span must be addressable. */
-static wg_status check_side(const void *p, int64_t m, int64_t n, int64_t ld,
-                            int64_t elem) {
+/* An optional M x N array of 4-byte elements with row stride ld: whether
+ * its stride is too small, then whether its span is addressable. */
+static int side_stride_bad(const void *p, int64_t n, int64_t ld) { return p && ld < n; }
+
+static wg_status side_size(const void *p, int64_t m, int64_t n, int64_t ld) {
   int64_t span;
-  if (!p) return WG_OK;
-  if (ld < n) return WG_ERR_BAD_STRIDE;
-  if (!wg_mul_ok(m - 1, ld, &span) || !wg_add_ok(span, n, &span) ||
-      !wg_mul_ok(span, elem, &span))
+  if (p && (!wg_mul_ok(m - 1, ld, &span) || !wg_add_ok(span, n, &span) ||
+            !wg_mul_ok(span, 4, &span)))
     return WG_ERR_SIZE_OVERFLOW;
   return WG_OK;
 }
 
+/* In the documented order (docs/api.md): pointers, sizes, strides,
+ * overflow, options, alignment, aliasing, codes, then what the SWAR
+ * kernels cannot do. */
 static wg_status check(const wg_weights *w, const uint8_t *x, int64_t n,
                        int64_t ldx, wg_act_format act, const wg_epilogue *ep,
                        const wg_swar_options *o, void *y, int64_t ldy) {
-  if (!o) return WG_ERR_NULL_POINTER;
-  wg_status st = wg_check_matrix_call(w, x, n, ldx, act, ep, y, ldy);
-  if (st == WG_OK) st = check_side(o->carries, w->m, n, o->ld_carries, 4);
-  if (st == WG_OK) st = check_side(o->lane_carries, w->m, n, o->ld_lane_carries, 4);
-  if (st == WG_OK) st = check_side(o->carry_correction, w->m, n, o->ld_correction, 4);
+  if (!o || !w || !x || !ep || !y) return WG_ERR_NULL_POINTER;
+  if (!wg_aligned(o, _Alignof(wg_swar_options)) || !wg_aligned(ep, _Alignof(wg_epilogue)))
+    return WG_ERR_MISALIGNED; /* before a field of them is read */
+  if (n < 1) return WG_ERR_BAD_SIZE;
+  if (ldx < n || ldy < n || side_stride_bad(o->carries, n, o->ld_carries) ||
+      side_stride_bad(o->lane_carries, n, o->ld_lane_carries) ||
+      side_stride_bad(o->carry_correction, n, o->ld_correction))
+    return WG_ERR_BAD_STRIDE;
+  /* what is left of it: the byte counts of x and y */
+  wg_status st = wg_check_matrix_shape(w, x, n, ldx, ep, y, ldy, NULL);
   if (st != WG_OK) return st;
+  int64_t m = w->m;
+  if ((st = side_size(o->carries, m, n, o->ld_carries)) != WG_OK ||
+      (st = side_size(o->lane_carries, m, n, o->ld_lane_carries)) != WG_OK ||
+      (st = side_size(o->carry_correction, m, n, o->ld_correction)) != WG_OK ||
+      (st = wg_check_act(act)) != WG_OK || (st = wg_check_epilogue(ep, m)) != WG_OK)
+    return st;
   if (o->reg_bits != 32 && o->reg_bits != 64) return WG_ERR_BAD_OPTION;
   if (o->mode != WG_SWAR_EXACT && o->mode != WG_SWAR_BUFFER &&
       o->mode != WG_SWAR_CARRY)
     return WG_ERR_BAD_OPTION;
+  /* Outputs y, carries, lane carries; inputs x, the correction, the
+   * weights and the epilogue's arrays.  No output may share a byte range
+   * with an input or another output. */
+  wg_span out[3] = {wg_span_matrix(y, m, n, ldy, (int64_t)wg_output_size(ep->output)),
+                    wg_span_matrix(o->carries, m, n, o->ld_carries, 4),
+                    wg_span_matrix(o->lane_carries, m, n, o->ld_lane_carries, 4)};
+  wg_span xs = wg_span_matrix(x, w->k, n, ldx, 1),
+          cs = wg_span_matrix(o->carry_correction, m, n, o->ld_correction, 4);
+  if (!wg_aligned(y, wg_output_size(ep->output)) ||
+      !wg_aligned(o->carries, _Alignof(uint32_t)) ||
+      !wg_aligned(o->lane_carries, _Alignof(uint32_t)) ||
+      !wg_aligned(o->carry_correction, _Alignof(int32_t)))
+    return WG_ERR_MISALIGNED;
+  for (int i = 0; i < 3; i++) {
+    if (wg_spans_overlap(out[i], xs) || wg_spans_overlap(out[i], cs) ||
+        wg_overlaps_operands(out[i], w, ep, m))
+      return WG_ERR_ALIASING;
+    for (int j = 0; j < i; j++)
+      if (wg_spans_overlap(out[i], out[j])) return WG_ERR_ALIASING;
+  }
+  /* Last of the argument checks: the only one that reads all of X. */
+  if (!wg_codes_fit(x, w->k, n, ldx, (uint8_t)((1 << act.bits) - 1)))
+    return WG_ERR_BAD_CODE;
   int lane = o->mode == WG_SWAR_BUFFER ? 7 : 8;
   if (ep->acc_bits > lane) return WG_ERR_UNSUPPORTED;
   if (o->mode == WG_SWAR_BUFFER && act.bits > 7) return WG_ERR_UNSUPPORTED;

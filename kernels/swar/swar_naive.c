@@ -12,6 +12,7 @@ wg_status wg_swar_naive_gemm(const int8_t *w, int64_t m, int64_t k, int64_t ldw,
                              wg_act_format act, const wg_epilogue *ep, void *y,
                              int64_t ldy) {
   if (!w || !x || !ep || !y) return WG_ERR_NULL_POINTER;
+  if (!wg_aligned(ep, _Alignof(wg_epilogue))) return WG_ERR_MISALIGNED; /* before ep->output */
   if (m < 1 || k < 1 || n < 1) return WG_ERR_BAD_SIZE;
   if (ldw < k || ldx < n || ldy < n) return WG_ERR_BAD_STRIDE;
   int64_t span;
@@ -24,6 +25,12 @@ wg_status wg_swar_naive_gemm(const int8_t *w, int64_t m, int64_t k, int64_t ldw,
   wg_status st = wg_check_act(act);
   if (st == WG_OK) st = wg_check_epilogue(ep, m);
   if (st != WG_OK) return st;
+  if (!wg_aligned(y, es)) return WG_ERR_MISALIGNED;
+  wg_span ys = wg_span_matrix(y, m, n, ldy, (int64_t)es);
+  if (wg_spans_overlap(ys, wg_span_matrix(w, m, k, ldw, 1)) ||
+      wg_spans_overlap(ys, wg_span_matrix(x, k, n, ldx, 1)) ||
+      wg_overlaps_operands(ys, NULL, ep, m))
+    return WG_ERR_ALIASING;
   for (int64_t i = 0; i < m; i++)
     for (int64_t kk = 0; kk < k; kk++)
       if (w[i * ldw + kk] < -1 || w[i * ldw + kk] > 1) return WG_ERR_BAD_CODE;

@@ -78,6 +78,18 @@ wg_status wg_swar_carry_stats(const uint32_t *counts, int64_t batch,
   if (!wg_mul_ok(batch - 1, batch_stride, &span) || !wg_add_ok(span, outputs, &span) ||
       !wg_mul_ok(span, 4, &span) || !wg_mul_ok(outputs, 8, &span))
     return WG_ERR_SIZE_OVERFLOW;
+  if (!wg_aligned(counts, _Alignof(uint32_t)) || !wg_aligned(mean_q16, _Alignof(uint64_t)) ||
+      !wg_aligned(std_q16, _Alignof(uint64_t)) || !wg_aligned(correction, _Alignof(int32_t)))
+    return WG_ERR_MISALIGNED;
+  /* Output i is written before counts of output i + 1 are read. */
+  wg_span in = wg_span_matrix(counts, batch, outputs, batch_stride, 4);
+  wg_span out[3] = {wg_span_of(mean_q16, 8 * outputs), wg_span_of(std_q16, 8 * outputs),
+                    wg_span_of(correction, 4 * outputs)};
+  for (int i = 0; i < 3; i++) {
+    if (wg_spans_overlap(out[i], in)) return WG_ERR_ALIASING;
+    for (int j = 0; j < i; j++)
+      if (wg_spans_overlap(out[i], out[j])) return WG_ERR_ALIASING;
+  }
   uint64_t b = (uint64_t)batch;
   for (int64_t i = 0; i < outputs; i++) {
     uint64_t s = 0; /* < 2^31 * 2^32 */
