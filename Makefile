@@ -1,9 +1,14 @@
 # wrapgemm build.  `make` builds the libraries, `make test` runs every test,
 # `make bench` reproduces the paper's timing tables on this CPU.
 #
-#   CROSS=aarch64-linux-gnu-    cross-compile (every rule honours it)
+#   CROSS=aarch64-linux-gnu-    cross-compile (every rule honours it); also
+#                               arm-linux-gnueabihf-, s390x-linux-gnu-,
+#                               riscv64-linux-gnu- (tests under qemu-user)
 #   WERROR=1                    warnings are errors (CI sets it)
 #   PREFIX=/usr/local DESTDIR=  for make install
+#   WG_SKIP_LANES='test-s390x'  make test: lanes not to run, counted as
+#                               skipped (any other lane that cannot run fails)
+#   WG_TESTS='arith sweep'      only the tests whose names contain one of these
 
 CROSS   ?=
 CC      := $(CROSS)gcc
@@ -80,8 +85,8 @@ else
 Q := @
 endif
 
-.PHONY: all lib test test-native test-asan test-tsan test-readme install clean \
-        bench bench-quick help
+.PHONY: all lib test test-lanes list-lanes test-native test-asan test-tsan \
+        test-readme install clean bench bench-quick help
 all: lib
 lib: $(LIB_A) $(LIB_SO)
 
@@ -129,9 +134,12 @@ $(TSAN_TEST_BIN): $(TSAN_TEST_OBJ) $(BUILD)/libwrapgemm-tsan.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(TSANFLAGS) -o $@ $^ $(LDLIBS)
 
-# How to run a target binary here: natively, or under qemu for ARM builds.
+# How to run a target binary here: natively, or under qemu-user with the
+# cross libc for another architecture (mk/qemu.mk).
 QEMU_aarch64 := qemu-aarch64 -L /usr/aarch64-linux-gnu
 QEMU_arm     := qemu-arm -L /usr/arm-linux-gnueabihf
+QEMU_s390x   := qemu-s390x -L /usr/s390x-linux-gnu
+QEMU_riscv64 := qemu-riscv64 -L /usr/riscv64-linux-gnu
 HOST_ARCH    := $(shell uname -m)
 RUN := $(if $(filter $(HOST_ARCH),$(ARCH)),,$(QEMU_$(ARCH)))
 
@@ -142,18 +150,27 @@ include $(sort $(wildcard mk/*.mk))
 
 # Lanes run one after another (each may build in parallel with -j), so
 # their reports never interleave; the first failing lane stops the run, and
-# the last line sums every lane's tests (scripts/run-lanes.sh).
+# the last line sums every lane's tests (scripts/run-lanes.sh).  A lane must
+# print its own `N passed, N failed, N skipped` line; one that cannot run
+# fails unless WG_SKIP_LANES names it.
 # The packages every lane needs are installed first (as root; otherwise the
 # one apt-get line is printed), so `make test` works on a fresh machine.
+# Then a fresh make reads the Makefile again: nothing this make decided
+# before the install (the compiler's triplet, ...) reaches the lanes.
 test:
 	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory test-lanes
+test-lanes:
 	@MAKE="$(MAKE)" LANE_LOGS=$(BUILDROOT)/lanes scripts/run-lanes.sh $(TEST_LANES)
+# The lanes of `make test` here, one a line.
+list-lanes:
+	@printf '%s\n' $(TEST_LANES)
 
 clean:
 	rm -rf build
 
 help:
-	@sed -n '1,8p' Makefile
+	@sed -n '1,/^$$/p' Makefile
 
 -include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) \
          $(ASAN_TEST_OBJ:.o=.d) $(TSAN_TEST_OBJ:.o=.d)

@@ -46,3 +46,4 @@ test-install: $(BUILD)/readme_example.c
 	grep -qx 'prefix=/opt/wg2' $(BUILD)/stage/opt/wg2/lib/pkgconfig/wrapgemm.pc
 	grep -qx 'prefix=/usr' $(BUILD)/stage/usr/lib/pkgconfig/wrapgemm.pc
 	@echo "test-install: ok"
+	@echo "1 passed, 0 failed, 0 skipped"

@@ -4,9 +4,34 @@
 #   train: make train (torch, numpy, Fashion-MNIST); demo: make demo (the dataset)
 #   As root: installs whatever is missing (apt-get update first if needed).
 #   Otherwise: prints the one apt-get line needed and fails if any is missing.
+#   WG_SKIP_LANES: the packages that only skipped lanes need are left out
+#   (scripts/run-lanes.sh; e.g. WG_SKIP_LANES="s390x riscv64" needs no
+#   s390x or riscv64 compiler).
 set -eu
 what=${1:-all}
-TEST_PKGS="build-essential pkg-config clang libclang-rt-14-dev gcc-aarch64-linux-gnu g++-aarch64-linux-gnu gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user valgrind"
+# 0 when every lane named is in WG_SKIP_LANES (with or without "test-").
+all_skipped() {
+  for lane; do
+    case " ${WG_SKIP_LANES:-} " in
+      *" $lane "*|*" ${lane#test-} "*) ;;
+      *) return 1 ;;
+    esac
+  done
+}
+# The cross lanes of `make test` on x86 (mk/arm.mk, mk/qemu.mk): compiler
+# (g++ too: a cross `make` builds the benchmark), libc, and qemu-user.
+cross_pkgs() {  # debian-arch gnu-triplet lane...
+  a=$1 t=$2; shift 2
+  all_skipped "$@" || echo "gcc-$t g++-$t libc6-dev-$a-cross"
+}
+TEST_PKGS="build-essential pkg-config qemu-user \
+  $(all_skipped test-python || echo python3-numpy) \
+  $(all_skipped test-fuzz || echo clang libclang-rt-14-dev) \
+  $(all_skipped test-avx2-memcheck || echo valgrind) \
+  $(cross_pkgs arm64 aarch64-linux-gnu test-arm64 test-arm64-asan) \
+  $(cross_pkgs armhf arm-linux-gnueabihf test-armhf) \
+  $(cross_pkgs s390x s390x-linux-gnu test-s390x) \
+  $(cross_pkgs riscv64 riscv64-linux-gnu test-riscv64)"
 TRAIN_PKGS="python3-torch python3-numpy dataset-fashion-mnist"
 BENCH_PKGS="g++ pkg-config libbenchmark-dev libgemmlowp-dev libdnnl-dev libopenblas-dev gnuplot-nox"
 case $what in
