@@ -5,6 +5,8 @@
 //     table / shape / implementation         e.g.
 //     table7/64x56x56/acc8_ternary_x_u8_4x64__avx2.conv_fused
 //     table7/64x56x56/gemmlowp_u8u8s32__avx2.gemm
+//     table7/64x56x56/wrapgemm_auto.conv_wrapnet8      (the headline row)
+//     table7/64x56x56/onednn_conv_u8s8s32.conv
 //     ceiling/first/acc8_sign_add__avx2
 #ifndef WGBENCH_CASE_H
 #define WGBENCH_CASE_H
@@ -37,7 +39,7 @@ struct Layer {
 const std::vector<Layer> &layers();
 
 // Which family a case belongs to; threaded runs give each its own process.
-enum class Lib { wrapgemm, gemmlowp, onednn, openblas, ceiling, swar };
+enum class Lib { wrapgemm, gemmlowp, onednn, openblas, xnnpack, ceiling, swar };
 const char *lib_name(Lib l);
 
 struct Case {
@@ -49,6 +51,10 @@ struct Case {
   std::function<bool(std::string *why)> check;
   // One timed call.  Returns false (with *why) if the call failed.
   std::function<bool(std::string *why)> run;
+  // What ran, read once after the check (empty function or string: nothing
+  // to say): oneDNN's implementation string, the kernel an automatic
+  // dispatch chose.  The report prints it beside the figure.
+  std::function<std::string()> impl = nullptr;
 };
 
 struct Options {
@@ -68,6 +74,13 @@ using Notes = std::vector<std::string>;
 int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes);
 int add_gemmlowp_cases(std::vector<Case> &out, Notes &notes);
 int add_onednn_cases(std::vector<Case> &out, Notes &notes);
+// oneDNN's own convolution primitive (format `any`), Table 7.
+int add_onednn_conv_cases(std::vector<Case> &out, Notes &notes);
+// XNNPACK's quantized int8 convolution (NHWC), Table 7.
+int add_xnnpack_cases(std::vector<Case> &out, Notes &notes);
+// The WrapNet layer as an engine runs it: automatic dispatch, ternary
+// weights, 8-bit wrap, cyclic activation, fused uint8 output (NCHW, NHWC).
+int add_wrapnet8_cases(std::vector<Case> &out, Notes &notes);
 int add_openblas_cases(std::vector<Case> &out, Notes &notes);
 // The ceilings run twice, first and last (`when`), since the load of a
 // shared machine changes during a run; the report takes the faster.
@@ -117,6 +130,11 @@ int add_table7_peer_cases(std::vector<Case> &out, const std::string &impl, Lib l
 // Lowers NCHW x (C x H x W, 3x3, stride 1, pad 1 with zeros) to K x N.
 void im2col3x3(const Layer &l, const uint8_t *x, uint8_t *cols);
 void im2col3x3(const Layer &l, const float *x, float *cols);
+// The same layer in NHWC: x (C x H x W) as pixels of C channels, and OIHW
+// weights (M x C x 3 x 3) as OHWI (M x 3 x 3 x C), the order NHWC engines
+// (and wg_conv2d on NHWC input) read filters in.
+std::vector<uint8_t> to_nhwc(const Layer &l, const std::vector<uint8_t> &x);
+std::vector<int8_t> to_ohwi(const Layer &l, const std::vector<int8_t> &w);
 // wrap_b(z) = ((z + 2^(b-1)) mod 2^b) - 2^(b-1), b in 2..32: what a b-bit
 // accumulator holds (docs/semantics.md).
 int64_t wrap_bits(int64_t z, int b);

@@ -14,10 +14,16 @@
 //   acc32_umull_uadalp__neon  umull + uadalp: 8 MACs into 32-bit lanes
 //   swar64_add                one 64-bit add: 8 packed 8-bit lanes, general
 //                             registers only (Table 8's ceiling)
+// and, in ceiling_avx512.cc, vpdpbusd zmm/ymm and masked vpaddb/vpsubb zmm,
+// registered here only where the CPU has them (cpu_features.h): on any other
+// CPU the report lists them as not on this CPU, and they never run.
+#include "ceiling.h"
+
 #include <cstdint>
 #include <memory>
 
 #include "case.h"
+#include "cpu_features.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -162,24 +168,61 @@ void add(std::vector<Case> &out, const char *when, const char *name, uint64_t (*
 
 }  // namespace
 
+const std::vector<CeilingSpec> &ceiling_specs() {
+  static const std::vector<CeilingSpec> specs = [] {
+    std::vector<CeilingSpec> v;
+#if defined(__x86_64__)
+    const CpuFeatures &f = cpu_features();
+    const bool vnni512 = f.avx512f && f.avx512vnni, bw = f.avx512f && f.avx512bw;
+    v.push_back({"acc32_dpbusd_zmm__avx512vnni", "vpdpbusd zmm (uint8 x int8 into 32-bit lanes)",
+                 64, true, "avx512f + avx512vnni", vnni512, dpbusd_zmm_avx512vnni,
+                 kDpbusdZmmMacs});
+    v.push_back({"acc32_dpbusd_ymm__avx512vnni", "vpdpbusd ymm (EVEX)", 32, true,
+                 "avx512vl + avx512vnni", vnni512 && f.avx512vl, dpbusd_ymm_avx512vnni,
+                 kDpbusdYmmMacs});
+    v.push_back({"acc32_dpbusd_ymm__avxvnni", "{vex} vpdpbusd ymm (AVX-VNNI)", 32, true,
+                 "avx_vnni", f.avx2 && f.avx_vnni, dpbusd_ymm_avxvnni, kDpbusdYmmMacs});
+    v.push_back({"acc8_mask_add_sub__avx512bw",
+                 "vpaddb{k} + vpsubb{k} zmm (ternary x uint8, wrapping 8-bit lanes)", 64, true,
+                 "avx512bw", bw, mask_add_sub_zmm_avx512bw, kMaskAddSubMacs});
+    v.push_back({"acc8_mask_add__avx512bw",
+                 "vpaddb{k} zmm (binary: the w = +1 lanes; -1s from a column sum)", 64, false,
+                 "avx512bw", bw, mask_add_zmm_avx512bw, kMaskAddMacs});
+    v.push_back({"acc8_sign_add__avx2",
+                 "vpsignb + vpaddb ymm (ternary x uint8, wrapping 8-bit lanes)", 32, true, "avx2",
+                 f.avx2, sign_add_avx2, 6 * 32});
+    // Exact for ternary weights (a pair of products stays within int16);
+    // full-range int8 weights can saturate vpmaddubsw.
+    v.push_back({"acc32_maddubs_madd__avx2",
+                 "vpmaddubsw + vpmaddwd + vpaddd ymm (uint8 x int8 into 32-bit lanes)", 32, true,
+                 "avx2", f.avx2, maddubs_madd_avx2, 4 * 32});
+#elif defined(__aarch64__)
+    // ASIMD is part of every aarch64 core.  mla wraps mod 2^8 (a -1 weight is
+    // 255); umull + uadalp take unsigned weights only.
+    v.push_back({"acc8_mla__neon", "mla 16 x 8-bit", 16, true, "asimd", true, mla_neon, 8 * 16});
+    v.push_back({"acc32_umull_uadalp__neon", "umull + uadalp (uint8 x uint8 into 32-bit lanes)",
+                 8, false, "asimd", true, umull_uadalp_neon, 4 * 8});
+#endif
+    v.push_back({"swar64_add", "one 64-bit add of eight 8-bit lanes, general registers", 8,
+                 false, "", true, swar64_add, 4 * 8});
+    return v;
+  }();
+  return specs;
+}
+
 int add_ceiling_cases(std::vector<Case> &out, Notes &notes, const char *when) {
   const size_t before = out.size();
-#if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx2")) {
-    add(out, when, "acc8_sign_add__avx2", sign_add_avx2, 6 * 32);
-    add(out, when, "acc32_maddubs_madd__avx2", maddubs_madd_avx2, 4 * 32);
-  } else if (std::string(when) == "first") {
-    notes.push_back("left out: the AVX2 ceilings (this CPU has no AVX2)");
+  const bool first = std::string(when) == "first";
+  for (const CeilingSpec &c : ceiling_specs()) {
+    if (c.available)
+      add(out, when, c.name, c.loop, c.macs_per_iter);
+    else if (first)
+      notes.push_back(std::string("left out: ceiling ") + c.name + " (not on this CPU: needs " +
+                      c.needs + ")");
   }
-#elif defined(__aarch64__)
-  (void)notes;  // ASIMD is part of every aarch64 core
-  add(out, when, "acc8_mla__neon", mla_neon, 8 * 16);
-  add(out, when, "acc32_umull_uadalp__neon", umull_uadalp_neon, 4 * 8);
-#else
-  if (std::string(when) == "first")
-    notes.push_back("left out: vector ceilings (none written for " WGB_TARGET ")");
+#if !defined(__x86_64__) && !defined(__aarch64__)
+  if (first) notes.push_back("left out: vector ceilings (none written for " WGB_TARGET ")");
 #endif
-  add(out, when, "swar64_add", swar64_add, 4 * 8);
   return int(out.size() - before);
 }
 

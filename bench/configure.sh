@@ -21,12 +21,17 @@ probe() {
 pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown; }
 
 libs="-lpthread -lm"
-have_gbench=0 have_onednn=0 have_openblas=0 have_gemmlowp=0
+have_gbench=0 have_onednn=0 have_openblas=0 have_gemmlowp=0 have_xnnpack=0
 if probe benchmark/benchmark.h "-lbenchmark -lpthread"; then
   have_gbench=1 libs="$libs -lbenchmark"
 fi
 if probe oneapi/dnnl/dnnl.h -ldnnl; then
   have_onednn=1 libs="$libs -ldnnl"
+fi
+# XNNPACK: its header includes pthreadpool.h, which Debian ships in
+# libpthreadpool-dev, a package libxnnpack-dev does not depend on.
+if probe xnnpack.h "-lXNNPACK -lpthreadpool"; then
+  have_xnnpack=1 libs="$libs -lXNNPACK -lpthreadpool"
 fi
 # OpenBLAS: pkg-config knows the native one only.
 blas_flags=""
@@ -52,12 +57,14 @@ cat > "$tmp/config.h" <<EOF
 #define WGB_HAVE_ONEDNN $have_onednn
 #define WGB_HAVE_OPENBLAS $have_openblas
 #define WGB_HAVE_GEMMLOWP $have_gemmlowp
+#define WGB_HAVE_XNNPACK $have_xnnpack
 #define WGB_GBENCH_VERSION "$(pkgver libbenchmark-dev)"
 #define WGB_GEMMLOWP_VERSION "$(pkgver libgemmlowp-dev)"
+#define WGB_XNNPACK_VERSION "$(pkgver libxnnpack0)"
 #define WGB_CXX_VERSION "$cxxver"
 #define WGB_LIB_FLAGS "$LIB_FLAGS"
 #define WGB_BENCH_FLAGS "$BENCH_FLAGS"
 EOF
 cmp -s "$tmp/config.h" "$OUT/config.h" || cp "$tmp/config.h" "$OUT/config.h"
 echo "$libs" > "$OUT/libs.txt"
-echo "wgbench peers for $target: google-benchmark=$have_gbench gemmlowp=$have_gemmlowp onednn=$have_onednn openblas=$have_openblas"
+echo "wgbench peers for $target: google-benchmark=$have_gbench gemmlowp=$have_gemmlowp onednn=$have_onednn openblas=$have_openblas xnnpack=$have_xnnpack"

@@ -19,6 +19,7 @@ std::vector<Result> check_cases(const std::vector<Case> &cases) {
     r.macs = cases[i].macs;
     r.ok = true;
     if (cases[i].check) r.ok = cases[i].check(&r.why);
+    if (r.ok && cases[i].impl) r.impl = cases[i].impl();
     if (!r.ok) {
       failed++;
       std::printf("CHECK FAILED %s: %s\n", r.name.c_str(), r.why.c_str());

@@ -29,6 +29,7 @@ const char *lib_name(Lib l) {
     case Lib::gemmlowp: return "gemmlowp";
     case Lib::onednn: return "onednn";
     case Lib::openblas: return "openblas";
+    case Lib::xnnpack: return "xnnpack";
     case Lib::ceiling: return "ceiling";
     case Lib::swar: return "swar";
   }
@@ -97,6 +98,23 @@ static void im2col(const Layer &l, const T *x, T *cols) {
 
 void im2col3x3(const Layer &l, const uint8_t *x, uint8_t *cols) { im2col(l, x, cols); }
 void im2col3x3(const Layer &l, const float *x, float *cols) { im2col(l, x, cols); }
+
+std::vector<uint8_t> to_nhwc(const Layer &l, const std::vector<uint8_t> &x) {
+  const size_t hw = size_t(l.h) * size_t(l.w), C = size_t(l.c);
+  std::vector<uint8_t> y(x.size());
+  for (size_t ch = 0; ch < C; ch++)
+    for (size_t p = 0; p < hw; p++) y[p * C + ch] = x[ch * hw + p];
+  return y;
+}
+
+std::vector<int8_t> to_ohwi(const Layer &l, const std::vector<int8_t> &w) {
+  const size_t C = size_t(l.c);
+  std::vector<int8_t> y(w.size());
+  for (size_t m = 0; m < size_t(l.m()); m++)
+    for (size_t ch = 0; ch < C; ch++)
+      for (size_t t = 0; t < 9; t++) y[m * 9 * C + t * C + ch] = w[m * 9 * C + ch * 9 + t];
+  return y;
+}
 
 const std::vector<int64_t> &LayerData::exact(const Layer &l) {
   if (!z.empty()) return z;

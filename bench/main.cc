@@ -102,9 +102,10 @@ std::vector<Case> collect(const Args &a, Notes *notes) {
   if (ceilings) add_ceiling_cases(all, *notes, "first");
   using Adder = int (*)(std::vector<Case> &, Notes &);
   const std::pair<Lib, Adder> adders[] = {
-      {Lib::wrapgemm, add_wrapgemm_cases}, {Lib::gemmlowp, add_gemmlowp_cases},
-      {Lib::onednn, add_onednn_cases},     {Lib::openblas, add_openblas_cases},
-      {Lib::swar, add_swar_cases}};
+      {Lib::wrapgemm, add_wrapnet8_cases}, {Lib::wrapgemm, add_wrapgemm_cases},
+      {Lib::gemmlowp, add_gemmlowp_cases}, {Lib::onednn, add_onednn_cases},
+      {Lib::onednn, add_onednn_conv_cases}, {Lib::openblas, add_openblas_cases},
+      {Lib::xnnpack, add_xnnpack_cases},   {Lib::swar, add_swar_cases}};
   for (const auto &ad : adders)
     if (a.lib.empty() || a.lib == lib_name(ad.first)) ad.second(all, *notes);
   if (ceilings) add_ceiling_cases(all, *notes, "last");
@@ -135,7 +136,7 @@ int run_children(const Args &a, std::vector<Result> *results, Notes *notes) {
   if (std::system(("mkdir -p '" + dir + "'").c_str()) != 0) return 1;
   int bad = 0;
   for (Lib l : {Lib::ceiling, Lib::wrapgemm, Lib::gemmlowp, Lib::onednn, Lib::openblas,
-                Lib::swar}) {
+                Lib::xnnpack, Lib::swar}) {
     const std::string name = lib_name(l), tsv = dir + "/" + name + ".tsv";
     std::printf("== %s: its own process, %d threads\n", name.c_str(), g_options.threads);
     std::fflush(stdout);

@@ -1,7 +1,11 @@
-// The report: Tables 7 and 8 laid out as in the paper with this CPU's
-// figures beside the paper's, speed-ups of the 8-bit path over each 32-bit
-// baseline, fractions of the register-only ceilings; the same tables plus
-// every case in report.md, and a gnuplot chart of time per layer.
+// The report: first the WrapNet layer as an engine runs it (automatic
+// dispatch, fused uint8 output) against oneDNN's convolution and XNNPACK;
+// then Tables 7 and 8 laid out as in the paper with this CPU's figures beside
+// the paper's, speed-ups of the 8-bit path over each 32-bit baseline, shares
+// of the fastest exact register-only ceiling, and the ceilings themselves;
+// the same tables plus every case (with what ran) in report.md under a
+// header that names the CPU and its ISA features, and a gnuplot chart of
+// time per layer.
 #include "report.h"
 
 #include <unistd.h>
@@ -14,6 +18,8 @@
 #include <map>
 #include <sstream>
 
+#include "ceiling.h"
+#include "cpu_features.h"
 #include "wrapgemm.h"
 
 namespace wgb {
@@ -24,7 +30,7 @@ bool write_results(const std::string &path, const std::vector<Result> &rs,
   for (const Result &r : rs)
     f << "R\t" << r.name << '\t' << r.lib << '\t' << r.macs << '\t' << r.median_s << '\t'
       << r.min_s << '\t' << r.max_s << '\t' << r.reps << '\t' << r.ok << '\t' << r.why
-      << '\n';
+      << '\t' << r.impl << '\n';
   for (const std::string &n : notes) f << "N\t" << n << '\n';
   return bool(f);
 }
@@ -51,6 +57,7 @@ bool read_results(const std::string &path, std::vector<Result> *rs, Notes *notes
       r.reps = std::atoi(col[7].c_str());
       r.ok = col[8] == "1";
       r.why = col.size() > 9 ? col[9] : "";
+      r.impl = col.size() > 10 ? col[10] : "";
       rs->push_back(r);
     }
   }
@@ -168,9 +175,17 @@ std::string read_first(const char *path, const char *key) {
   return "";
 }
 
+// The model name, and on x86 the family/model/stepping, which name the core
+// where a VM's model name does not ("AMD EPYC": family 25 model 1 is Zen 3).
 std::string cpu_model() {
   std::string m = read_first("/proc/cpuinfo", "model name");
   if (m.empty()) m = read_first("/proc/cpuinfo", "CPU part");
+  const std::string fam = read_first("/proc/cpuinfo", "cpu family"),
+                    mod = read_first("/proc/cpuinfo", "model\t"),
+                    step = read_first("/proc/cpuinfo", "stepping");
+  if (!fam.empty() && !mod.empty())
+    m += " (" + read_first("/proc/cpuinfo", "vendor_id") + " family " + fam + " model " + mod +
+         (step.empty() ? "" : " stepping " + step) + ")";
   return m.empty() ? std::string(WGB_TARGET) : m;
 }
 
@@ -187,15 +202,55 @@ namespace {
 
 long nproc() { return sysconf(_SC_NPROCESSORS_ONLN); }
 
-// Ceiling of each family by its name's prefix (see ceiling.cc): the faster
-// of its first and last measurement, each its fastest repetition.
-const Result *ceiling(const Index &ix, const std::string &prefix) {
+// A ceiling by its name (ceiling.h): the faster of its first and last
+// measurement, each its fastest repetition; null where it did not run.
+const Result *ceiling(const Index &ix, const std::string &name) {
   const Result *b = nullptr;
   for (const char *when : {"ceiling/first/", "ceiling/last/"}) {
-    const Result *r = ix.best(when + prefix, "");
+    const Result *r = ix.get(when + name);
     if (r && (!b || r->min_s < b->min_s)) b = r;
   }
   return b;
+}
+
+// The fastest exact ceiling measured on this CPU (ceiling.h: a loop that
+// does the whole ternary x uint8 MAC of the 8-bit WrapNet layer), which the
+// shares of Table 7 are read against, and the table of every ceiling.
+const Result *best_exact_ceiling(const Index &ix) {
+  const Result *b = nullptr;
+  for (const CeilingSpec &c : ceiling_specs()) {
+    const Result *r = c.exact ? ceiling(ix, c.name) : nullptr;
+    if (r && (!b || ceiling_gmacs(r) > ceiling_gmacs(b))) b = r;
+  }
+  return b;
+}
+
+Table ceiling_table(const Index &ix, const Result *best) {
+  Table t{"Register-only ceilings of this CPU (one thread, fastest repetition)",
+          {"ceiling", "one step", "MACs per step", "exact", "GMAC/s"},
+          {},
+          {"exact: the loop does the whole ternary x uint8 multiply-accumulate of the 8-bit "
+           "WrapNet layer (wrap_8 of the exact sum, or the exact 32-bit sum), so a kernel "
+           "built on it is a wrapgemm kernel; Table 7's shares are of the fastest exact one "
+           "(marked).",
+           "Loops the CPU lacks (CPUID/XGETBV) are never run."}};
+  for (const CeilingSpec &c : ceiling_specs()) {
+    const Result *r = ceiling(ix, c.name);
+    const std::string v = !c.available ? std::string("not on this CPU (needs ") + c.needs + ")"
+                          : r         ? fmt(ceiling_gmacs(r), 1) + (r == best ? " (fastest exact)" : "")
+                                      : std::string("not run");
+    t.rows.push_back({c.name, c.instructions, std::to_string(c.macs_per_step),
+                      c.exact ? "yes" : "no", v});
+  }
+  return t;
+}
+
+// The first words of what ran (oneDNN's impl_info_str without the layouts
+// that follow it in parentheses): short enough for a table column.
+std::string what_ran(const Result *r) {
+  if (!r || r->impl.empty()) return "-";
+  const size_t p = r->impl.find(" (");
+  return p == std::string::npos ? r->impl : r->impl.substr(0, p);
 }
 
 }  // namespace
@@ -208,8 +263,11 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     if (!r.ok) failed++;
     else if (r.reps > 0) timed++;
   }
-  const Result *c8 = ceiling(ix, "acc8_"), *c32 = ceiling(ix, "acc32_"),
-               *cswar = ceiling(ix, "swar64_");
+  // c8: the fastest exact ceiling, what every Table 7 share is of; c32: the
+  // 32-bit path without VNNI (what gemmlowp's AVX2 or NEON kernel issues).
+  const Result *c8 = best_exact_ceiling(ix), *cswar = ceiling(ix, "swar64_add");
+  const Result *c32 = ceiling(ix, "acc32_maddubs_madd__avx2");
+  if (!c32) c32 = ceiling(ix, "acc32_umull_uadalp__neon");
   const int T = options().threads;
   const std::string run = std::to_string(T) + (T == 1 ? " thread" : " threads") +
                           ", median of " + std::to_string(options().reps) +
@@ -217,25 +275,33 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   const std::string how = run + (options().quick ? ": not comparable with the paper" : "");
 
   Table t7{"Table 7: ms per 3x3 conv layer, 8-bit vs 32-bit accumulators (" + how + ")",
-           {"Input size", "Output", "8-bit", "gemmlowp 32", "oneDNN 32", "OpenBLAS f32",
-            "wrapgemm 32", "wrapgemm 16", "paper 8-bit", "paper 32-bit"},
+           {"Input size", "Output", "8-bit", "gemmlowp 32", "oneDNN im2col+GEMM 32",
+            "oneDNN conv 32", "OpenBLAS f32", "wrapgemm 32", "wrapgemm 16", "paper 8-bit",
+            "paper 32-bit"},
            {},
            {}};
   Table s7{"Table 7, speed-up of the 8-bit path over each 32-bit baseline, and share "
            "of the register-only ceiling",
-           {"Input size", "x gemmlowp", "x oneDNN", "x OpenBLAS", "x wrapgemm 32",
-            "paper x", "8-bit / ceil8", "gemmlowp / ceil32", "8-bit kernel"},
+           {"Input size", "x gemmlowp", "x oneDNN im2col+GEMM", "x oneDNN conv", "x OpenBLAS",
+            "x wrapgemm 32", "paper x", "8-bit / ceil", "gemmlowp / ceil32", "8-bit kernel"},
            {},
            {}};
   Table g7{"Table 7, GEMM alone: ms on the already lowered input, and speed-ups (" + how + ")",
            {"Input size", "8-bit", "gemmlowp 32", "oneDNN 32", "OpenBLAS f32", "wrapgemm 32",
-            "x gemmlowp", "x oneDNN", "x OpenBLAS", "x wrapgemm 32", "8-bit / ceil8"},
+            "x gemmlowp", "x oneDNN", "x OpenBLAS", "x wrapgemm 32", "8-bit / ceil"},
            {},
            {}};
   Table n7{"Table 7 layers in NHWC: the 8-bit conv2d through the direct convolution (" + how +
                ")",
-           {"Input size", "NHWC 8-bit", "NCHW 8-bit", "NHWC x NCHW", "x gemmlowp", "x oneDNN",
-            "NHWC / ceil8", "NCHW / ceil8", "8-bit kernel"},
+           {"Input size", "NHWC 8-bit", "NCHW 8-bit", "NHWC x NCHW", "x gemmlowp",
+            "x oneDNN im2col+GEMM", "NHWC / ceil", "NCHW / ceil", "8-bit kernel"},
+           {},
+           {}};
+  Table h7{"Table 7, the WrapNet layer as an engine runs it: automatic dispatch, ternary "
+           "weights, 8-bit wrap, cyclic activation, fused uint8 output (" + how + ")",
+           {"Input size", "auto NCHW", "auto NHWC", "oneDNN conv", "x oneDNN conv",
+            "XNNPACK qs8", "x XNNPACK", "oneDNN im2col+GEMM", "x im2col+GEMM", "best / ceil",
+            "wrapgemm ran (best)", "oneDNN conv impl"},
            {},
            {}};
   Table t8{"Table 8: ms per 3x3 conv layer, no vector instructions (" + how + ")",
@@ -246,7 +312,7 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
            {}};
   std::string dat =
       "# layer 8-bit wrapgemm32 gemmlowp oneDNN OpenBLAS packing naive paper8 paper32 "
-      "paper_packing paper_naive (ms)\n";
+      "paper_packing paper_naive oneDNN_conv wrapnet8_auto (ms)\n";
   for (const Layer &l : layers()) {
     const std::string p7 = "table7/" + l.name() + "/", p8 = "table8/" + l.name() + "/";
     const Result *a8 = ix.best(p7 + "acc8_", ".conv_raw");
@@ -254,6 +320,14 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     const Result *a32 = ix.best(p7 + "acc32_", ".conv_raw");
     const Result *gl = ix.best(p7 + "gemmlowp_", ".conv");
     const Result *dn = ix.get(p7 + "onednn_u8s8s32.conv");
+    const Result *dc = ix.get(p7 + "onednn_conv_u8s8s32.conv");
+    const Result *xn = ix.get(p7 + "xnnpack_conv_qs8.conv");
+    const Result *wa = ix.get(p7 + "wrapgemm_auto.conv_wrapnet8");
+    const Result *wh = ix.get(p7 + "wrapgemm_auto_nhwc.conv_wrapnet8");
+    const Result *wb = !wa ? wh : !wh ? wa : wh->median_s < wa->median_s ? wh : wa;
+    h7.rows.push_back({l.name(), fmt(ms(wa), 3), fmt(ms(wh), 3), fmt(ms(dc), 3), ratio(wb, dc),
+                       fmt(ms(xn), 3), ratio(wb, xn), fmt(ms(dn), 3), ratio(wb, dn),
+                       pct(wb, c8, T), what_ran(wb), what_ran(dc)});
     const Result *bl = ix.get(p7 + "openblas_sgemm.conv");
     const Result *h8 = ix.best(p7 + "acc8_", ".conv_nhwc_raw");
     n7.rows.push_back({l.name(), fmt(ms(h8), 3), fmt(ms(a8), 3), ratio(h8, a8), ratio(h8, gl),
@@ -278,10 +352,11 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     const Result *nv = ix.get(p8 + "naive_buffer_acc7.gemm_raw");
     const std::string oc = std::to_string(l.c);
     t7.rows.push_back({l.name(), oc, fmt(ms(a8), 3), fmt(ms(gl), 3),
-                       fmt(ms(dn), 3), fmt(ms(bl), 3), fmt(ms(a32), 3),
+                       fmt(ms(dn), 3), fmt(ms(dc), 3), fmt(ms(bl), 3), fmt(ms(a32), 3),
                        fmt(ms(a16), 3), fmt(l.paper_acc8_ms, 3),
                        fmt(l.paper_acc32_ms, 3)});
-    s7.rows.push_back({l.name(), ratio(a8, gl), ratio(a8, dn), ratio(a8, bl), ratio(a8, a32),
+    s7.rows.push_back({l.name(), ratio(a8, gl), ratio(a8, dn), ratio(a8, dc), ratio(a8, bl),
+                       ratio(a8, a32),
                        fmt(l.paper_acc32_ms / l.paper_acc8_ms, 2, "x"), pct(a8, c8, T),
                        pct(gl, c32, T), impl(a8)});
     t8.rows.push_back({l.name(), oc, fmt(ms(pk), 3), fmt(ms(nv), 3), ratio(pk, nv),
@@ -294,21 +369,33 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     // The paper's bars only beside full-size layers.
     for (double p : {l.paper_acc8_ms, l.paper_acc32_ms, l.paper_packed_ms, l.paper_naive_ms})
       dat += " " + (options().quick ? std::string("-") : fmt(p, 3));
-    dat += "\n";
+    dat += " " + d(dc) + " " + d(wb) + "\n";
   }
   t7.foot = {"8-bit / 16 / 32: the fastest wrapgemm kernel with that accumulator, full "
              "wg_conv2d (the kernel's direct convolution where it has one, else implicit im2col "
              "packing), raw output.",
              "Peers: im2col + their GEMM, raw int32 (float for OpenBLAS); gemmlowp "
-             "u8 x u8, oneDNN u8 x s8, all pinned to the same thread count.",
+             "u8 x u8, oneDNN u8 x s8, all pinned to the same thread count.  oneDNN conv: "
+             "oneDNN's own convolution primitive (format any, no im2col), raw int32.",
              "Paper: Intel i7-7700HQ at 2.8 GHz, 8-bit = gemmlowp extended with 8-bit "
              "accumulators, 32-bit = gemmlowp AVX2."};
   n7.foot = {"The same layers, weights and codes with NHWC input and OHWI filters; wrapgemm "
              "runs them as a direct convolution (activations broadcast from the input "
              "pixels, no packing; docs/avx2.md), raw int8 output, pixel-major.",
-             "x gemmlowp / x oneDNN: their im2col + GEMM convolution (NCHW) / this time."};
+             "x gemmlowp / x oneDNN im2col+GEMM: their im2col + GEMM convolution (NCHW) / this "
+             "time."};
+  h7.foot = {"auto: wg_conv2d on a context with automatic kernel choice (wrapgemm_auto"
+             "[_nhwc].conv_wrapnet8): ternary weights, 8-bit activation codes, acc_bits 8, "
+             "smooth cyclic activation (slope 2), WG_OUTPUT_UINT8_FLOAT (per-channel scale and "
+             "bias, ReLU, uint8 codes), every byte checked against the contract.",
+             "x: peer time / the faster of auto NCHW and NHWC (>1: wrapgemm is faster).  "
+             "oneDNN conv: convolution_forward, u8 x s8 -> s32, formats any, only execute() "
+             "timed.  XNNPACK: xnn_create_convolution2d_nhwc_qs8, int8 output requantized in "
+             "the call.  oneDNN im2col+GEMM: our im2col + dnnl_gemm_u8s8s32.",
+             "best / ceil: share of the fastest exact ceiling (below)."};
   s7.foot = {"x: baseline time / 8-bit time in this run (>1: the 8-bit path is faster).",
-             "ceil8 = " + impl(c8) + " " + fmt(ceiling_gmacs(c8), 1) + " GMAC/s, ceil32 = " +
+             "ceil = " + impl(c8) + " " + fmt(ceiling_gmacs(c8), 1) +
+                 " GMAC/s, the fastest exact ceiling of this CPU; ceil32 = " +
                  impl(c32) + " " + fmt(ceiling_gmacs(c32), 1) +
                  " GMAC/s: register-only loops on one thread, fastest repetition in this "
                  "run (docs/performance.md)" +
@@ -328,8 +415,8 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
                       "bit-packing column is empty.");
 
   // Every case, for the file.
-  Table all{"Every case (median ms, rate, share of its family's ceiling)",
-            {"case", "ms", "min ms", "max ms", "GMAC/s", "of ceiling", "status"},
+  Table all{"Every case (median ms, rate, share of the ceiling, what ran)",
+            {"case", "ms", "min ms", "max ms", "GMAC/s", "of ceiling", "what ran", "status"},
             {},
             {}};
   for (const auto &kv : ix.by_name) {
@@ -337,16 +424,14 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
     const std::string &n = r->name;
     const Result *c = nullptr;
     if (n.compare(0, 7, "table8/") == 0) c = cswar;
-    else if (n.find("/acc8_") != std::string::npos) c = c8;
-    else if (n.find("/acc32_") != std::string::npos || n.find("/gemmlowp_") != std::string::npos ||
-             n.find("/onednn_") != std::string::npos)
-      c = c32;
+    else if (n.compare(0, 7, "table7/") == 0) c = c8;
     const bool t = r->ok && r->reps > 0;
     all.rows.push_back({n, t ? fmt(ms(r), 3) : "-", t ? fmt(r->min_s * 1e3, 3) : "-",
                         t ? fmt(r->max_s * 1e3, 3) : "-", t ? fmt(gmacs(r), 2) : "-",
                         t && n.compare(0, 8, "ceiling/") != 0
                             ? pct(r, c, n.compare(0, 7, "table8/") == 0 ? 1 : T)
                             : "-",
+                        r->impl.empty() ? "-" : r->impl,
                         r->ok ? (r->reps ? "ok" : "not run") : "FAILED: " + r->why});
   }
 
@@ -354,9 +439,9 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
   for (const std::string &n : info.notes)
     (n.compare(0, 9, "version: ") == 0 ? versions : others).push_back(n);
 
-  std::printf("\n%s%s%s%s%s", t7.text().c_str(), s7.text().c_str(), n7.text().c_str(),
-              g7.text().c_str(),
-              t8.text().c_str());
+  const Table ct = ceiling_table(ix, c8);
+  std::printf("\n%s%s%s%s%s%s%s", h7.text().c_str(), t7.text().c_str(), s7.text().c_str(),
+              n7.text().c_str(), g7.text().c_str(), t8.text().c_str(), ct.text().c_str());
   for (const std::string &n : others) std::printf("note: %s\n", n.c_str());
 
   // Files.
@@ -371,10 +456,16 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
         "set style fill solid 0.85 border -1\nset logscale y\nset grid ytics\n"
         "set ylabel 'ms per layer (log scale, lower is better)'\n"
         "set datafile missing '-'\nset key outside right noenhanced\n"
-        "plot '" << dir << "/chart.dat' using 2:xtic(1) title '8-bit wrapgemm', "
+        // Bars in reading order: wrapgemm, the peers, the paper; the two
+        // oneDNN bars and the WrapNet row with colours of their own (the
+        // default palette repeats after eight).
+        "plot '" << dir << "/chart.dat' using 2:xtic(1) title '8-bit wrapgemm (raw)', "
+        "'' using 14 title 'WrapNet layer, auto (uint8 out)' lc rgb '#4b0082', "
         "'' using 3 title '32-bit wrapgemm', '' using 4 title '32-bit gemmlowp', "
-        "'' using 5 title '32-bit oneDNN', '' using 6 title 'float OpenBLAS', "
-        "'' using 7 title 'bit packing (SWAR)', '' using 8 title 'naive loop', "
+        "'' using 5 title '32-bit oneDNN im2col+GEMM', "
+        "'' using 13 title '32-bit oneDNN conv' lc rgb '#8b4513', "
+        "'' using 6 title 'float OpenBLAS', "
+        "'' using 7 title 'bit packing (SWAR)', '' using 8 title 'naive loop' lc rgb '#808080', "
         "'' using 9 title 'paper: 8-bit' fs pattern 4, '' using 10 title 'paper: 32-bit' "
         "fs pattern 5, '' using 11 title 'paper: bit packing' fs pattern 6, "
         "'' using 12 title 'paper: naive' fs pattern 7\n";
@@ -395,12 +486,13 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
      << "- Date: " << when << ", wall time of the run " << fmt(info.seconds, 0)
      << " s\n- CPU: " << cpu_model() << " (" << WGB_TARGET << "), load average (1, 5, 15 min) "
      << info.load_start << " at the start, " << loadavg() << " at the end (" << nproc()
-     << " CPUs online)" << "\n- Run: " << how << "; " << timed << " cases timed, " << failed
+     << " CPUs online)" << "\n- ISA features (CPUID, OS-enabled; '-' absent): "
+     << cpu_feature_list() << "\n- Run: " << how << "; " << timed << " cases timed, " << failed
      << " failed\n- Compiler: " << WGB_CXX_VERSION << "\n- Flags: library `" << WGB_LIB_FLAGS
      << "`; bench `" << WGB_BENCH_FLAGS << "`\n- wrapgemm " << wg_version() << "\n";
   for (const std::string &v : versions) md << "- " << v.substr(9) << "\n";
   md << "- Google Benchmark JSON: " << (info.json.empty() ? "none" : info.json) << "\n\n"
-     << t7.md() << s7.md() << n7.md() << g7.md() << t8.md();
+     << h7.md() << t7.md() << s7.md() << n7.md() << g7.md() << t8.md() << ct.md();
   md << (chart ? "![time per layer](chart.png)\n\n"
                : have_gnuplot ? "gnuplot failed: see gnuplot.log\n\n"
                               : "gnuplot not installed: chart.gp and chart.dat written, no PNG\n\n");

@@ -19,6 +19,7 @@ struct Result {
   int reps = 0;
   bool ok = false;
   std::string why;       // the failure, when !ok
+  std::string impl;      // what ran, where the case says (Case::impl)
 };
 
 // One line per result or note (tab-separated), so a threaded run's child

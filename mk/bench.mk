@@ -59,7 +59,8 @@ bench:
 
 # Every case once, on layers scaled down 1/256, then the report must list
 # each of them as checked and timed; then the threaded run (a child process
-# per library) once, so that its path cannot rot either.
+# per library) once, so that its path cannot rot either.  Each case of each
+# run counts as a test in the lane's summary line.
 BENCH_QUICK_OUT := $(BUILD)/bench-quick
 bench-quick: $(BENCH_BIN)
 	rm -rf $(BENCH_QUICK_OUT)
@@ -72,12 +73,16 @@ bench-quick: $(BENCH_BIN)
 	  grep -q 'Google Benchmark JSON: none' $(BENCH_QUICK_OUT)/report.md; } && \
 	{ ! command -v gnuplot >/dev/null || test -s $(BENCH_QUICK_OUT)/chart.png; } && \
 	test "$$n" -gt 0 && test "$$n" = "$$ok" || \
-	  { echo "bench-quick: report incomplete ($$ok of $$n cases ok)"; exit 1; }; \
-	echo "bench-quick: all $$n cases ran and passed their checks; report in $(BENCH_QUICK_OUT)"
+	  { echo "bench-quick: report incomplete ($$ok of $$n cases ok)"; \
+	    echo "$$ok passed, $$(( n > ok ? n - ok : 1 )) failed, 0 skipped"; exit 1; }; \
+	echo "bench-quick: all $$n cases ran and passed their checks; report in $(BENCH_QUICK_OUT)"; \
+	echo "$$n passed, 0 failed, 0 skipped"
 	$(RUN) ./$(BENCH_BIN) --quick --threads=2 --out=$(BENCH_QUICK_OUT)/threaded >/dev/null
 	@n=$$(grep -c '| ok |$$' $(BENCH_QUICK_OUT)/report.md); \
 	ok=$$(grep -c '| ok |$$' $(BENCH_QUICK_OUT)/threaded/report.md); \
 	test "$$ok" = "$$n" && echo "bench-quick: the threaded run (one process per library) passed all $$n" || \
-	  { echo "bench-quick: the threaded run passed $$ok of $$n cases"; exit 1; }
+	  { echo "bench-quick: the threaded run passed $$ok of $$n cases"; \
+	    echo "$$ok passed, $$(( n > ok ? n - ok : 1 )) failed, 0 skipped"; exit 1; }; \
+	echo "$$n passed, 0 failed, 0 skipped"
 
 -include $(BENCH_OBJ:.o=.d)

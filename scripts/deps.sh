@@ -33,7 +33,7 @@ TEST_PKGS="build-essential pkg-config qemu-user \
   $(cross_pkgs s390x s390x-linux-gnu test-s390x) \
   $(cross_pkgs riscv64 riscv64-linux-gnu test-riscv64)"
 TRAIN_PKGS="python3-torch python3-numpy dataset-fashion-mnist"
-BENCH_PKGS="g++ pkg-config libbenchmark-dev libgemmlowp-dev libdnnl-dev libopenblas-dev gnuplot-nox"
+BENCH_PKGS="g++ pkg-config libbenchmark-dev libgemmlowp-dev libdnnl-dev libopenblas-dev libxnnpack-dev libpthreadpool-dev gnuplot-nox"
 case $what in
   test) pkgs="$TEST_PKGS $BENCH_PKGS" ;;   # make test runs bench-quick too
   bench) pkgs="$BENCH_PKGS build-essential" ;;
