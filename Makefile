@@ -37,29 +37,27 @@ BASEFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -ffp-contract=off \
 CFLAGS  ?=
 CPPFLAGS_DEP = -MMD -MP
 
-# Instruction-set flags, applied only to the folder that needs them, so the
-# rest of the library runs on any CPU of the architecture.
-ISAFLAGS_x86_64  := -mavx2 -mfma
-ISAFLAGS_aarch64 :=
-ISAFLAGS_arm     := -march=armv7-a -mfpu=neon -mfloat-abi=hard
-# Bit-packed kernels must not touch a vector register: no auto-vectorisation
-# and, where the compiler supports it, general registers only.
-SWARFLAGS_x86_64  := -mgeneral-regs-only -fno-tree-vectorize -fno-tree-slp-vectorize
-SWARFLAGS_aarch64 := -mgeneral-regs-only -fno-tree-vectorize -fno-tree-slp-vectorize
-SWARFLAGS_arm     := -fno-tree-vectorize -fno-tree-slp-vectorize
+# The library: kernels/core, the tables beside it (kernels/*.c) and the ISA
+# folders.  Each folder declares itself in its kernels/<isa>/isa.mk
+# (docs/adding-a-kernel.md, "Adding an ISA"):
+#   ISA_FOLDERS += <isa>
+#   ISA_SRC_<isa>    its sources on this ARCH (empty: not built here)
+#   ISA_FLAGS_<isa>  flags for its files and no other, so that the rest of
+#                    the library runs on any CPU of the architecture; not
+#                    for its cpu_*.c either (CPU detection runs before
+#                    anything knows the CPU has the feature)
+#   FILE_FLAGS_<stem>  more for one file (a feature tier of its own)
+include $(sort $(wildcard kernels/*/isa.mk))
+CORE_SRC := $(wildcard kernels/core/*.c kernels/*.c)
+ISA_BUILT := $(foreach i,$(ISA_FOLDERS),$(if $(ISA_SRC_$(i)),$(i)))
+LIB_SRC := $(CORE_SRC) $(foreach i,$(ISA_BUILT),$(ISA_SRC_$(i)))
+# Each built folder's flags on one line, as the benchmark report shows them.
+ISA_FLAGS_SHOWN := $(strip $(foreach i,$(ISA_BUILT),$(if $(strip $(ISA_FLAGS_$(i))),$(i): $(strip $(ISA_FLAGS_$(i)));)))
 
-CORE_SRC     := $(wildcard kernels/core/*.c) kernels/kernel_table.c
-PORTABLE_SRC := $(wildcard kernels/portable/*.c)
-SWAR_SRC     := $(wildcard kernels/swar/*.c)
-AVX2_SRC     := $(if $(filter x86_64,$(ARCH)),$(wildcard kernels/avx2/*.c))
-NEON_SRC     := $(if $(filter aarch64,$(ARCH)),$(wildcard kernels/neon/*.c kernels/neon/aarch64/*.c)) \
-                $(if $(filter arm,$(ARCH)),$(wildcard kernels/neon/*.c kernels/neon/armv7/*.c))
-LIB_SRC := $(CORE_SRC) $(PORTABLE_SRC) $(SWAR_SRC) $(AVX2_SRC) $(NEON_SRC)
-
-# Per-file extra flags: a make variable named after the object's folder.
-flags_for = $(if $(findstring kernels/avx2/,$1),$(ISAFLAGS_x86_64)) \
-            $(if $(findstring kernels/neon/,$1),$(ISAFLAGS_$(ARCH)) $(NEONFLAGS_$(notdir $(basename $1)))) \
-            $(if $(findstring kernels/swar/,$1),$(SWARFLAGS_$(ARCH)))
+# A file's extra flags: its folder's (see above) and its own.
+isa_of = $(firstword $(foreach i,$(ISA_FOLDERS),$(if $(findstring kernels/$(i)/,$1),$(i))))
+flags_for = $(if $(filter cpu_%,$(notdir $1)),,$(ISA_FLAGS_$(call isa_of,$1))) \
+            $(FILE_FLAGS_$(notdir $(basename $1)))
 
 # Three builds of the same sources: the release library, and the
 # AddressSanitizer+UBSan and ThreadSanitizer libraries the tests link.

@@ -3,7 +3,7 @@
 // missing for the target) times them, and the report groups them by name:
 //
 //     table / shape / implementation         e.g.
-//     table7/64x56x56/acc8_ternary_x_u8_4x64__avx2.conv_fused
+//     table7/64x56x56/acc8_ternary_x_u8_6x16__avx2.conv_fused
 //     table7/64x56x56/gemmlowp_u8u8s32__avx2.gemm
 //     table7/64x56x56/wrapgemm_auto.conv_wrapnet8      (the headline row)
 //     table7/64x56x56/onednn_conv_u8s8s32.conv

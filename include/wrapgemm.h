@@ -155,8 +155,8 @@ WG_API wg_status wg_context_set_gemm_in_place(wg_context *ctx, int allow);
 WG_API const char *wg_context_kernel(const wg_context *ctx);
 
 /* The kernel table, in priority order: index 0 .. wg_kernel_count()-1.
- * Names follow <acc>_<weights>x<acts>_<tile>__<isa>, e.g.
- * "acc8_ternary_x_u8_4x96__avx2".  wg_kernel_name returns NULL out of range.
+ * Names follow <acc>_<weights>_x_<acts>_<MR>x<NR>__<isa>, e.g.
+ * "acc8_ternary_x_u8_6x16__avx2".  wg_kernel_name returns NULL out of range.
  * wg_kernel_available says whether this build and this CPU can run it. */
 WG_API int wg_kernel_count(void);
 WG_API const char *wg_kernel_name(int index);
@@ -512,10 +512,11 @@ WG_API wg_status wg_acc_bits_needed(wg_weight_format format, int weight_bits,
  * codes q = clamp(round_half_even(x / step_j), 0, 2^ba_j - 1) (float32
  * division), and rate_j is the share of the m x n sums
  * z = sum_k w[m,k] * q[k,n] outside [-2^(b-1), 2^(b-1)).  The result is the
- * last step of the scan j = 0, 1, ... before the first rate_j above
- * target_rate (step_0 if that one is already above it, or the grid's last
- * step if none is): the finest resolution whose overflow rate, and that of
- * every coarser step, stays at or under the target. */
+ * finest step whose rate_j is at or under target_rate, or step_0 if none
+ * is: the scan starts at the grid's last step and coarsens while the rate
+ * is above the target (the paper's section 3.2), so a coarser step with a
+ * higher rate does not veto a finer one.  scripts/wrapnet/calib.py is the
+ * same rule in Python. */
 typedef struct wg_step_choice {
   float step;           /* the chosen step                                  */
   int act_bits;         /* its activation bits                              */

@@ -1,5 +1,5 @@
-# ARM (docs/arm.md): feature-tier flags for single NEON files, and the ARM
-# test lanes under qemu-user (the machinery is mk/qemu.mk's).
+# ARM (docs/arm.md): the ARM test lanes under qemu-user (the machinery is
+# mk/qemu.mk's; the NEON folder's sources and flags are kernels/neon/isa.mk).
 #
 #   make test                         on x86: also test-arm64, test-armhf and
 #                                     test-arm64-asan (a lane whose cross
@@ -9,10 +9,6 @@
 #                                     of ARM64_CPUS, plus ASan+UBSan
 #   make test CROSS=arm-linux-gnueabihf- the suite under qemu-arm on each of
 #                                     ARMHF_CPUS
-
-# The dot-product kernel alone is compiled for ARMv8.2+dotprod, so the rest
-# of the library still runs on any ARMv8.0 core (dispatch checks HWCAP).
-NEONFLAGS_acc32_int8_x_u8_4x16__aarch64_neondot := -march=armv8.2-a+dotprod
 
 ARM64_CROSS ?= aarch64-linux-gnu-
 ARMHF_CROSS ?= arm-linux-gnueabihf-

@@ -39,7 +39,7 @@ TEST_LANES += bench-quick
 bench-force:
 $(BENCH_CONFIG): bench-force
 	@mkdir -p $(BENCH_DIR)
-	@bench/configure.sh '$(CXX)' $(BENCH_DIR) '$(BASEFLAGS) $(ISAFLAGS_$(ARCH))' \
+	@bench/configure.sh '$(CXX)' $(BENCH_DIR) '$(BASEFLAGS) $(ISA_FLAGS_SHOWN)' \
 	  '$(BENCH_CXXFLAGS) [gemmlowp: $(BENCH_FLAGS_peer_gemmlowp_$(ARCH))]'
 
 $(BENCH_DIR)/%.o: bench/%.cc $(BENCH_CONFIG)

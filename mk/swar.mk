@@ -1,26 +1,7 @@
 # SWAR kernels (kernels/swar/, docs/swar.md): they model a core without a
-# vector unit, so their objects must not touch one.
+# vector unit, so their objects must not touch one.  Their flags, per
+# architecture, are kernels/swar/isa.mk's; this file checks what they give.
 #
-# gcc 12 for armv7 accepts -mgeneral-regs-only as well (checked with
-# arm-linux-gnueabihf-gcc 12.2), so the bit-packed files use neither NEON nor
-# VFP registers on any architecture.  There, though, glibc's <stdlib.h>
-# defines an extern-inline atof returning double when optimising, which gcc
-# rejects under that flag; __NO_INLINE__ is glibc's switch for its header
-# inlines (features.h) and changes nothing else.
-SWARFLAGS_arm += -mgeneral-regs-only -D__NO_INLINE__
-# s390x has no -mgeneral-regs-only, and gcc 12 uses the FP registers there as
-# spill slots for general ones (ldgr %f0,%r4; std %f8 to save them): the
-# check below found 579 such instructions in the SWAR objects.
-# -msoft-float leaves gcc no FP or vector register.  It also changes how
-# floats are passed, which is harmless only because these files have no
-# floating point at all: the check also fails on a call to a soft-float
-# helper (__adddf3, __floatsidf, ...), which is what a float becomes there.
-SWARFLAGS_s390x   := -msoft-float -fno-tree-vectorize -fno-tree-slp-vectorize
-# riscv64: no such flag either (-march=rv64imac would change the ABI the
-# whole program links with); gcc 12 does not vectorise for RVV, and uses FP
-# registers only for floating point.  The check keeps it so.
-SWARFLAGS_riscv64 := -fno-tree-vectorize -fno-tree-slp-vectorize
-
 # Vector / FP register names in objdump's syntax: xmm/ymm/zmm (and the
 # legacy mm, st) on x86; v0-v31 and their b/h/s/d/q views on aarch64;
 # d0-d31, q0-q15 and s0-s31 on armv7; %f0-%f15 and %v0-%v31 on s390x (the
@@ -36,7 +17,7 @@ SWAR_VREG_s390x   := %(f[0-9]|f1[0-5]|v[0-9]|v[12][0-9]|v3[01])\b
 SWAR_VREG_riscv64 := \b(f[0-9]|f[12][0-9]|f3[01]|f[ts][0-9]|f[ts]1[01]|fa[0-7]|v[0-9]|v[12][0-9]|v3[01])\b|^ (v|f[^e]|fe[^n])
 # What a float or double becomes without FP registers: a libgcc call.
 SWAR_SOFTFP := ^__(add|sub|mul|div|neg|extend|trunc|fix|fixuns|float|floatun|cmp|unord|eq|ne|ge|gt|le|lt)[sdtx]f
-SWAR_OBJ := $(SWAR_SRC:%.c=$(BUILD)/obj/%.o)
+SWAR_OBJ := $(ISA_SRC_swar:%.c=$(BUILD)/obj/%.o)
 OBJDUMP := $(CROSS)objdump
 NM      := $(CROSS)nm
 

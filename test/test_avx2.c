@@ -8,23 +8,22 @@
 #include "test_avx2.h"
 #include "core/kernel.h"
 
-const wgt_avx2_kernel wgt_avx2_kernels[] = {
-    /* name, weights, wbits, abits, largest b */
-    {"acc8_ternary_x_u8_6x16__avx2", WG_WEIGHTS_TERNARY, 2, 8, 8},
-    {"acc16_int8_x_u8_6x16__avx2", WG_WEIGHTS_INT, 8, 7, 16},
-    {"acc32_int8_x_u8_6x16__avx2", WG_WEIGHTS_INT, 8, 7, 32},
-    {"acc32_int8_x_u8_6x16_madd16__avx2", WG_WEIGHTS_INT, 8, 8, 32},
-};
-const int wgt_avx2_nkernels = (int)(sizeof wgt_avx2_kernels / sizeof wgt_avx2_kernels[0]);
-
-int wgt_avx2_available(const char *name) {
-  for (int i = 0; i < wg_kernel_count(); i++)
-    if (strcmp(wg_kernel_name(i), name) == 0) return wg_kernel_available(i);
-  return 0;
+int wgt_avx2_kernels(wgt_kernel *out) {
+  return wgt_kernels(WG_CPU_AVX2, NULL, out, WGT_MAX_KERNELS);
 }
 
-void wgt_avx2_case(wgt_case *c, const wgt_avx2_kernel *k, int64_t m, int64_t n,
-                   int64_t kk, int variant) {
+const wgt_kernel *wgt_avx2_find(wgt_kernel *list, int n, int (*has)(const wgt_kernel *)) {
+  for (int i = 0; i < n; i++)
+    if (has(&list[i])) return &list[i];
+  return NULL;
+}
+
+int wgt_avx2_runs_ternary(const wgt_kernel *k) {
+  return k->runnable && k->wf == WG_WEIGHTS_TERNARY;
+}
+
+void wgt_avx2_case(wgt_case *c, const wgt_kernel *k, int64_t m, int64_t n, int64_t kk,
+                   int variant) {
   static const wg_output_kind outs[] = {WG_OUTPUT_INT8, WG_OUTPUT_UINT8_FLOAT,
                                         WG_OUTPUT_INT32, WG_OUTPUT_FLOAT32,
                                         WG_OUTPUT_INT16, WG_OUTPUT_UINT8_FIXED};
@@ -45,26 +44,21 @@ void wgt_avx2_case(wgt_case *c, const wgt_avx2_kernel *k, int64_t m, int64_t n,
   wgt_epilogue(c, out, cyc, 1 + variant % 3, b);
 }
 
-/* Every AVX2 kernel, forced by name, ran (wgt_gemm_case asserts the name
- * reported back) and matched the reference; unavailable ones are skipped,
- * and forcing them is refused. */
+/* Every AVX2 kernel of the table, forced by name, ran (wgt_gemm_case
+ * asserts the name reported back) and matched the reference; those this
+ * CPU lacks are skipped, and forcing them is refused. */
 TEST(avx2_each_kernel_forced_and_ran) {
-  int ran = 0, unavailable = 0;
-  for (int i = 0; i < wgt_avx2_nkernels; i++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int n = wgt_avx2_kernels(list), ran = 0, unavailable = 0;
+  for (int i = 0; i < n; i++) {
+    const wgt_kernel *k = &list[i];
     wg_context *ctx;
     CHECK(wg_context_create(1, &ctx) == WG_OK, "context");
     wg_status st = wg_context_force_kernel(ctx, k->name);
     wg_context_destroy(ctx);
-    if (!wgt_avx2_available(k->name)) {
-      /* An x86 build without AVX2 knows the name; other architectures'
-       * tables do not list it at all. */
-#if defined(__x86_64__) || defined(__i386__)
-      const wg_status want = WG_ERR_KERNEL_UNAVAILABLE;
-#else
-      const wg_status want = WG_ERR_UNKNOWN_KERNEL;
-#endif
-      CHECK(st == want, "%s: unavailable but forcing gave %s", k->name, wg_status_name(st));
+    if (!k->runnable) {
+      CHECK(st == WG_ERR_KERNEL_UNAVAILABLE, "%s: unavailable but forcing gave %s", k->name,
+            wg_status_name(st));
       unavailable++;
       continue;
     }
@@ -76,7 +70,7 @@ TEST(avx2_each_kernel_forced_and_ran) {
     ran++;
   }
   printf("    %d AVX2 kernels ran, %d unavailable on this CPU\n", ran, unavailable);
-  if (ran == 0) SKIP("this CPU has no AVX2: %d AVX2 kernels unavailable", unavailable);
+  if (ran == 0) SKIP("no AVX2 kernel runs here: %d in the table", n);
 }
 
 /* One dimension at a time below, at and above MR = 6, NR = 16, KU (4 or 2),
@@ -89,17 +83,19 @@ TEST(avx2_tile_relative_sizes) {
   static const int64_t ks[] = {1,   2,    3,    4,    5,    7,    8,   9,
                                2303, 2304, 2305, 4607, 4608, 4609, 4611, 9217};
   int ran = 0;
-  for (int i = 0; i < wgt_avx2_nkernels; i++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
-    if (!wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *k = &list[i];
+    if (!k->runnable) continue;
     int v = 0;
     for (int dim = 0; dim < 3; dim++) {
-      const int64_t *list = dim == 0 ? ms : dim == 1 ? ns : ks;
+      const int64_t *sizes = dim == 0 ? ms : dim == 1 ? ns : ks;
       int len = dim == 0 ? 7 : dim == 1 ? 13 : 16;
       for (int j = 0; j < len; j++, v++) {
         if (wgt_quick() && j % 3) continue;
-        int64_t m = dim == 0 ? list[j] : 7, n = dim == 1 ? list[j] : 17,
-                kk = dim == 2 ? list[j] : 37;
+        int64_t m = dim == 0 ? sizes[j] : 7, n = dim == 1 ? sizes[j] : 17,
+                kk = dim == 2 ? sizes[j] : 37;
         wgt_case c;
         wgt_avx2_case(&c, k, m, n, kk, v);
         c.ldx_pad = v % 3;
@@ -125,9 +121,11 @@ TEST(avx2_narrow_last_panels_and_short_row_panels) {
   static const int64_t ms[] = {2, 3, 4, 6, 8, 10, 13};
   static const int64_t ks[] = {37, 4611};
   int ran = 0;
-  for (int i = 0; i < wgt_avx2_nkernels; i++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
-    if (!wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *k = &list[i];
+    if (!k->runnable) continue;
     int v = 0;
     for (int a = 0; a < 11; a++)
       for (int b = 0; b < 7; b++)
@@ -154,9 +152,11 @@ TEST(avx2_epilogue_every_output_fused) {
                                         WG_OUTPUT_FLOAT32};
   static const int bs[] = {2, 5, 8, 11, 16, 32};
   int ran = 0;
-  for (int i = 0; i < wgt_avx2_nkernels; i++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
-    if (!wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *k = &list[i];
+    if (!k->runnable) continue;
     for (int o = 0; o < 6; o++)
       for (int cyc = 0; cyc < 3; cyc++)
         for (int bi = 0; bi < 6; bi++) {
@@ -191,9 +191,11 @@ TEST(avx2_smooth_every_slope_and_width) {
   static const wg_output_kind outs[] = {WG_OUTPUT_INT8, WG_OUTPUT_INT16,
                                         WG_OUTPUT_UINT8_FLOAT};
   int ran = 0;
-  for (int i = 0; i < wgt_avx2_nkernels; i++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
-    if (!wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *k = &list[i];
+    if (!k->runnable) continue;
     for (int bi = 0; bi < 9; bi++)
       for (int si = 0; si < 6; si++)
         for (int o = 0; o < 3; o++) {
@@ -217,35 +219,46 @@ TEST(avx2_smooth_every_slope_and_width) {
   if (!ran) SKIP("no AVX2 kernel available");
 }
 
+static int int8_by_int8(const wgt_kernel *k) {
+  return k->runnable && k->wf == WG_WEIGHTS_INT && k->wbits == 8 && k->abits == 8;
+}
+
 /* maddubs saturates x0*w0 + x1*w1 to int16: the largest magnitudes its
  * eligible ranges allow must come out exact, and 8-bit x 8-bit operands
- * outside them must be refused by the maddubs kernels and routed to the
- * full-range kernel by automatic choice. */
+ * outside them must be refused by the maddubs kernels (int8 weights with
+ * 7-bit codes at most) and routed to the full-range kernel by automatic
+ * choice. */
 TEST(avx2_maddubs_worst_cases_and_routing) {
-  static const char *maddubs[] = {"acc16_int8_x_u8_6x16__avx2", "acc32_int8_x_u8_6x16__avx2"};
-  static const char *full = "acc32_int8_x_u8_6x16_madd16__avx2";
-  if (!wgt_avx2_available(full)) SKIP("no AVX2 kernel available");
-  for (int data = WGT_EXTREME; data <= WGT_EXTREME_MIXED; data++)
-    for (int i = 0; i < 2; i++) {
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list), maddubs = 0;
+  const wgt_kernel *full = wgt_avx2_find(list, nk, int8_by_int8);
+  if (!full) SKIP("no AVX2 kernel runs here");
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *k = &list[i];
+    if (!k->runnable || k->wf != WG_WEIGHTS_INT || k->wbits != 8 || k->abits != 7) continue;
+    maddubs++;
+    for (int data = WGT_EXTREME; data <= WGT_EXTREME_MIXED; data++) {
       /* int8 weights (-128 / 127) x 7-bit codes (127): 2*127*128 = 32512. */
       wgt_case c;
-      wgt_avx2_case(&c, &wgt_avx2_kernels[1 + i], 11, 35, 301, 0);
-      wgt_epilogue(&c, WG_OUTPUT_INT32, WG_CYCLIC_NONE, 1, i ? 32 : 16);
+      wgt_avx2_case(&c, k, 11, 35, 301, 0);
+      wgt_epilogue(&c, WG_OUTPUT_INT32, WG_CYCLIC_NONE, 1, k->maxb);
       c.data = data;
       c.abits = 7;
-      CHECK(wgt_gemm_case(maddubs[i], 1, &c, wgt_seed()) == WGT_PASS, "%s 8x7", maddubs[i]);
+      CHECK(wgt_gemm_case(k->name, 1, &c, wgt_seed()) == WGT_PASS, "%s 8x7", k->name);
       /* 7-bit weights (-64 / 63) x 8-bit codes (255): 2*255*64 = 32640. */
       c.wbits = 7;
       c.abits = 8;
-      CHECK(wgt_gemm_case(maddubs[i], 1, &c, wgt_seed()) == WGT_PASS, "%s 7x8", maddubs[i]);
-      /* int8 x 8-bit: refused, never computed wrong; the madd16 kernel and
-       * automatic choice give the exact answer. */
+      CHECK(wgt_gemm_case(k->name, 1, &c, wgt_seed()) == WGT_PASS, "%s 7x8", k->name);
+      /* int8 x 8-bit: refused, never computed wrong; the full-range kernel
+       * and automatic choice give the exact answer. */
       c.wbits = 8;
-      CHECK(wgt_gemm_case(maddubs[i], 1, &c, wgt_seed()) == WGT_CANNOT,
-            "%s accepted 8-bit x 8-bit operands", maddubs[i]);
-      CHECK(wgt_gemm_case(full, 1, &c, wgt_seed()) == WGT_PASS, "%s 8x8", full);
+      CHECK(wgt_gemm_case(k->name, 1, &c, wgt_seed()) == WGT_CANNOT,
+            "%s accepted 8-bit x 8-bit operands", k->name);
+      CHECK(wgt_gemm_case(full->name, 1, &c, wgt_seed()) == WGT_PASS, "%s 8x8", full->name);
       CHECK(wgt_gemm_case(NULL, 1, &c, wgt_seed()) == WGT_PASS, "auto 8x8");
     }
+  }
+  CHECK(maddubs > 0, "no AVX2 kernel takes int8 weights with 7-bit codes only");
   /* Automatic choice for -128 x 255 names the full-range kernel. */
   wg_context *ctx;
   CHECK(wg_context_create(1, &ctx) == WG_OK, "context");
@@ -263,16 +276,18 @@ TEST(avx2_maddubs_worst_cases_and_routing) {
   wg_weights_destroy(pw);
   wg_context_destroy(ctx);
   CHECK(st == WG_OK && y == -128 * 255 * 8, "auto 8x8: %s y=%d", wg_status_name(st), (int)y);
-  CHECK(strcmp(info.kernel, full) == 0, "auto 8x8 ran %s", info.kernel);
+  CHECK(strcmp(info.kernel, full->name) == 0, "auto 8x8 ran %s, not %s", info.kernel, full->name);
 }
 
 /* K far beyond 2^b / (largest product): the lanes wrap many times, across
  * several kc blocks whose partial sums are parked between blocks. */
 TEST(avx2_long_k_wraps_many_times) {
   int ran = 0;
-  for (int i = 0; i < wgt_avx2_nkernels; i++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
-    if (!wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *k = &list[i];
+    if (!k->runnable) continue;
     for (int data = WGT_RANDOM; data <= WGT_EXTREME_MIXED; data++) {
       wgt_case c;
       wgt_avx2_case(&c, k, 7, 19, wgt_quick() ? 4613 : 9221, data);

@@ -1,25 +1,25 @@
-/* The AVX2 kernels as the AVX2 tests see them (test_avx2*.c). */
+/* The AVX2 kernels as the AVX2 tests see them (test_avx2*.c): the table's
+ * kernels that need WG_CPU_AVX2, with the operands each takes. */
 #ifndef WG_TEST_AVX2_H
 #define WG_TEST_AVX2_H
 
+#include "kernels.h"
 #include "util.h"
 
-typedef struct wgt_avx2_kernel {
-  const char *name;
-  wg_weight_format wf;  /* operands it is eligible for ... */
-  int wbits, abits;
-  int maxb;             /* ... and the widest b it serves */
-} wgt_avx2_kernel;
+/* Fills out[0..WGT_MAX_KERNELS) with the AVX2 kernels of the table, in
+ * table order, those this CPU cannot run included (none on other
+ * architectures); returns how many. */
+int wgt_avx2_kernels(wgt_kernel *out);
 
-extern const wgt_avx2_kernel wgt_avx2_kernels[];
-extern const int wgt_avx2_nkernels;
-
-/* Compiled in and runnable on this CPU. */
-int wgt_avx2_available(const char *name);
+/* The first of list[0..n) with property `has`, or NULL. */
+const wgt_kernel *wgt_avx2_find(wgt_kernel *list, int n, int (*has)(const wgt_kernel *));
+/* A property: this CPU runs it, and it takes ternary weights (its widest
+ * format). */
+int wgt_avx2_runs_ternary(const wgt_kernel *k);
 
 /* A case of M x N x K within kernel k's operand ranges; `variant` rotates
  * the output kind, cyclic mode, b, zero point and activation width. */
-void wgt_avx2_case(wgt_case *c, const wgt_avx2_kernel *k, int64_t m, int64_t n,
-                   int64_t kk, int variant);
+void wgt_avx2_case(wgt_case *c, const wgt_kernel *k, int64_t m, int64_t n, int64_t kk,
+                   int variant);
 
 #endif

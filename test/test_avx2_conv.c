@@ -10,7 +10,7 @@
 #include "core/reference.h"
 #include "test_avx2.h"
 
-static int conv_one(const wgt_avx2_kernel *k, const wgt_conv_geom *g, wg_layout lay, int variant,
+static int conv_one(const wgt_kernel *k, const wgt_conv_geom *g, wg_layout lay, int variant,
                     uint64_t seed) {
   wgt_rng r = {seed};
   wg_conv2d_desc d = {lay, g->batch, g->c, g->h, g->w, g->kh, g->kw, g->s, g->s,
@@ -72,9 +72,11 @@ TEST(avx2_conv2d_both_layouts) {
       {1, 4, 9, 9, 6, 3, 3, 1, 1, 2},    /* dilation, N = 81: 1-col tail   */
   };
   int ran = 0;
-  for (int i = 0; i < wgt_avx2_nkernels; i++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
-    if (!wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *k = &list[i];
+    if (!k->runnable) continue;
     for (int gi = 0; gi < (int)(sizeof geoms / sizeof geoms[0]); gi++)
       for (int lay = 0; lay < 2; lay++) {
         if (wgt_quick() && (gi + lay) % 2) continue;

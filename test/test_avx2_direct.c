@@ -16,14 +16,15 @@
 #include "core/kernel.h"
 #include "test_avx2.h"
 
-static const char *const ternary = "acc8_ternary_x_u8_6x16__avx2";
-
 /* The AVX2 kernels with a direct convolution (the 16-bit-operand madd16
  * kernel has none: its weight pairs are another layout). */
-static int has_direct(const wgt_avx2_kernel *k) { return strstr(k->name, "madd16") == NULL; }
+static int has_direct(const wgt_kernel *k) { return k->k->direct != NULL; }
+
+/* The one the tests of a single kernel use: for ternary weights. */
+static int ternary_direct(const wgt_kernel *k) { return wgt_avx2_runs_ternary(k) && has_direct(k); }
 
 typedef struct dcase {
-  const wgt_avx2_kernel *k;
+  const wgt_kernel *k;
   wgt_conv_geom g;
   wg_output_kind out;
   wg_cyclic cyc;
@@ -93,7 +94,7 @@ static int run_case(const dcase *c, wg_layout lay, int threads, int allow, const
 /* The epilogues a direct kernel finishes (int8, or uint8 through float;
  * smooth only up to b = 16), rotated by `v`, with codes up to the kernel's
  * widest. */
-static void epilogue_variant(dcase *c, const wgt_avx2_kernel *k, int v) {
+static void epilogue_variant(dcase *c, const wgt_kernel *k, int v) {
   static const wg_cyclic cycs[] = {WG_CYCLIC_SMOOTH, WG_CYCLIC_NONE, WG_CYCLIC_ABS};
   c->k = k;
   c->out = v % 2 ? WG_OUTPUT_UINT8_FLOAT : WG_OUTPUT_INT8;
@@ -138,9 +139,11 @@ TEST(avx2_direct_conv_geometries) {
       {2, 12, 5, 27, 7, 3, 3, 3, 1, 1},   /* stride 3, batch: rows of 9      */
   };
   int n = (int)(sizeof geoms / sizeof geoms[0]);
-  for (int ki = 0; ki < wgt_avx2_nkernels; ki++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[ki];
-    if (!has_direct(k) || !wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int ki = 0; ki < nk; ki++) {
+    const wgt_kernel *k = &list[ki];
+    if (!has_direct(k) || !k->runnable) continue;
     for (int gi = 0; gi < n; gi++)
       for (int v = 0; v < 6; v++) {
         if ((wgt_quick() || ki > 0) && (gi + v + ki) % 3) continue;
@@ -167,9 +170,11 @@ TEST(avx2_direct_conv_threads_and_runner) {
       {2, 8, 24, 17, 24, 3, 3, 1, 1, 1},  /* many blocks                 */
   };
   static const int threads[] = {1, 2, 3, 7, -1};
-  for (int ki = 0; ki < wgt_avx2_nkernels; ki++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[ki];
-    if (!has_direct(k) || !wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int ki = 0; ki < nk; ki++) {
+    const wgt_kernel *k = &list[ki];
+    if (!has_direct(k) || !k->runnable) continue;
     for (int gi = 0; gi < 2; gi++)
       for (int ti = 0; ti < 5; ti++) {
         dcase c = {.g = geoms[gi]};
@@ -189,9 +194,12 @@ TEST(avx2_direct_conv_threads_and_runner) {
  * channels not a multiple of 4, K past its depth, other outputs, and the
  * context's switch. */
 TEST(avx2_direct_conv_fallbacks) {
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  const wgt_kernel *tk = wgt_avx2_find(list, nk, ternary_direct);
+  if (!tk) SKIP("no AVX2 kernel with a direct convolution for ternary weights runs here");
   dcase base = {.g = {1, 8, 5, 6, 20, 3, 3, 1, 1, 1}};
-  epilogue_variant(&base, &wgt_avx2_kernels[0], 1);
+  epilogue_variant(&base, tk, 1);
   uint64_t seed = wgt_seed();
   CHECK(run_case(&base, WG_NHWC, 1, 1, "direct", seed), "baseline");
   CHECK(run_case(&base, WG_NHWC, 1, 0, "implicit_im2col", seed), "switched off");
@@ -214,8 +222,8 @@ TEST(avx2_direct_conv_fallbacks) {
   }
   /* The 16-bit-operand kernel has no direct convolution; the 32-bit
    * maddubs kernel's b = 32 smooth activation is not vectorised. */
-  for (int ki = 1; ki < wgt_avx2_nkernels; ki++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[ki];
+  for (int ki = 0; ki < nk; ki++) {
+    const wgt_kernel *k = &list[ki];
     if (has_direct(k) && k->maxb < 32) continue;
     c = base;
     epilogue_variant(&c, k, 1);
@@ -248,7 +256,7 @@ typedef struct first_call {
   int abits;
   unsigned char *y;
   wg_status st;
-  const char *method;
+  const char *kernel, *method;
 } first_call;
 
 static void *first_call_main(void *v) {
@@ -256,7 +264,7 @@ static void *first_call_main(void *v) {
   wg_context *ctx = NULL;
   wg_run_info info = {0};
   f->st = wg_context_create(1, &ctx);
-  if (f->st == WG_OK) f->st = wg_context_force_kernel(ctx, ternary);
+  if (f->st == WG_OK) f->st = wg_context_force_kernel(ctx, f->kernel);
   if (f->st == WG_OK)
     f->st = wg_conv2d(ctx, f->w, f->d, f->x, (wg_act_format){f->abits, 0}, f->ep, f->y, &info);
   f->method = info.method;
@@ -265,7 +273,9 @@ static void *first_call_main(void *v) {
 }
 
 TEST(threads_avx2_direct_conv_nchw_first_calls) {
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  wgt_kernel list[WGT_MAX_KERNELS];
+  const wgt_kernel *tk = wgt_avx2_find(list, wgt_avx2_kernels(list), ternary_direct);
+  if (!tk) SKIP("no AVX2 kernel with a direct convolution for ternary weights runs here");
   const wgt_conv_geom g = {1, 12, 9, 10, 21, 3, 3, 1, 1, 1};
   wgt_rng r = {wgt_seed()};
   wg_conv2d_desc d = {WG_NCHW, g.batch, g.c, g.h, g.w, g.kh, g.kw, g.s, g.s,
@@ -290,7 +300,7 @@ TEST(threads_avx2_direct_conv_nchw_first_calls) {
   pthread_t tid[4];
   first_call f[4];
   for (int i = 0; i < 4; i++) {
-    f[i] = (first_call){pw, &d, x, &ep, 5, y + (size_t)i * ybytes, WG_OK, NULL};
+    f[i] = (first_call){pw, &d, x, &ep, 5, y + (size_t)i * ybytes, WG_OK, tk->name, NULL};
     CHECK(pthread_create(&tid[i], NULL, first_call_main, &f[i]) == 0, "thread");
   }
   for (int i = 0; i < 4; i++) pthread_join(tid[i], NULL);

@@ -14,20 +14,29 @@
 #include "core/kernel.h"
 #include "test_avx2.h"
 
-static const char *const ternary = "acc8_ternary_x_u8_6x16__avx2";
+static int has_in_place(const wgt_kernel *k) { return k->runnable && k->k->run_rows != NULL; }
+
+/* The AVX2 kernel with an in-place GEMM (run_rows) that this CPU runs, or
+ * NULL: every test below that calls it skips without one. */
+static const wgt_kernel *in_place(void) {
+  static wgt_kernel list[WGT_MAX_KERNELS];
+  return wgt_avx2_find(list, wgt_avx2_kernels(list), has_in_place);
+}
+#define NO_IN_PLACE "no AVX2 kernel with an in-place GEMM runs here"
 
 /* The method the library must report for X placed `off` bytes past a
  * 64-byte boundary (the rule of wg_gemm_rows_span). */
 static const char *expected(int64_t n, int64_t k, int64_t ldx, int off) {
-  if (k > 4608 || ldx % 32 != 0 || ldx % 4096 == 0) return "gemm";
+  const wg_kernel *kern = in_place()->k;
+  if (k > kern->rows_max_depth || ldx % 32 != 0 || ldx % 4096 == 0) return "gemm";
   int64_t mask = ldx % 64 == 0 ? 63 : 31;
   int64_t head = (64 - off) & mask;
-  return n - head >= 64 ? "gemm_in_place" : "gemm";
+  return n - head >= kern->rows_nr ? "gemm_in_place" : "gemm";
 }
 
 static int run(int64_t m, int64_t n, int64_t k, int64_t ldx, int off, int variant,
                int threads, uint64_t seed) {
-  const wgt_avx2_kernel *kern = &wgt_avx2_kernels[0];
+  const wgt_kernel *kern = in_place();
   wgt_case c;
   wgt_avx2_case(&c, kern, m, n, k, variant);
   if (variant % 5 == 4) c.wf = WG_WEIGHTS_BINARY, c.wbits = 1;
@@ -36,7 +45,7 @@ static int run(int64_t m, int64_t n, int64_t k, int64_t ldx, int off, int varian
   c.ldy_pad = variant % 3;
   c.x_place = off + 1;
   c.method = expected(n, k, ldx, off);
-  return wgt_gemm_case(ternary, threads, &c, seed);
+  return wgt_gemm_case(kern->name, threads, &c, seed);
 }
 
 static int64_t round32(int64_t n) { return (n + 31) / 32 * 32; }
@@ -44,7 +53,7 @@ static int64_t round32(int64_t n) { return (n + 31) / 32 * 32; }
 /* One dimension at a time around the 6 x 64 tile and the 4-deep loop, then
  * a small grid of all three. */
 TEST(avx2_in_place_tile_relative_sizes) {
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  if (!in_place()) SKIP(NO_IN_PLACE);
   static const int64_t ms[] = {1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 64};
   static const int64_t ns[] = {63, 64, 65, 96, 127, 128, 129, 191, 192, 193, 257, 3136};
   static const int64_t ks[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 63, 64, 65, 576, 4607, 4608, 4609};
@@ -77,7 +86,7 @@ TEST(avx2_in_place_tile_relative_sizes) {
  * the tiles may leave no room at all), and the strides it leaves to
  * packing: not a multiple of 32, a multiple of 4096. */
 TEST(avx2_in_place_alignment_and_strides) {
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  if (!in_place()) SKIP(NO_IN_PLACE);
   static const int64_t ns[] = {64, 100, 130, 200};
   int v = 0;
   for (int off = 0; off < 64; off += wgt_quick() ? 16 : 4)
@@ -98,7 +107,7 @@ TEST(avx2_in_place_alignment_and_strides) {
 /* Every output kind, cyclic mode, slope and b <= 8, with and without a
  * zero point, through tiles of full and short row panels. */
 TEST(avx2_in_place_every_epilogue) {
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  if (!in_place()) SKIP(NO_IN_PLACE);
   static const wg_output_kind outs[] = {WG_OUTPUT_INT8,  WG_OUTPUT_UINT8_FLOAT,
                                         WG_OUTPUT_INT32, WG_OUTPUT_FLOAT32,
                                         WG_OUTPUT_INT16, WG_OUTPUT_UINT8_FIXED};
@@ -111,14 +120,14 @@ TEST(avx2_in_place_every_epilogue) {
         /* |c| = 128 has no int8 (the API refuses it: checks.c). */
         if (outs[o] == WG_OUTPUT_INT8 && cycs[cy] == WG_CYCLIC_ABS && b == 8) continue;
         wgt_case c;
-        wgt_avx2_case(&c, &wgt_avx2_kernels[0], 6 + v % 5, 131, 70 + v % 4, v);
+        wgt_avx2_case(&c, in_place(), 6 + v % 5, 131, 70 + v % 4, v);
         wgt_epilogue(&c, outs[o], cycs[cy], 1 + v % 4, b);
         c.ep.relu = v % 2;
         c.zx = v % 3 == 0 ? 9 : 0;
         c.ldx_pad = 160 - 131;
         c.x_place = 1;
         c.method = "gemm_in_place";
-        int r = wgt_gemm_case(ternary, 1, &c, wgt_seed() + (uint64_t)v);
+        int r = wgt_gemm_case(in_place()->name, 1, &c, wgt_seed() + (uint64_t)v);
         CHECK(r == WGT_PASS, "output %d cyclic %d b %d", (int)outs[o], (int)cycs[cy], b);
       }
 }
@@ -126,17 +135,17 @@ TEST(avx2_in_place_every_epilogue) {
 /* Long K wraps every 8-bit lane many times; all-extreme codes make every
  * partial sum hit the lane's edges. */
 TEST(avx2_in_place_long_k_and_extreme_codes) {
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  if (!in_place()) SKIP(NO_IN_PLACE);
   for (int data = 0; data < 3; data++) {
     wgt_case c;
-    wgt_avx2_case(&c, &wgt_avx2_kernels[0], 13, 200, 4608, data);
+    wgt_avx2_case(&c, in_place(), 13, 200, 4608, data);
     wgt_epilogue(&c, WG_OUTPUT_INT32, WG_CYCLIC_NONE, 1, 8);
     c.abits = 8;
     c.data = data;
     c.ldx_pad = 256 - 200;
     c.x_place = 1 + 16 * data;
     c.method = "gemm_in_place";
-    CHECK(wgt_gemm_case(ternary, 1, &c, wgt_seed() + (uint64_t)data) == WGT_PASS,
+    CHECK(wgt_gemm_case(in_place()->name, 1, &c, wgt_seed() + (uint64_t)data) == WGT_PASS,
           "data %d", data);
   }
 }
@@ -152,7 +161,7 @@ static void reverse_runner(void *user, wg_task_fn task, void *task_ctx, int64_t 
  * by columns (many tiles) and by row panels (one to three tiles), each
  * against the reference and bit-identical to the packed path. */
 TEST(threads_avx2_in_place_counts_and_runner) {
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  if (!in_place()) SKIP(NO_IN_PLACE);
   static const int64_t shapes[][3] = {{64, 3136, 27}, {37, 64, 50}, {256, 192, 23}, {7, 1000, 9}};
   static const int threads[] = {1, 2, 3, 7};
   int v = 0;
@@ -209,14 +218,14 @@ TEST(avx2_in_place_switch) {
   CHECK(wg_context_set_gemm_in_place(ctx, -1) == WG_ERR_BAD_OPTION, "allow -1");
   CHECK(wg_context_set_gemm_in_place(ctx, 0) == WG_OK, "allow 0");
   wg_context_destroy(ctx);
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  if (!in_place()) SKIP(NO_IN_PLACE);
   wgt_case c;
-  wgt_avx2_case(&c, &wgt_avx2_kernels[0], 13, 300, 40, 1);
+  wgt_avx2_case(&c, in_place(), 13, 300, 40, 1);
   c.ldx_pad = 320 - 300;
   c.x_place = 1;
   c.packed = 1;
   c.method = "gemm";
-  CHECK(wgt_gemm_case(ternary, 2, &c, wgt_seed()) == WGT_PASS, "packed when off");
+  CHECK(wgt_gemm_case(in_place()->name, 2, &c, wgt_seed()) == WGT_PASS, "packed when off");
 }
 
 /* X of 256 KiB and more on the in-place path: clean calls give the
@@ -225,7 +234,7 @@ TEST(avx2_in_place_switch) {
  * first, a middle or its last row, returns BAD_CODE with nothing written:
  * 1, 2 and 3 threads and an engine's parallel-for, X at three alignments. */
 TEST(avx2_in_place_large_x_bad_codes) {
-  if (!wgt_avx2_available(ternary)) SKIP("%s unavailable on this CPU", ternary);
+  if (!in_place()) SKIP(NO_IN_PLACE);
   static const int64_t shapes[][4] = {{13, 1100, 300, 1120}, {5, 700, 400, 704}};
   int v = 0;
   for (int s = 0; s < 2; s++)

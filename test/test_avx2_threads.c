@@ -14,9 +14,11 @@ TEST(threads_avx2_counts_1_2_3_7_bit_identical) {
   static const int counts[] = {1, 2, 3, 7};
   static const int64_t shapes[][3] = {{50, 300, 2400}, {13, 700, 40}, {200, 9, 4700}};
   int ran = 0;
-  for (int i = 0; i < wgt_avx2_nkernels; i++) {
-    const wgt_avx2_kernel *k = &wgt_avx2_kernels[i];
-    if (!wgt_avx2_available(k->name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_avx2_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *k = &list[i];
+    if (!k->runnable) continue;
     for (int s = 0; s < (wgt_quick() ? 1 : 3); s++)
       for (int t = 0; t < 4; t++) {
         wgt_case c;
@@ -70,8 +72,10 @@ static void *caller_main(void *v) {
  * one of them can hold its pool; the others run on their own thread) and
  * on a context each. */
 TEST(threads_avx2_concurrent_callers_shared_and_separate) {
-  const char *name = wgt_avx2_kernels[0].name;
-  if (!wgt_avx2_available(name)) SKIP("no AVX2 kernel available");
+  wgt_kernel list[WGT_MAX_KERNELS];
+  const wgt_kernel *tk = wgt_avx2_find(list, wgt_avx2_kernels(list), wgt_avx2_runs_ternary);
+  if (!tk) SKIP("no AVX2 kernel for ternary weights runs here");
+  const char *name = tk->name;
   const int64_t m = 37, n = 411, k = 1500;
   wgt_rng r = {wgt_seed()};
   int8_t *w = malloc((size_t)(m * k)), *want = malloc((size_t)(m * n));
@@ -138,8 +142,10 @@ static void eng_four(void *user, wg_task_fn task, void *task_ctx, int64_t count)
 }
 
 TEST(threads_avx2_engine_runs_more_than_declared) {
-  const char *name = wgt_avx2_kernels[0].name;
-  if (!wgt_avx2_available(name)) SKIP("no AVX2 kernel available");
+  wgt_kernel list[WGT_MAX_KERNELS];
+  const wgt_kernel *tk = wgt_avx2_find(list, wgt_avx2_kernels(list), wgt_avx2_runs_ternary);
+  if (!tk) SKIP("no AVX2 kernel for ternary weights runs here");
+  const char *name = tk->name;
   const int64_t m = 40, n = 700, k = 300;
   wgt_rng r = {wgt_seed()};
   int8_t *w = malloc((size_t)(m * k)), *want = malloc((size_t)(m * n)),

@@ -1,6 +1,7 @@
-/* NEON kernels: each forced by name and asserted to have run (skipped where
- * the CPU lacks it), on shapes derived from its tile; the CPU features the
- * qemu lane says the model has; misaligned user buffers. */
+/* NEON kernels, the table's kernels that need WG_CPU_NEON: each forced by
+ * name and asserted to have run (skipped where the CPU lacks it), on shapes
+ * derived from its tile; the CPU features the qemu lane says the model
+ * has; misaligned user buffers. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,42 +10,13 @@
 #include "test_neon.h"
 #include "util.h"
 
-const char *const wgt_neon_kernels[] = {
-#if defined(__aarch64__)
-    "acc8_int8_x_u8_4x64__aarch64_neon",
-    "acc32_int8_x_u8_4x16__aarch64_neondot",
-    "acc16_int8_x_u8_4x32__aarch64_neon",
-    "acc32_ternary_x_u8_4x32__aarch64_neon",
-    "acc32_int8_x_u8_4x16__aarch64_neon",
-#elif defined(__arm__)
-    "acc8_int8_x_u8_4x32__armv7_neon",
-    "acc16_int8_x_u8_4x16__armv7_neon",
-    "acc32_ternary_x_u8_4x16__armv7_neon",
-    "acc32_int8_x_u8_4x8__armv7_neon",
-#endif
-    NULL};
-
-const wg_kernel *wgt_neon_kernel(const char *name) {
-  for (int i = 0; i < wg_kernel_table_size; i++)
-    if (strcmp(wg_kernels[i]->name, name) == 0) return wg_kernels[i];
-  return NULL;
-}
-
-/* Every name above is in the table, every table entry with "neon" in its
- * name is above: a kernel cannot drop out of the list or of these tests. */
-TEST(neon_kernel_list_matches_table) {
-  int listed = 0, in_table = 0;
-  for (int i = 0; wgt_neon_kernels[i]; i++, listed++)
-    CHECK(wgt_neon_kernel(wgt_neon_kernels[i]), "%s not in the table", wgt_neon_kernels[i]);
-  for (int i = 0; i < wg_kernel_count(); i++)
-    if (strstr(wg_kernel_name(i), "neon")) in_table++;
-  CHECK(listed == in_table, "%d NEON kernels listed, %d in the table", listed, in_table);
-  if (!listed) SKIP("not an ARM build");
-  printf("    %d NEON kernels in the table\n", listed);
+int wgt_neon_kernels(wgt_kernel *out) {
+  return wgt_kernels(WG_CPU_NEON, NULL, out, WGT_MAX_KERNELS);
 }
 
 /* WG_TEST_QEMU_CPU is set by the qemu lanes (mk/arm.mk): there the features
- * the model has are known, so detection is checked, not just trusted. */
+ * the model has are known, so detection is checked, not just trusted, and
+ * the kernels that need the dot product run exactly where it is. */
 TEST(neon_cpu_features_of_qemu_model) {
   const char *cpu = getenv("WG_TEST_QEMU_CPU");
   if (!cpu || !*cpu) SKIP("WG_TEST_QEMU_CPU not set (set by the qemu lanes)");
@@ -52,29 +24,21 @@ TEST(neon_cpu_features_of_qemu_model) {
   CHECK(f & WG_CPU_NEON, "%s: NEON not detected (features 0x%x)", cpu, (unsigned)f);
 #if defined(__aarch64__)
   int want_dot = strcmp(cpu, "cortex-a53") != 0; /* a76 and max have it */
+#else
+  int want_dot = 0;
+#endif
   CHECK(!!(f & WG_CPU_DOTPROD) == want_dot, "%s: dotprod detected %d, expected %d", cpu,
         !!(f & WG_CPU_DOTPROD), want_dot);
-  wg_context *ctx = NULL;
-  CHECK(wg_context_create(1, &ctx) == WG_OK, "context");
-  wg_status st = wg_context_force_kernel(ctx, "acc32_int8_x_u8_4x16__aarch64_neondot");
-  wg_context_destroy(ctx);
-  CHECK(st == (want_dot ? WG_OK : WG_ERR_KERNEL_UNAVAILABLE), "%s: forcing dotprod: %s", cpu,
-        wg_status_name(st));
-#else
-  CHECK(!(f & WG_CPU_DOTPROD), "%s: dotprod reported on armv7", cpu);
-#endif
-}
-
-wg_weight_format wgt_neon_format(const char *name) {
-  const wg_kernel *k = wgt_neon_kernel(name);
-  wg_problem p = {WG_WEIGHTS_INT, 8, -128, 127, 8, 8};
-  return k && !k->eligible(&p) ? WG_WEIGHTS_TERNARY : WG_WEIGHTS_INT;
-}
-
-int wgt_neon_runnable(const char *name) {
-  for (int i = 0; i < wg_kernel_count(); i++)
-    if (strcmp(wg_kernel_name(i), name) == 0) return wg_kernel_available(i);
-  return 0;
+  wgt_kernel dot[WGT_MAX_KERNELS];
+  int n = wgt_kernels(WG_CPU_NEON | WG_CPU_DOTPROD, NULL, dot, WGT_MAX_KERNELS);
+  for (int i = 0; i < n; i++) {
+    wg_context *ctx = NULL;
+    CHECK(wg_context_create(1, &ctx) == WG_OK, "context");
+    wg_status st = wg_context_force_kernel(ctx, dot[i].name);
+    wg_context_destroy(ctx);
+    CHECK(st == (want_dot ? WG_OK : WG_ERR_KERNEL_UNAVAILABLE), "%s: forcing %s: %s", cpu,
+          dot[i].name, wg_status_name(st));
+  }
 }
 
 #if defined(__aarch64__) || defined(__arm__)
@@ -88,8 +52,8 @@ typedef struct neon_opt {
 
 /* Shapes from the tile: below, at, above and multiples of MR, NR, KU and the
  * depth block kc (partial sums parked between blocks). */
-static int forced_shapes(const char *name, uint64_t seed) {
-  const wg_kernel *k = wgt_neon_kernel(name);
+static int forced_shapes(const wgt_kernel *kn, uint64_t seed) {
+  const wg_kernel *k = kn->k;
   int64_t mr = k->mr, nr = k->nr, ku = k->ku, kc = k->kc;
   int64_t ms[] = {1, mr - 1, mr, mr + 1, 3 * mr + 2};
   int64_t ns[] = {1, nr - 1, nr, nr + 1, 2 * nr + 5};
@@ -111,37 +75,50 @@ static int forced_shapes(const char *name, uint64_t seed) {
         if (o->b > k->lane_bits) o = &opts[0];
         /* Kernels for weights in {-1, 0, 1} get ternary and binary ones. */
         wg_weight_format wf = o->wf;
-        if (wgt_neon_format(name) == WG_WEIGHTS_TERNARY && wf == WG_WEIGHTS_INT)
+        if (kn->wf == WG_WEIGHTS_TERNARY && wf == WG_WEIGHTS_INT)
           wf = idx % 2 ? WG_WEIGHTS_TERNARY : WG_WEIGHTS_BINARY;
         wgt_case cs = {.m = ms[a], .n = ns[b], .k = ks[c], .wf = wf, .wbits = o->wbits,
                        .abits = o->abits, .zx = o->zx, .data = o->data,
                        .ldx_pad = idx % 3, .ldy_pad = idx % 2};
         wgt_epilogue(&cs, o->out, o->cyc, 1 + idx % 3, o->b);
-        int r = wgt_gemm_case(name, 1, &cs, seed + (uint64_t)idx);
+        int r = wgt_gemm_case(kn->name, 1, &cs, seed + (uint64_t)idx);
         /* Every NEON kernel takes every format and b <= its lanes. */
         if (r != WGT_PASS) return -1;
         ran++;
       }
   return ran;
 }
-
-static void forced(const char *name) {
-  CHECK(wgt_neon_kernel(name), "%s not in the table", name);
-  if (!wgt_neon_runnable(name)) SKIP("%s: this CPU lacks it", name);
-  int ran = forced_shapes(name, wgt_seed());
-  CHECK(ran > 0, "%s: failed or refused a case (above)", name);
-  printf("    %s: %d shapes ran and matched\n", name, ran);
-}
-
 #endif
+
+/* Every NEON kernel of the table, forced, on the shapes of its tile; those
+ * this CPU lacks are skipped, and forcing them is refused. */
+TEST(neon_each_kernel_forced_tile_shapes) {
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int n = wgt_neon_kernels(list), kernels = 0;
+#if defined(__aarch64__) || defined(__arm__)
+  CHECK(n > 0, "no NEON kernel in an ARM build's table");
+  for (int i = 0; i < n; i++) {
+    if (!list[i].runnable) {
+      printf("    %s: skipped, this CPU lacks it\n", list[i].name);
+      continue;
+    }
+    int ran = forced_shapes(&list[i], wgt_seed() + (uint64_t)i * 100000);
+    CHECK(ran > 0, "%s: failed or refused a case (above)", list[i].name);
+    printf("    %s: %d shapes ran and matched\n", list[i].name, ran);
+    kernels++;
+  }
+#endif
+  if (!kernels) SKIP("no NEON kernel runs here (%d in the table)", n);
+}
 
 /* A kernel for weights in {-1, 0, 1} refuses wider codes: the int16 bound
  * behind its eligible() would not hold, so it must not run them. */
 TEST(neon_ternary_kernels_refuse_wider_weights) {
-  int checked = 0;
-  for (int i = 0; wgt_neon_kernels[i]; i++) {
-    const char *name = wgt_neon_kernels[i];
-    if (wgt_neon_format(name) != WG_WEIGHTS_TERNARY || !wgt_neon_runnable(name)) continue;
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int n = wgt_neon_kernels(list), checked = 0;
+  for (int i = 0; i < n; i++) {
+    const char *name = list[i].name;
+    if (list[i].wf != WG_WEIGHTS_TERNARY || !list[i].runnable) continue;
     wgt_case c = {.m = 5, .n = 19, .k = 300, .wf = WG_WEIGHTS_INT, .wbits = 2, .abits = 8,
                   .data = WGT_EXTREME};
     wgt_epilogue(&c, WG_OUTPUT_INT32, WG_CYCLIC_NONE, 1, 32);
@@ -153,22 +130,6 @@ TEST(neon_ternary_kernels_refuse_wider_weights) {
   }
   if (!checked) SKIP("no ternary NEON kernel runs here");
 }
-
-/* One test per kernel, so that each is reported (and skipped) on its own. */
-#if defined(__aarch64__)
-TEST(neon_forced_acc8_4x64) { forced("acc8_int8_x_u8_4x64__aarch64_neon"); }
-TEST(neon_forced_acc32_dot_4x16) { forced("acc32_int8_x_u8_4x16__aarch64_neondot"); }
-TEST(neon_forced_acc16_4x32) { forced("acc16_int8_x_u8_4x32__aarch64_neon"); }
-TEST(neon_forced_acc32_ternary_4x32) { forced("acc32_ternary_x_u8_4x32__aarch64_neon"); }
-TEST(neon_forced_acc32_4x16) { forced("acc32_int8_x_u8_4x16__aarch64_neon"); }
-#elif defined(__arm__)
-TEST(neon_forced_acc8_4x32) { forced("acc8_int8_x_u8_4x32__armv7_neon"); }
-TEST(neon_forced_acc16_4x16) { forced("acc16_int8_x_u8_4x16__armv7_neon"); }
-TEST(neon_forced_acc32_ternary_4x16) { forced("acc32_ternary_x_u8_4x16__armv7_neon"); }
-TEST(neon_forced_acc32_4x8) { forced("acc32_int8_x_u8_4x8__armv7_neon"); }
-#else
-TEST(neon_forced_kernels) { SKIP("not an ARM build"); }
-#endif
 
 enum { NEON_GUARD = 64, NEON_CANARY = 0x5A };
 

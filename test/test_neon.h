@@ -6,15 +6,15 @@
 #include <stdint.h>
 
 #include "core/kernel.h"
+#include "kernels.h"
 #include "wrapgemm.h"
 
-/* This architecture's NEON kernel names, NULL-terminated (empty on x86). */
-extern const char *const wgt_neon_kernels[];
-const wg_kernel *wgt_neon_kernel(const char *name);
-int wgt_neon_runnable(const char *name);
-/* WG_WEIGHTS_INT, or WG_WEIGHTS_TERNARY for a kernel that only takes
- * weights in {-1, 0, 1} (the weights its tests must use). */
-wg_weight_format wgt_neon_format(const char *name);
+/* This architecture's NEON kernels, the table's kernels that need
+ * WG_CPU_NEON (none on x86), in table order into out[0..WGT_MAX_KERNELS);
+ * returns how many.  A kernel's wf is WG_WEIGHTS_INT, or
+ * WG_WEIGHTS_TERNARY where it takes weights in {-1, 0, 1} only (the weights
+ * its tests must use). */
+int wgt_neon_kernels(wgt_kernel *out);
 
 /* One call on caller-made buffers (any alignment), forced to `kernel`:
  * y is placed y_offset bytes past a 64-byte boundary, between guard bytes;

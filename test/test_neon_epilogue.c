@@ -44,13 +44,14 @@ static void make_rows(epi_rows *e, wgt_rng *r) {
   }
 }
 
-static int one(const char *kernel, int b, wg_cyclic cyc, int slope, wg_output_kind out,
+static int one(const wgt_kernel *kn, int b, wg_cyclic cyc, int slope, wg_output_kind out,
                int relu, int data, int64_t k, uint64_t seed) {
   wgt_rng r = {seed};
   int64_t m = ROWS, n = 37;
   int8_t *w = malloc((size_t)(m * k));
   uint8_t *x = malloc((size_t)(k * n));
-  wg_weight_format wf = wgt_neon_format(kernel);
+  const char *kernel = kn->name;
+  wg_weight_format wf = kn->wf;
   wgt_fill_weights(&r, w, (size_t)(m * k), wf, 8, data);
   wgt_fill_acts(&r, x, (size_t)(k * n), 8, data);
   /* Rows of zero weights give c = 0: -0.0 + -0.0 and zero points. */
@@ -89,13 +90,16 @@ TEST(neon_epilogue_edge_values_every_kernel) {
   static const wg_output_kind outs[] = {WG_OUTPUT_INT32, WG_OUTPUT_FLOAT32,
                                         WG_OUTPUT_UINT8_FLOAT, WG_OUTPUT_UINT8_FIXED};
   int kernels = 0, cases = 0;
-  for (int i = 0; wgt_neon_kernels[i]; i++) {
-    const char *name = wgt_neon_kernels[i];
-    if (!wgt_neon_runnable(name)) {
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_neon_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *kn = &list[i];
+    const char *name = kn->name;
+    if (!kn->runnable) {
       printf("    %s: not runnable on this CPU\n", name);
       continue;
     }
-    int lanes = wgt_neon_kernel(name)->lane_bits;
+    int lanes = kn->maxb;
     uint64_t seed = wgt_seed() + (uint64_t)i * 1000;
     for (size_t bi = 0; bi < sizeof bs / sizeof bs[0]; bi++) {
       int b = bs[bi];
@@ -110,7 +114,7 @@ TEST(neon_epilogue_edge_values_every_kernel) {
             int data = (int)(seed % 3);
             int64_t k = data == WGT_RANDOM ? 67 : 1031; /* extremes wrap b < 32 often */
             if (wgt_quick() && k > 67 && b < 32) k = 67;
-            int r = one(name, b, (wg_cyclic)cyc, slopes[si], outs[o], (int)(seed & 1),
+            int r = one(kn, b, (wg_cyclic)cyc, slopes[si], outs[o], (int)(seed & 1),
                         data, k, seed);
             CHECK(r == WGT_PASS, "%s", name);
             cases++;

@@ -8,7 +8,7 @@
 #include "test_neon.h"
 #include "util.h"
 
-static int run_offsets(const char *kernel, wg_output_kind out, int b, size_t off,
+static int run_offsets(const wgt_kernel *kn, wg_output_kind out, int b, size_t off,
                        uint64_t seed) {
   wgt_rng r = {seed};
   int64_t m = 11, n = 45, k = 301;
@@ -23,7 +23,8 @@ static int run_offsets(const char *kernel, wg_output_kind out, int b, size_t off
   int32_t *ibuf = malloc((size_t)(3 * m + 3) * sizeof(int32_t));
   int8_t *w = wbuf + off;
   uint8_t *x = xbuf + 16 - off;
-  wg_weight_format wf = wgt_neon_format(kernel);
+  const char *kernel = kn->name;
+  wg_weight_format wf = kn->wf;
   wgt_fill_weights(&r, w, (size_t)(m * ldw), wf, 8, WGT_RANDOM);
   wgt_fill_acts(&r, x, (size_t)(k * ldx), 8, WGT_RANDOM);
   wgt_epi_data d;
@@ -65,19 +66,22 @@ TEST(neon_misaligned_buffers_every_kernel) {
                                         WG_OUTPUT_UINT8_FLOAT, WG_OUTPUT_UINT8_FIXED,
                                         WG_OUTPUT_FLOAT32};
   int kernels = 0;
-  for (int i = 0; wgt_neon_kernels[i]; i++) {
-    const char *name = wgt_neon_kernels[i];
-    if (!wgt_neon_runnable(name)) {
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_neon_kernels(list);
+  for (int i = 0; i < nk; i++) {
+    const wgt_kernel *kn = &list[i];
+    const char *name = kn->name;
+    if (!kn->runnable) {
       printf("    %s: not runnable on this CPU\n", name);
       continue;
     }
-    int lanes = wgt_neon_kernel(name)->lane_bits;
+    int lanes = kn->maxb;
     /* Every odd offset; under qemu (quick) every other one. */
     for (size_t off = 1; off < 16; off += wgt_quick() ? 4 : 2)
       for (size_t o = 0; o < sizeof outs / sizeof outs[0]; o++) {
         int b = outs[o] == WG_OUTPUT_INT8 ? 8 : lanes >= 16 ? 12 : 8;
         if (outs[o] == WG_OUTPUT_INT32 || outs[o] == WG_OUTPUT_FLOAT32) b = lanes;
-        int r = run_offsets(name, outs[o], b, off, wgt_seed() + off * 7 + o);
+        int r = run_offsets(kn, outs[o], b, off, wgt_seed() + off * 7 + o);
         CHECK(r == WGT_PASS, "%s offset %zu output %d", name, off, (int)outs[o]);
       }
     kernels++;

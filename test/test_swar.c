@@ -7,25 +7,14 @@
 
 #include "core/kernel.h"
 #include "core/reference.h"
+#include "kernels.h"
 #include "util.h"
 
-/* The table kernels: exact lanes (b <= 8, 8-bit codes) and buffer bit
- * (b <= 7, 7-bit codes), ternary (taking binary weights too) and binary. */
-typedef struct swar_kernel {
-  const char *name;
-  int max_b, binary;
-} swar_kernel;
-static const swar_kernel table[] = {
-    {"acc8_ternary_x_u8_1x4__swar64exact", 8, 0},
-    {"acc8_ternary_x_u8_1x4__swar32exact", 8, 0},
-    {"acc8_binary_x_u8_1x4__swar64exact", 8, 1},
-    {"acc8_binary_x_u8_1x4__swar32exact", 8, 1},
-    {"acc7_ternary_x_u7_2x4__swar64buf", 7, 0},
-    {"acc7_ternary_x_u7_2x4__swar32buf", 7, 0},
-    {"acc7_binary_x_u7_2x4__swar64buf", 7, 1},
-    {"acc7_binary_x_u7_2x4__swar32buf", 7, 1},
-};
-enum { NTABLE = (int)(sizeof table / sizeof table[0]) };
+/* The table's SWAR kernels: exact lanes (b <= 8, 8-bit codes) and buffer
+ * bit (b <= 7, 7-bit codes), ternary (taking binary weights too) and
+ * binary. */
+static int swar_kernels(wgt_kernel *out) { return wgt_kernels(0, "swar", out, WGT_MAX_KERNELS); }
+static int binary_only(const wgt_kernel *kn) { return kn->wf == WG_WEIGHTS_BINARY; }
 
 /* ---- the table kernels, forced by name, against the oracle ------------- */
 
@@ -51,14 +40,14 @@ static int table_case(const char *kernel, int64_t m, int64_t n, int64_t k,
 /* K below, at, above and far above the lane count (4 or 8), long K whose
  * lanes wrap many times (and, at 32 bits, pass the exact mode's chunk of
  * 256 groups inside one depth block), extreme codes, every b. */
-static void sweep_table(const swar_kernel *kn) {
+static void sweep_table(const wgt_kernel *kn) {
   static const int64_t ks[] = {1, 3, 4, 5, 7, 8, 9, 15, 17, 31, 64, 257, 1031, 2053, 4100};
   uint64_t seed = wgt_seed();
   int nk = (int)(sizeof ks / sizeof ks[0]) - (wgt_quick() ? 3 : 0);
-  int max_b = kn->max_b, abits = kn->max_b; /* 8-bit codes need 8-bit lanes */
+  int max_b = kn->maxb, abits = kn->maxb; /* 8-bit codes need 8-bit lanes */
   for (int ki = 0; ki < nk; ki++)
     for (int data = WGT_RANDOM; data <= WGT_EXTREME_MIXED; data++)
-      for (int wf = kn->binary ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY;
+      for (int wf = binary_only(kn) ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY;
            wf <= WG_WEIGHTS_BINARY; wf++) {
         int b = 2 + (int)((seed + (uint64_t)ki + (uint64_t)data) % (uint64_t)(max_b - 1));
         if (ki % 3 == 0) b = max_b;
@@ -75,7 +64,10 @@ static void sweep_table(const swar_kernel *kn) {
 }
 
 TEST(swar_table_kernels_long_k_extreme_codes) {
-  for (int i = 0; i < NTABLE; i++) {
+  wgt_kernel table[WGT_MAX_KERNELS];
+  int n = swar_kernels(table);
+  CHECK(n > 0, "no SWAR kernel in the table");
+  for (int i = 0; i < n; i++) {
     sweep_table(&table[i]);
     if (wgt_failed()) return;
   }
@@ -86,17 +78,20 @@ TEST(swar_table_kernels_long_k_extreme_codes) {
  * -1..1, and zero weights for the binary layout. */
 TEST(swar_table_kernels_refuse_what_does_not_fit) {
   uint64_t seed = wgt_seed();
-  for (int i = 0; i < NTABLE; i++) {
-    const swar_kernel *kn = &table[i];
-    wg_weight_format wf = kn->binary ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY;
-    CHECK(table_case(kn->name, 3, 5, 20, wf, 7, 0, WGT_RANDOM, kn->max_b + 1,
+  wgt_kernel table[WGT_MAX_KERNELS];
+  int n = swar_kernels(table);
+  CHECK(n > 0, "no SWAR kernel in the table");
+  for (int i = 0; i < n; i++) {
+    const wgt_kernel *kn = &table[i];
+    wg_weight_format wf = binary_only(kn) ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY;
+    CHECK(table_case(kn->name, 3, 5, 20, wf, 7, 0, WGT_RANDOM, kn->maxb + 1,
                      WG_OUTPUT_INT16, WG_CYCLIC_NONE, seed) == WGT_CANNOT,
-          "%s accepted b = %d", kn->name, kn->max_b + 1);
-    if (kn->max_b == 7)
+          "%s accepted b = %d", kn->name, kn->maxb + 1);
+    if (kn->maxb == 7)
       CHECK(table_case(kn->name, 3, 5, 20, wf, 8, 0, WGT_RANDOM, 7, WG_OUTPUT_INT8,
                        WG_CYCLIC_NONE, seed) == WGT_CANNOT,
             "%s accepted 8-bit activations", kn->name);
-    if (kn->binary)
+    if (binary_only(kn))
       CHECK(table_case(kn->name, 3, 5, 20, WG_WEIGHTS_TERNARY, 7, 0, WGT_RANDOM, 7,
                        WG_OUTPUT_INT8, WG_CYCLIC_NONE, seed) == WGT_CANNOT,
             "%s accepted ternary weights", kn->name);

@@ -7,6 +7,7 @@
  * top lane, so reversing the lanes changes them. */
 #include <string.h>
 
+#include "kernels.h"
 #include "util.h"
 
 /* Case A, by hand: M = 1, K = 8, N = 4, every weight +1, every code 1
@@ -119,39 +120,31 @@ static void compare(const fixed_case *c, const char *path, int mode, int reg_bit
   wgt_count_check(1);
 }
 
-/* The eight table kernels, forced by name through wg_gemm. */
+/* The table's SWAR kernels, forced by name through wg_gemm: binary ones
+ * take binary weights only, buffer-bit lanes are 7 bits wide. */
 TEST(swar_exact_values_table_kernels) {
-  static const struct {
-    const char *name;
-    int binary, buffer;
-  } kernels[] = {
-      {"acc8_ternary_x_u8_1x4__swar64exact", 0, 0},
-      {"acc8_ternary_x_u8_1x4__swar32exact", 0, 0},
-      {"acc8_binary_x_u8_1x4__swar64exact", 1, 0},
-      {"acc8_binary_x_u8_1x4__swar32exact", 1, 0},
-      {"acc7_ternary_x_u7_2x4__swar64buf", 0, 1},
-      {"acc7_ternary_x_u7_2x4__swar32buf", 0, 1},
-      {"acc7_binary_x_u7_2x4__swar64buf", 1, 1},
-      {"acc7_binary_x_u7_2x4__swar32buf", 1, 1},
-  };
+  wgt_kernel kernels[WGT_MAX_KERNELS];
+  int nk = wgt_kernels(0, "swar", kernels, WGT_MAX_KERNELS);
+  CHECK(nk > 0, "no SWAR kernel in the table");
   fixed_case cs[2];
   make_a(&cs[0]);
   make_b(&cs[1]);
-  for (size_t ki = 0; ki < sizeof kernels / sizeof kernels[0]; ki++)
+  for (int ki = 0; ki < nk; ki++)
     for (int ci = 0; ci < 2; ci++) {
       const fixed_case *c = &cs[ci];
       const char *name = kernels[ki].name;
+      int binary = kernels[ki].wf == WG_WEIGHTS_BINARY, buffer = kernels[ki].maxb == 7;
       int32_t y[BM * BN];
       wg_context *ctx = NULL;
       wg_weights *pw = NULL;
       wg_run_info info = {0};
-      wg_epilogue ep = epilogue(kernels[ki].buffer ? 7 : 8);
+      wg_epilogue ep = epilogue(buffer ? 7 : 8);
       wg_act_format act = {7, 0};
       wg_status st = wg_context_create(1, &ctx);
       if (st == WG_OK) st = wg_context_force_kernel(ctx, name);
       if (st == WG_OK)
         st = wg_weights_pack(ctx, c->w, c->m, c->k, c->k,
-                             kernels[ki].binary ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY,
+                             binary ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY,
                              0, &pw);
       if (st == WG_OK) st = wg_gemm(ctx, pw, c->x, c->n, c->n, act, &ep, y, c->n, &info);
       wg_weights_destroy(pw);
@@ -159,7 +152,7 @@ TEST(swar_exact_values_table_kernels) {
       CHECK(st == WG_OK, "%s, case %s: %s", name, c->name, wg_status_name(st));
       CHECK(info.kernel && strcmp(info.kernel, name) == 0, "%s: ran %s instead", name,
             info.kernel ? info.kernel : "(null)");
-      compare(c, name, kernels[ki].buffer, 0, y, NULL);
+      compare(c, name, buffer, 0, y, NULL);
       if (wgt_failed()) return;
     }
 }

@@ -6,33 +6,34 @@
 #include <string.h>
 
 #include "core/kernel.h"
+#include "kernels.h"
 #include "util.h"
 
 #define CAN 0x6B
 
-/* Kernels that were proven only for bits-bit codes and got the padding
- * code zx unchecked: vpmaddubsw saturates beyond 7-bit activations against
+/* Kernels proven only for 7-bit codes at their widest weights (the
+ * table's, by the operands they accept), which got the padding code zx
+ * unchecked: vpmaddubsw saturates beyond 7-bit activations against
  * |w| > 64, and the buffer lanes keep 7 data bits. */
-static const char *const narrow_kernels[] = {
-    "acc16_int8_x_u8_6x16__avx2",       "acc32_int8_x_u8_6x16__avx2",
-    "acc7_ternary_x_u7_2x4__swar64buf", "acc7_ternary_x_u7_2x4__swar32buf",
-    "acc7_binary_x_u7_2x4__swar64buf",  "acc7_binary_x_u7_2x4__swar32buf",
-};
+static int narrow_kernels(wgt_kernel *out) {
+  wgt_kernel all[WGT_MAX_KERNELS];
+  int n = wgt_kernels(0, NULL, all, WGT_MAX_KERNELS), narrow = 0;
+  for (int i = 0; i < n; i++)
+    if (all[i].abits == 7) out[narrow++] = all[i];
+  return narrow;
+}
 
-static int is_swar(const char *k) { return strstr(k, "swar") != NULL; }
-
-/* One conv2d of `kname` (forced) with 7-bit activations: status, and
- * (when OK) agreement with the definition; on error y is untouched. */
-static wg_status conv7(const char *kname, wg_layout lay, int direct, int zx, int *ran,
+/* One conv2d of kernel kn (forced) with 7-bit activations and its widest
+ * weights: status, and (when OK) agreement with the definition; on error y
+ * is untouched. */
+static wg_status conv7(const wgt_kernel *kn, wg_layout lay, int direct, int zx, int *ran,
                        char *err, size_t errn) {
-  const int swar = is_swar(kname);
+  const char *kname = kn->name;
   const wgt_conv_geom g = {2, 8, 5, 6, 20, 3, 3, 1, 1, 1};
   wg_conv2d_desc d = {lay, g.batch, g.c, g.h, g.w, g.kh, g.kw, 1, 1, 1, 1, 1, 1, 1, 1};
   int64_t oh = wg_conv2d_out_h(&d), ow = wg_conv2d_out_w(&d), k = g.c * g.kh * g.kw;
   size_t xn = (size_t)(g.batch * g.c * g.h * g.w), yn = (size_t)(g.batch * g.m * oh * ow);
-  wg_weight_format wf = swar ? (strstr(kname, "binary") ? WG_WEIGHTS_BINARY
-                                                         : WG_WEIGHTS_TERNARY)
-                             : WG_WEIGHTS_INT;
+  wg_weight_format wf = kn->wf;
   wgt_rng r = {wgt_seed() ^ 0x2e7};
   int8_t *w = malloc((size_t)(g.m * k));
   uint8_t *x = malloc(xn);
@@ -92,8 +93,10 @@ static wg_status conv7(const char *kname, wg_layout lay, int direct, int zx, int
  * zx = 127 stays exact. */
 TEST(zero_point_padding_beyond_codes_rejected) {
   int ran = 0;
-  for (size_t i = 0; i < sizeof narrow_kernels / sizeof narrow_kernels[0]; i++) {
-    const char *kn = narrow_kernels[i];
+  wgt_kernel narrow[WGT_MAX_KERNELS];
+  int nn = narrow_kernels(narrow);
+  for (int i = 0; i < nn; i++) {
+    const wgt_kernel *kn = &narrow[i];
     for (int lay = 0; lay < 2; lay++)
       for (int direct = 0; direct < 2; direct++) {
         static const int zxs[] = {127, 128, 200, 255};
@@ -103,11 +106,11 @@ TEST(zero_point_padding_beyond_codes_rejected) {
           wg_status st = conv7(kn, (wg_layout)lay, direct, zxs[z], &r, err, sizeof err);
           if (!r) {
             CHECK(st == WG_ERR_UNKNOWN_KERNEL || st == WG_ERR_KERNEL_UNAVAILABLE,
-                  "%s: setup: %s", kn, wg_status_name(st));
+                  "%s: setup: %s", kn->name, wg_status_name(st));
             break;
           }
           wg_status want = zxs[z] <= 127 ? WG_OK : WG_ERR_BAD_OPTION;
-          CHECK(st == want && !err[0], "%s %s direct=%d zx=%d: %s (want %s) %s", kn,
+          CHECK(st == want && !err[0], "%s %s direct=%d zx=%d: %s (want %s) %s", kn->name,
                 lay ? "NHWC" : "NCHW", direct, zxs[z], wg_status_name(st),
                 wg_status_name(want), err);
           wgt_count_check(1);

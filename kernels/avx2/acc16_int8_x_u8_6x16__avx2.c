@@ -2,11 +2,11 @@
  * two-depth sums (exact only for the ranges of wg_avx2_eligible_maddubs),
  * vpaddw accumulates them wrapping; madd by ones folds a column's two
  * lanes, congruent modulo 2^16.  Serves b <= 16. */
-#define WG_AX_STEM acc16_int8_x_u8_6x16__avx2
-#define WG_AX_LANES 16
-#define WG_AX_KU 4
+#define WG_K_STEM acc16_int8_x_u8_6x16__avx2
+#define WG_K_LANES 16
+#define WG_K_KU 4
 #define WG_AX_LAYOUT quads
-#define WG_AX_ELIGIBLE wg_avx2_eligible_maddubs
+#define WG_K_ELIGIBLE wg_avx2_eligible_maddubs
 #define WG_AX_OP(bx, cx) \
   "vpmaddubsw " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpaddw " WG_AX_T ", " cx ", " cx "\n\t"

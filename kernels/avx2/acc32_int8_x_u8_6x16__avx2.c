@@ -2,11 +2,11 @@
  * gemmlowp and oneDNN on AVX2: vpmaddubsw (exact for the ranges of
  * wg_avx2_eligible_maddubs), vpmaddwd by ones to one 32-bit sum of four
  * products, vpaddd.  Serves every b, including 32. */
-#define WG_AX_STEM acc32_int8_x_u8_6x16__avx2
-#define WG_AX_LANES 32
-#define WG_AX_KU 4
+#define WG_K_STEM acc32_int8_x_u8_6x16__avx2
+#define WG_K_LANES 32
+#define WG_K_KU 4
 #define WG_AX_LAYOUT quads
-#define WG_AX_ELIGIBLE wg_avx2_eligible_maddubs
+#define WG_K_ELIGIBLE wg_avx2_eligible_maddubs
 #define WG_AX_OP(bx, cx) \
   "vpmaddubsw " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpmaddwd %[ones], " WG_AX_T ", " WG_AX_T "\n\t" \

@@ -4,11 +4,11 @@
  * column over depths k = 4g+q; maddubs by ones (bytes read as unsigned, at
  * most 2*255: exact) and madd by ones fold a column's four lanes,
  * congruent modulo 2^8.  Serves b <= 8. */
-#define WG_AX_STEM acc8_ternary_x_u8_6x16__avx2
-#define WG_AX_LANES 8
-#define WG_AX_KU 4
+#define WG_K_STEM acc8_ternary_x_u8_6x16__avx2
+#define WG_K_LANES 8
+#define WG_K_KU 4
 #define WG_AX_LAYOUT quads
-#define WG_AX_ELIGIBLE wg_avx2_eligible_sign8
+#define WG_K_ELIGIBLE wg_avx2_eligible_sign8
 #define WG_AX_OP(bx, cx) \
   "vpsignb " WG_AX_AV ", " bx ", " WG_AX_T "\n\t" \
   "vpaddb " WG_AX_T ", " cx ", " cx "\n\t"

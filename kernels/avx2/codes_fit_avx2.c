@@ -1,10 +1,11 @@
-/* Activation-code validation at load bandwidth: OR every byte into four
- * registers (128 bytes a step along a row) and test the forbidden bits
- * once at the end, not once per row, which on narrow strided regions (a
- * row of 64 bytes is two loads) had cost more than the loads. */
+/* The activation codes check at load bandwidth (the AVX2 service of
+ * core/isa.h): OR every byte into four registers (128 bytes a step along a
+ * row) and test the forbidden bits once at the end, not once per row,
+ * which on narrow strided regions (a row of 64 bytes is two loads) had
+ * cost more than the loads. */
 #include <immintrin.h>
 
-#include "core/internal.h"
+#include "core/isa.h"
 
 typedef struct acc {
   __m256i a0, a1, a2, a3;
@@ -28,8 +29,7 @@ static inline void or_row(acc *s, const uint8_t *p, int64_t n) {
   for (; i < n; i++) s->tail |= p[i];
 }
 
-int wg_codes_fit_avx2(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
-                      uint8_t over) {
+static int codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld, uint8_t over) {
   acc s = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
            _mm256_setzero_si256(), 0};
   if (ld == c) {
@@ -41,3 +41,5 @@ int wg_codes_fit_avx2(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
   all = _mm256_or_si256(all, _mm256_set1_epi8((char)s.tail));
   return _mm256_testz_si256(all, _mm256_set1_epi8((char)over));
 }
+
+const wg_service wg_service_avx2 = {"avx2", WG_CPU_AVX2, codes_fit};

@@ -5,8 +5,7 @@
  * and _mm256_add_epi8 wraps: nothing saturates, for every activation code
  * 0..255.  Only weights in {-1, 0, +1} are products by sign. */
 int wg_avx2_eligible_sign8(const wg_problem *p) {
-  return (p->wformat == WG_WEIGHTS_TERNARY || p->wformat == WG_WEIGHTS_BINARY) &&
-         p->acc_bits <= 8;
+  return p->wformat == WG_WEIGHTS_TERNARY || p->wformat == WG_WEIGHTS_BINARY;
 }
 
 /* _mm256_maddubs_epi16 saturates x0*w0 + x1*w1 to int16, with x unsigned
@@ -19,13 +18,4 @@ int wg_avx2_eligible_sign8(const wg_problem *p) {
  * go to the madd16 kernel. */
 int wg_avx2_eligible_maddubs(const wg_problem *p) {
   return p->abits <= 7 || (p->wmin >= -64 && p->wmax <= 63);
-}
-
-/* _mm256_madd_epi16 of zero-extended activations (<= 255) and sign-extended
- * weights (>= -128): each product and the pair sum are at most 65280 in
- * magnitude, far inside int32; _mm256_add_epi32 wraps.  Every operand range
- * is safe. */
-int wg_avx2_eligible_madd16(const wg_problem *p) {
-  (void)p;
-  return 1;
 }

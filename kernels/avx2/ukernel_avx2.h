@@ -3,14 +3,15 @@
  * macro template rather than four copies of the loop).  Before including,
  * define:
  *
- *   WG_AX_STEM          the kernel's name, e.g. acc8_ternary_x_u8_6x16__avx2
+ *   WG_K_STEM           the kernel's name, e.g. acc8_ternary_x_u8_6x16__avx2
  *                       (functions are wg_<stem>_*, the descriptor
- *                       wg_kernel_<stem>)
- *   WG_AX_LANES         lane_bits of kernel.h
- *   WG_AX_KU            depths per 32-bit lane: 4 (byte quads) or 2
+ *                       wg_kernel_<stem>: kernel_def.h)
+ *   WG_K_LANES          lane_bits of kernel.h
+ *   WG_K_KU             depths per 32-bit lane: 4 (byte quads) or 2
  *                       (16-bit pairs)
+ *   WG_K_KC             optional: the depth block (below)
+ *   WG_K_ELIGIBLE       the eligibility function (eligible_avx2.h), or NULL
  *   WG_AX_LAYOUT        quads or pairs16: the pack_avx2.h routines to use
- *   WG_AX_ELIGIBLE      the eligibility function (eligible_avx2.h)
  *   WG_AX_OP(bx, cx)    assembly text of one register product-accumulate:
  *                       accumulator cx += products of B register bx and the
  *                       broadcast A lane WG_AX_AV, in wrapping lanes;
@@ -31,12 +32,14 @@
 #include <immintrin.h>
 
 #include "../core/kernel.h"
+#include "../core/kernel_name.h"
 #include "epilogue_avx2.h"
 #include "eligible_avx2.h"
 #include "pack_avx2.h"
 
-#define WG_AX_MR 6
-#define WG_AX_NR 16
+#define WG_K_CPU WG_CPU_AVX2
+#define WG_K_MR 6
+#define WG_K_NR 16
 /* Depth and column blocks (docs/avx2.md).  Every depth block costs each
  * tile a restart of its loop and its operand streams, a fold and a parked
  * partial sum, and that measured more than keeping the B panel in L1:
@@ -49,21 +52,16 @@
  * the shifted images (a 256-column block of a 56-wide image assembles 6.6
  * rows for 4.6 rows of output): 64x56x56 conv2d +5.5%, GEMM +1.6%
  * against 256 (interleaved A/B, medians). */
-#ifndef WG_AX_KC
-#define WG_AX_KC 4608
+#ifndef WG_K_KC
+#define WG_K_KC 4608
 #endif
-#define WG_AX_NC 512
+#define WG_K_NC 512
 #ifdef WG_AX_OPW
-_Static_assert(WG_AX_KU == 4, "direct convolution: weight panels of channel quads");
+_Static_assert(WG_K_KU == 4, "direct convolution: weight panels of channel quads");
 #endif
-_Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
-                   WG_AX_NC <= WG_AVX2_MAX_NC,
+_Static_assert(WG_K_NR == WG_AVX2_NR && WG_K_KC <= WG_AVX2_MAX_KC &&
+                   WG_K_NC <= WG_AVX2_MAX_NC,
                "pack_avx2.c's buffers hold one kc x nc block of 16-column panels");
-#define WG_AX_CAT2(a, b) a##b
-#define WG_AX_CAT(a, b) WG_AX_CAT2(a, b)
-#define WG_AX_STR2(x) #x
-#define WG_AX_STR(x) WG_AX_STR2(x)
-#define WG_AX_NAME WG_AX_CAT(wg_, WG_AX_STEM)
 /* Fixed registers for the operands that are not accumulators (an asm
  * statement has at most 30 operands): ymm0-11 are left to the 12
  * accumulators. */
@@ -82,7 +80,7 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
       [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),    \
       [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51)
 #define WG_AX_ACC_SUMS(sum)                                                  \
-  __m256i sum[WG_AX_MR][2] = {                                               \
+  __m256i sum[WG_K_MR][2] = {                                                \
       {WG_AX_SUM32(c00), WG_AX_SUM32(c01)}, {WG_AX_SUM32(c10), WG_AX_SUM32(c11)}, \
       {WG_AX_SUM32(c20), WG_AX_SUM32(c21)}, {WG_AX_SUM32(c30), WG_AX_SUM32(c31)}, \
       {WG_AX_SUM32(c40), WG_AX_SUM32(c41)}, {WG_AX_SUM32(c50), WG_AX_SUM32(c51)}}
@@ -178,7 +176,7 @@ _Static_assert(WG_AX_NR == WG_AVX2_NR && WG_AX_KC <= WG_AVX2_MAX_KC &&
       : [bend] "r"(bend), [ones] "m"(*(const int16_t(*)[16])ones16)          \
       : "xmm12", "xmm13", "xmm15", "cc", "memory")
 
-static void WG_AX_CAT(WG_AX_NAME, _narrow)(const wg_tile *t) {
+static void WG_K_FN(narrow)(const wg_tile *t) {
   static const int16_t ones16[16] __attribute__((aligned(32))) = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   __m256i n0 = _mm256_setzero_si256(), n1 = n0, n2 = n0, n3 = n0;
@@ -214,18 +212,18 @@ static void WG_AX_CAT(WG_AX_NAME, _narrow)(const wg_tile *t) {
   if (cw < 4) /* fold the second group's set into the first (32-bit sums) */
     for (int j = 0; j < cw; j++) f[j] = _mm256_add_epi32(f[j], f[j + cw]);
   for (int j = 0; j < 4; j++) _mm256_store_si256((__m256i *)col[j], f[j]);
-  __m256i sum[WG_AX_MR][2];
-  for (int i = 0; i < WG_AX_MR; i++) {
+  __m256i sum[WG_K_MR][2];
+  for (int i = 0; i < WG_K_MR; i++) {
     sum[i][0] = _mm256_setr_epi32(col[0][i], cw > 1 ? col[1][i] : 0, cw > 2 ? col[2][i] : 0,
                                   cw > 3 ? col[3][i] : 0, 0, 0, 0, 0);
     sum[i][1] = _mm256_setzero_si256();
   }
-  wg_avx2_finish_tile(t, WG_AX_MR, sum);
+  wg_avx2_finish_tile(t, WG_K_MR, sum);
 }
 
-static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
+static void WG_K_FN(run)(const wg_tile *t) {
   if (t->kgroups > 0 && t->cols <= 4) {
-    WG_AX_CAT(WG_AX_NAME, _narrow)(t);
+    WG_K_FN(narrow)(t);
     return;
   }
   WG_AX_ACC_DECL;
@@ -233,7 +231,7 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   const char *a = (const char *)t->a;
   const char *b = (const char *)t->b;
-  const char *bend = b + t->kgroups * 4 * WG_AX_NR;
+  const char *bend = b + t->kgroups * 4 * WG_K_NR;
   if (t->kgroups > 0 && t->cols <= 8)
     __asm__ volatile(
         "1:\n\t"
@@ -255,26 +253,27 @@ static void WG_AX_CAT(WG_AX_NAME, _run)(const wg_tile *t) {
   else if (t->kgroups > 0)
     WG_AX_LOOP(WG_AX_GROUP);
   WG_AX_ACC_SUMS(sum);
-  wg_avx2_finish_tile(t, WG_AX_MR, sum);
+  wg_avx2_finish_tile(t, WG_K_MR, sum);
 }
 
-/* The packing wrappers and the kernel's descriptor (kernel.h). */
-static void WG_AX_CAT(WG_AX_NAME, _pack_a)(const int8_t *w, int64_t ldw, int rows,
-                                           int64_t k, void *dst) {
-  WG_AX_CAT(wg_pack_a_, WG_AX_LAYOUT)(w, ldw, rows, k, WG_AX_MR, dst);
+/* The packing wrappers.  Both layouts hold 4 bytes per row (A) or column
+ * (B) per depth group. */
+static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
+  WG_K_CAT(wg_pack_a_, WG_AX_LAYOUT)(w, ldw, rows, k, WG_K_MR, dst);
 }
 
-static void WG_AX_CAT(WG_AX_NAME, _pack_b)(const wg_bsrc *src, int64_t k0,
-                                           int64_t kgroups, int64_t n0, int cols,
-                                           void *dst) {
-  WG_AX_CAT(wg_avx2_pack_b_, WG_AX_LAYOUT)(src, k0, kgroups, n0, cols, dst);
+static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
+                            int cols, void *dst) {
+  WG_K_CAT(wg_avx2_pack_b_, WG_AX_LAYOUT)(src, k0, kgroups, n0, cols, dst);
 }
 
-static void WG_AX_CAT(WG_AX_NAME, _pack_b_block)(const wg_bsrc *src, int64_t k0,
-                                                 int64_t kgroups, int64_t n0,
-                                                 int64_t cols, void *dst) {
-  WG_AX_CAT(wg_avx2_pack_b_, WG_AX_LAYOUT)(src, k0, kgroups, n0, cols, dst);
+static void WG_K_FN(pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                                  int64_t n0, int64_t cols, void *dst) {
+  WG_K_CAT(wg_avx2_pack_b_, WG_AX_LAYOUT)(src, k0, kgroups, n0, cols, dst);
 }
+#define WG_K_A_GROUP (4 * WG_K_MR)
+#define WG_K_B_GROUP (4 * WG_K_NR)
+#define WG_K_PACK_B_BLOCK WG_K_FN(pack_b_block)
 
 #ifdef WG_AX_OPW
 /* Direct convolution (kernel.h wg_dtile), for schemes that define
@@ -348,12 +347,12 @@ static void WG_AX_CAT(WG_AX_NAME, _pack_b_block)(const wg_bsrc *src, int64_t k0,
         "xmm15", "cc", "memory")
 #define WG_AX_DTAPS(GROUP)                                                   \
   for (int64_t tap = 0; tap < t->taps; tap++) {                              \
-    const uint8_t *const *p = t->pix + tap * WG_AX_MR;                       \
+    const uint8_t *const *p = t->pix + tap * WG_K_MR;                        \
     int64_t ix;                                                              \
     WG_AX_DTAP(GROUP, p);                                                    \
   }
 
-static void WG_AX_CAT(WG_AX_NAME, _direct_run)(const wg_dtile *t) {
+static void WG_K_FN(direct_run)(const wg_dtile *t) {
   static const int16_t ones16[16] __attribute__((aligned(32))) = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   WG_AX_ACC_DECL;
@@ -369,19 +368,17 @@ static void WG_AX_CAT(WG_AX_NAME, _direct_run)(const wg_dtile *t) {
   wg_avx2_finish_direct(t, sum);
 }
 
-static const wg_direct WG_AX_CAT(WG_AX_NAME, _direct) = {
-    .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = 4,
-    .w_group_bytes = 4 * WG_AX_NR,
-    .max_depth = WG_AX_KC,
+static const wg_direct WG_K_FN(direct) = {
+    .mr = WG_K_MR, .nr = WG_K_NR, .ku = 4,
+    .w_group_bytes = 4 * WG_K_NR,
+    .max_depth = WG_K_KC,
     .pack_w = wg_avx2_pack_w_quads16,
     .epi_ok = wg_avx2_direct_epi_ok,
-    .run = WG_AX_CAT(WG_AX_NAME, _direct_run),
+    .run = WG_K_FN(direct_run),
     .to_pixels = wg_avx2_channels_to_pixels,
     .to_channels = wg_avx2_pixels_to_channels,
 };
-#define WG_AX_DIRECT &WG_AX_CAT(WG_AX_NAME, _direct)
-#else
-#define WG_AX_DIRECT NULL
+#define WG_K_DIRECT &WG_K_FN(direct)
 #endif
 
 #ifdef WG_AX_ROWS
@@ -436,51 +433,27 @@ static const wg_direct WG_AX_CAT(WG_AX_NAME, _direct) = {
           : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");             \
   } while (0)
 
-static void WG_AX_CAT(WG_AX_NAME, _run_rows)(const wg_rtile *t) {
+static void WG_K_FN(run_rows)(const wg_rtile *t) {
   WG_AX_ACC_DECL;
   const char *a = (const char *)t->a;
   const uint8_t *b = t->b;
   int64_t ldb = t->ldb;
-  const char *a4 = a + (t->k / 4) * 4 * WG_AX_MR, *aend = a4 + t->k % 4;
+  const char *a4 = a + (t->k / 4) * 4 * WG_K_MR, *aend = a4 + t->k % 4;
   if (t->rows <= 2)
     WG_AX_RLOOPS(WG_AX_RSTEP2);
   else if (t->rows <= 4)
     WG_AX_RLOOPS(WG_AX_RSTEP4);
   else
     WG_AX_RLOOPS(WG_AX_RSTEP6);
-  __m256i c[WG_AX_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                            {c30, c31}, {c40, c41}, {c50, c51}};
+  __m256i c[WG_K_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                           {c30, c31}, {c40, c41}, {c50, c51}};
   wg_avx2_finish_rows(t, c);
 }
-#define WG_AX_ROWS_NR 64
-#define WG_AX_RUN_ROWS WG_AX_CAT(WG_AX_NAME, _run_rows)
-#else
-#define WG_AX_ROWS_NR 0
-#define WG_AX_RUN_ROWS NULL
+#define WG_K_ROWS_NR 64
+#define WG_K_ROWS_MAX_DEPTH WG_K_KC
+#define WG_K_RUN_ROWS WG_K_FN(run_rows)
 #endif
 
-/* Both layouts hold 4 bytes per row (A) or column (B) per depth group. */
-const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
-    .name = WG_AX_STR(WG_AX_STEM),
-    .cpu = WG_CPU_AVX2,
-    .lane_bits = WG_AX_LANES,
-    .mr = WG_AX_MR, .nr = WG_AX_NR, .ku = WG_AX_KU,
-    .kc = WG_AX_KC, .nc = WG_AX_NC,
-    .a_group_bytes = 4 * WG_AX_MR, .b_group_bytes = 4 * WG_AX_NR,
-    .eligible = WG_AX_ELIGIBLE,
-    .pack_a = WG_AX_CAT(WG_AX_NAME, _pack_a),
-    .pack_b = WG_AX_CAT(WG_AX_NAME, _pack_b),
-    .pack_b_block = WG_AX_CAT(WG_AX_NAME, _pack_b_block),
-    .run = WG_AX_CAT(WG_AX_NAME, _run),
-    .direct = WG_AX_DIRECT,
-    .rows_nr = WG_AX_ROWS_NR,
-    .rows_max_depth = WG_AX_ROWS_NR ? WG_AX_KC : 0,
-    .run_rows = WG_AX_RUN_ROWS,
-};
-
-#undef WG_AX_DIRECT
-#undef WG_AX_ROWS_NR
-#undef WG_AX_RUN_ROWS
 #undef WG_AX_RROW
 #undef WG_AX_RLOAD
 #undef WG_AX_RSTEP6
@@ -510,8 +483,5 @@ const wg_kernel WG_AX_CAT(wg_kernel_, WG_AX_STEM) = {
 #undef WG_AX_B0
 #undef WG_AX_B1
 #undef WG_AX_T
-#undef WG_AX_CAT
-#undef WG_AX_CAT2
-#undef WG_AX_STR
-#undef WG_AX_STR2
-#undef WG_AX_NAME
+
+#include "../core/kernel_def.h"

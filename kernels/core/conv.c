@@ -19,7 +19,7 @@ static wg_status geometry_ok(const wg_conv2d_desc *d) {
     return WG_ERR_BAD_SIZE;
   /* Bounding every field keeps the window arithmetic below and every
    * index of the im2col and direct paths (products of two fields plus a
-   * few more, bsrc.c, direct_conv.c, pack_avx2.c) in int64: the limit is
+   * few more, bsrc.c, direct_conv.c, the kernels' pack_b) in int64: the limit is
    * documented (a field >= 2^31 is SIZE_OVERFLOW even where the call would
    * need no large index) rather than lifted, which would need every such
    * product bounded anew. */

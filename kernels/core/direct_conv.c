@@ -3,12 +3,12 @@
  * channels its columns, activations are broadcast straight from the input
  * pixels and the weights are the vector operand, so nothing is packed per
  * call (wg_dtile in kernel.h).  What implicit im2col spends on packing B
- * (12-17% of a 64-channel 56x56 layer) is gone; in its place each task
- * builds an indirection table, MR pointers per filter tap per pixel panel
- * (with the task's other bookkeeping 3.4% of a 64x56x56 layer, perf).  NCHW
- * input has its channels apart: each task first turns the input rows its
- * block reads into pixels (wg_direct.to_pixels, a byte transpose of about
- * 1.3x the image, halo rows included), its tiles store pixel-major into
+ * is gone; in its place each task builds an indirection table, MR pointers
+ * per filter tap per pixel panel, a few times cheaper (docs/performance.md,
+ * "Direct convolution").  NCHW input has its channels apart: each task
+ * first turns the input rows its block reads into pixels
+ * (wg_direct.to_pixels, a byte transpose of about 1.3x the image, halo
+ * rows included), its tiles store pixel-major into
  * scratch that wg_direct.to_channels turns into channel rows, and its OIHW
  * weights are reordered tap-major once per weights (weights.c).
  *
@@ -75,8 +75,8 @@ static void next_pixels(const wg_bsrc *s, int64_t k, int64_t *ow, int64_t *oh, i
  * x + ((img*H + ih - ih0)*W + iw)*C either way.  Pixels are walked in
  * order (one division per block, not three per pixel), and a window that
  * lies inside the image takes its taps as fixed offsets from its corner:
- * with divisions and per-tap bounds tests for every pixel the table cost
- * 9% of a 64x56x56 layer (perf). */
+ * divisions and per-tap bounds tests for every pixel had made the table a
+ * visible share of a layer ("Direct convolution"). */
 static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *x,
                         int64_t ih0, const uint8_t *pad, const uint8_t **table) {
   const wg_bsrc *s = &pl->r->src;
@@ -94,7 +94,7 @@ static void build_table(const dplan *pl, int64_t p0, int64_t p1, const uint8_t *
     /* A panel whose MR pixels lie in one output row with every window
      * inside the image (most of them): its taps are fixed offsets from the
      * first pixel's corner, pixel i another i*sw*C further, filled a tap at
-     * a time (the per-pixel walk below cost 4.5% of a 64x56x56 layer). */
+     * a time (the per-pixel walk below is the slow path). */
     int64_t ihs = oh * s->sh - s->pt, iws = ow * s->sw - s->pl;
     if (fixed && n + mr <= pl->npix && ow + mr <= s->ow && ihs >= 0 && ihs + span_h < s->h &&
         iws >= 0 && iws + (mr - 1) * s->sw + span_w < s->w) {
@@ -190,9 +190,10 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
   int64_t m = r->w->m;
   char *y = (char *)r->y + (size_t)(img * r->y_img) * es;
   /* NCHW output: tiles store pixel-major into the task's scratch, each
-   * channel panel then turned into its channel rows in 16 x 16 byte blocks
-   * (six-byte stores per channel and tile, through a transpose per tile,
-   * had made the NCHW finish 2.7x the NHWC one: callgrind). */
+   * channel panel then turned into its channel rows in 16 x 16 byte blocks:
+   * short stores per channel and tile, through a transpose per tile, had
+   * made the NCHW finish cost several times the NHWC one ("Direct
+   * convolution"). */
   uint8_t *stage = pl->nchw ? mem + pl->pad_bytes + pl->table_bytes + pl->pixel_bytes : NULL;
   for (int64_t q = q0; q < q1; q++) {
     int64_t oc0 = q * d->nr;
@@ -252,9 +253,7 @@ wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *w
    * channel panels too.  A thread sets a block up once for all the channel
    * ranges of it that it runs (reuse_id), and small tasks let a thread the
    * host slows down hand work to the other rather than hold up the end of
-   * the call.  On 2 threads against the earlier 2 to 5 tasks a thread
-   * (in-process A/B, two runs): 64x56x56 1.02-1.09x, 128x28x28
-   * 1.02-1.05x. */
+   * the call (docs/performance.md, "Tasks per thread"). */
   int par = ctx->runner ? ctx->runner_par : ctx->threads;
   int64_t tasks = par > 1 ? 8 * (int64_t)par : 1;
   int64_t nblk = ceil_div(pl.panels, WG_DIRECT_BLOCK);

@@ -17,8 +17,8 @@
 
 #include "internal.h"
 
-/* Packed weights beyond this many bytes no longer stay in L2 (512 KiB on
- * this core, shared with the B panels and outputs). */
+/* Packed weights beyond this many bytes no longer stay in L2 beside the B
+ * panels and outputs (docs/performance.md, "Weights beyond L2"). */
 #define WG_DRIVER_L2_A (256 * 1024)
 /* A shared packing of B larger than this is left to the tasks' own
  * scratch (packed once per thread). */
@@ -37,9 +37,9 @@ static void pack_cols(const wg_kernel *k, const wg_bsrc *src, int64_t k0, int64_
 
 /* Chunk jc of the run's shared packing of B, packed here if no task has
  * claimed it yet; NULL while another task is packing it.  A task does not
- * wait for that: the packer's vCPU may be descheduled by the host for
- * milliseconds, and packing a private copy costs at most one chunk's
- * packing (20-40 us on the Table 7 layers). */
+ * wait for that: the packer's thread may be descheduled for far longer than
+ * a private copy of one chunk takes to pack (docs/performance.md, "Shared
+ * packing of B"). */
 static const uint8_t *shared_chunk(const wg_driver_plan *pl, const wg_bsrc *src, int64_t jc,
                                    int64_t n0, int64_t ncols, int64_t groups, size_t bpanel) {
   const wg_kernel *k = pl->r->kern;
@@ -142,127 +142,137 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/* The split (docs/performance.md, "How the driver splits a call"): depth
+ * blocks, then column chunks of whole NR panels, each packed once per
+ * task, and row ranges of MR panels where chunks alone make too few tasks.
+ * What each step decides works from these. */
+typedef struct split {
+  int par;              /* threads */
+  int64_t want;         /* tasks to aim for: 2 per thread */
+  int64_t nimg;         /* independent images (each its own chunks) */
+  int64_t npn, mpanels; /* NR panels of N, MR panels of M */
+  int64_t pmax;         /* the most NR panels a chunk may have (nc) */
+  size_t bpanel;        /* one packed NR panel of a depth block */
+} split;
+
+/* Chunks keep at least this many NR panels before rows are split. */
+#define WG_DRIVER_MIN_PANELS 3
+
+/* Equal depth blocks, never deeper than the kernel's kc (a kernel may rely
+ * on that bound): K = 576 with kc = 512 runs as 2 x 288, not as 512 + 64,
+ * whose short block would pay a tile's fixed costs for little work. */
+static void plan_depth(wg_driver_plan *pl, const wg_kernel *k, int64_t K) {
+  pl->kpad = ceil_div(K, k->ku) * k->ku;
+  pl->kc = k->kc > 0 && k->kc < pl->kpad ? k->kc : pl->kpad;
+  int64_t nblocks = ceil_div(pl->kpad, pl->kc);
+  pl->kc = ceil_div(ceil_div(pl->kpad, nblocks), k->ku) * k->ku;
+}
+
+/* Weights beyond L2 split the rows first, so that a task streams its share
+ * of A rather than all of it ("Weights beyond L2"). */
+static int rows_first(const wg_run *r, const wg_driver_plan *pl, const split *s) {
+  return s->par > 1 && s->nimg == 1 && (size_t)r->w->m * (size_t)pl->kpad > WG_DRIVER_L2_A &&
+         s->mpanels >= 2 * (int64_t)s->par;
+}
+
+/* Whether B is packed once into the run's shared block rather than once per
+ * thread, every thread working on every chunk here: with one depth block
+ * and at least a chunk per thread ("Shared packing of B"). */
+static void share_b(wg_driver_plan *pl, const split *s) {
+  size_t state_bytes = ((size_t)pl->nch * sizeof(uint64_t) + 63) & ~(size_t)63;
+  size_t bytes = state_bytes + (size_t)s->npn * s->bpanel;
+  if (pl->kc >= pl->kpad && pl->nch >= s->par && bytes <= WG_DRIVER_SHARED_MAX) {
+    pl->state_bytes = state_bytes;
+    pl->shared_bytes = bytes;
+  }
+}
+
+/* Rows first: two column chunks of at least 3 panels (more where a chunk
+ * would be wider than nc), then about eight row ranges a thread of at least
+ * two MR panels, which a thread packs a chunk once for (reuse_id), so that
+ * a thread the host slows down hands rows to the other. */
+static void split_rows_first(wg_driver_plan *pl, const split *s) {
+  pl->nch = ceil_div(s->want, s->par);
+  while (pl->nch > 1 && s->npn / pl->nch < WG_DRIVER_MIN_PANELS) pl->nch--;
+  if (pl->nch < ceil_div(s->npn, s->pmax)) pl->nch = ceil_div(s->npn, s->pmax);
+  share_b(pl, s);
+  pl->mch = ceil_div(8 * (int64_t)s->par, pl->nch);
+  if (pl->mch > s->mpanels / 2) pl->mch = s->mpanels / 2;
+  if (pl->mch < s->par) pl->mch = s->par;
+}
+
+/* Columns first: chunks of at most nc, cut finer (4 tasks a thread) while
+ * they keep 3 panels, and to a multiple of the thread count so that the
+ * threads get as many near-equal tasks ("Column chunks").  Then, below 2
+ * tasks a thread, row ranges, each packing its chunk's B again, cheap
+ * against M / mch rows of work; with fewer chunks than threads only one
+ * range a thread ("Few chunks").  Only when M runs out of MR panels are the
+ * columns cut finer still. */
+static void split_columns_first(wg_driver_plan *pl, const split *s) {
+  int64_t nch = ceil_div(s->npn, s->pmax), want_cols = 2 * s->want;
+  while (s->nimg * nch < want_cols && s->npn / (nch + 1) >= WG_DRIVER_MIN_PANELS) nch++;
+  while (s->par > 1 && (s->nimg * nch) % s->par != 0 &&
+         s->npn / (nch + 1) >= WG_DRIVER_MIN_PANELS)
+    nch++;
+  int64_t chunks = s->nimg * nch;
+  if (chunks >= s->want)
+    pl->mch = 1;
+  else if (chunks < s->par)
+    pl->mch = ceil_div(s->par, chunks);
+  else
+    pl->mch = ceil_div(s->want, chunks);
+  if (pl->mch > s->mpanels) pl->mch = s->mpanels;
+  if (chunks >= s->par && chunks * pl->mch < s->want) nch = ceil_div(s->want, s->nimg * pl->mch);
+  pl->nch = nch > s->npn ? s->npn : nch;
+}
+
+/* On several threads chunks shrink along the task list, the widest (about
+ * twice the mean) still at most nc ("Tapered ranges"); a shared B keeps
+ * equal chunks, packed in parallel.  Returns the widest chunk's panels. */
+static int64_t taper_chunks(wg_driver_plan *pl, const split *s) {
+  pl->taper = s->par > 1 && !pl->shared_bytes;
+  int64_t npan = ceil_div(s->npn, pl->nch);
+  if (pl->taper)
+    while ((npan = wg_split_widest(s->npn, pl->nch)) > s->pmax && pl->nch < s->npn) pl->nch++;
+  return npan;
+}
+
+/* A task's scratch: the widest chunk's packed B panels and, across several
+ * depth blocks, the partial sums of its widest row range. */
+static size_t plan_scratch(wg_driver_plan *pl, const wg_kernel *k, int64_t npan, size_t bpanel) {
+  pl->bpack_bytes = ((size_t)npan * bpanel + 63) & ~(size_t)63;
+  size_t partial_bytes =
+      pl->kc >= pl->kpad ? 0 : (size_t)(pl->ppc * npan) * (size_t)(k->mr * k->nr) * 4;
+  if (pl->kc >= pl->kpad) pl->reuse_id = wg_reuse_id();
+  return pl->bpack_bytes + partial_bytes;
+}
+
 size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   const wg_kernel *k = r->kern;
   wg_driver_plan pl;
   memset(&pl, 0, sizeof pl);
   pl.r = r;
   pl.ap = wg_weights_find(r->w, k);
-  pl.kpad = ceil_div(r->w->k, k->ku) * k->ku;
-  pl.kc = k->kc > 0 && k->kc < pl.kpad ? k->kc : pl.kpad;
-  /* Equal depth blocks, never deeper than the kernel's kc (a kernel may
-   * rely on that bound): K = 576 with kc = 512 runs as 2 x 288, not as
-   * 512 + 64, whose short block would pay a tile's fixed costs for little
-   * work. */
-  int64_t nblocks = ceil_div(pl.kpad, pl.kc);
-  pl.kc = ceil_div(ceil_div(pl.kpad, nblocks), k->ku) * k->ku;
+  plan_depth(&pl, k, r->w->k);
 
-  /* The split.  Columns first go in chunks of at most nc, each chunk's B
-   * panels packed once per task, whole NR panels dealt out evenly (N = 196
-   * in 4 chunks is 3, 3, 3 and 3.25 panels, not 64, 64, 64 and 4 columns;
-   * N = 784 in 4 is 12, 12, 12, 13 panels, not 208, 208, 208, 160).  If
-   * that leaves fewer than `want_cols` tasks (4 per thread: tasks are
-   * near-equal, the pool hands them out dynamically, and a thread the host
-   * delays leaves fewer of them to wait for; 128x784x1152 on 2 threads
-   * went from 1.74x to 1.82x against 2 per thread, interleaved in one
-   * process, medians of 31), columns are cut finer while chunks keep at
-   * least 3 NR panels.  Then, below `want` (2 per thread), row ranges
-   * split M: each row range packs its chunk's B again, which is cheap
-   * against M/mch rows of work, and the NR panels stay full on narrow N
-   * (the deep-K layers, N = 49); 4 per thread there lowered the projected
-   * speed-up of 256x196x2304 from 1.74-1.86x to 1.67-1.78x.  Only when M
-   * runs out of MR panels are the columns cut finer still. */
-  int64_t want = par > 1 ? 2 * (int64_t)par : 1;
-  int64_t want_cols = 2 * want;
-  int64_t nr = k->nr, mpanels = ceil_div(r->w->m, k->mr);
-  int64_t npn = ceil_div(r->n, nr);
-  int64_t pmax = k->nc > 0 ? k->nc / nr : npn;
-  if (pmax < 1) pmax = 1;
-  const int64_t min_panels = 3;
-  /* Weights larger than L2 (256x196x2304: 576 KiB) split the rows first,
-   * so that a task streams its share of A rather than all of it, and the
-   * columns into two chunks of at least 3 panels (more where a chunk would
-   * be wider than nc).  On
-   * 256x196x2304 with 2 threads (one row range per thread x 2 column chunks
-   * against 4 column chunks, avx2_perf, four runs each): wall-time speed-up
-   * 1.29-1.56 -> 1.53-1.72x, CPU efficiency 0.73-0.84 -> 0.87-0.97. */
-  int64_t nch;
-  size_t bpanel = (size_t)(pl.kc / k->ku) * k->b_group_bytes;
-  if (par > 1 && r->nimg == 1 && (size_t)r->w->m * (size_t)pl.kpad > WG_DRIVER_L2_A &&
-      mpanels >= 2 * (int64_t)par) {
-    nch = ceil_div(want, par);
-    while (nch > 1 && npn / nch < min_panels) nch--;
-    if (nch < ceil_div(npn, pmax)) nch = ceil_div(npn, pmax); /* chunks stay <= nc */
-    /* Every thread works on every chunk here, and packing a chunk in each
-     * thread's own scratch packed B once per thread: 31-43 us per packing
-     * of the 830-850 us of 256x196x2304 on one thread.  With one depth
-     * block and at least a chunk per thread, B is packed once into a block
-     * of the run instead, the threads' first tasks packing different chunks
-     * at the same time (wg_driver_task).  256x196x2304 on 2 threads, 2
-     * threads / 1 thread against packing per thread (in-process, variants
-     * in rotating order, medians of 41-61): 1.01-1.10x in 14 of 18 runs,
-     * 0.89-0.99x in 4.  Making chunks for it where there are fewer than
-     * threads (512x49x4608: 2 chunks of 32 and 17 columns instead of one)
-     * streams the 2.4 MB of weights once per chunk: 0.88-1.04x, below 1
-     * in 8 of 10 runs. */
-    size_t state_bytes = ((size_t)nch * sizeof(uint64_t) + 63) & ~(size_t)63;
-    if (pl.kc >= pl.kpad && nch >= par &&
-        state_bytes + (size_t)npn * bpanel <= WG_DRIVER_SHARED_MAX) {
-      pl.state_bytes = state_bytes;
-      pl.shared_bytes = state_bytes + (size_t)npn * bpanel;
-    }
-    /* Each thread packs a chunk once however many of its row ranges it
-     * runs (reuse_id), so the rows are cut finer than one range per
-     * thread: about eight tasks a thread, at least two MR panels a range,
-     * so that a thread the host slows down hands rows to the other
-     * instead of holding up the end of the call. */
-    pl.mch = ceil_div(8 * (int64_t)par, nch);
-    if (pl.mch > mpanels / 2) pl.mch = mpanels / 2;
-    if (pl.mch < par) pl.mch = par;
-  } else {
-    nch = ceil_div(npn, pmax);
-    while (r->nimg * nch < want_cols && npn / (nch + 1) >= min_panels) nch++;
-    /* Near-equal tasks, as many for every thread: 7 chunks of N = 3136 on 2
-     * threads keep one thread busy for 4 while the other does 3 (1.75x at
-     * best); 8 chunks balance. */
-    while (par > 1 && (r->nimg * nch) % par != 0 && npn / (nch + 1) >= min_panels) nch++;
-    /* Fewer chunks than threads (N = 49: one chunk): every row range packs
-     * the chunk's B again, so only as many row ranges as there are threads,
-     * one task each.  Cutting the columns too, for 2 tasks per thread, packed
-     * B twice more and left chunks of 32 and 17 columns (a narrow tail):
-     * 512 x 49 x 4608 spent 0.74-0.82 of the 1-thread CPU time per unit of
-     * work on 2 threads, 0.88-0.93 with row ranges only (projected speed-up
-     * 1.66-1.85x -> 1.89-1.94x, avx2_perf). */
-    if (r->nimg * nch >= want)
-      pl.mch = 1;
-    else if (r->nimg * nch < par)
-      pl.mch = ceil_div(par, r->nimg * nch);
-    else
-      pl.mch = ceil_div(want, r->nimg * nch);
-    if (pl.mch > mpanels) pl.mch = mpanels;
-    if (r->nimg * nch >= par && r->nimg * nch * pl.mch < want)
-      nch = ceil_div(want, r->nimg * pl.mch);
-    if (nch > npn) nch = npn;
-  }
-  /* Shrinking chunks on several threads, the widest (about twice the mean)
-   * still at most nc: 128x784x1152 on 2 threads 1.08-1.10x against equal
-   * chunks (in-process A/B, medians of 21, three runs). */
-  pl.taper = par > 1 && !pl.shared_bytes; /* a shared B: equal chunks, packed in parallel */
-  int64_t npan = ceil_div(npn, nch); /* the widest chunk's panels */
-  if (pl.taper)
-    while ((npan = wg_split_widest(npn, nch)) > pmax && nch < npn) nch++;
-  pl.npn = npn;
-  pl.nch = nch;
-  pl.ppc = wg_split_widest(mpanels, pl.mch);
-
-  pl.bpack_bytes = ((size_t)npan * bpanel + 63) & ~(size_t)63;
-  size_t partial_bytes = pl.kc >= pl.kpad
-                             ? 0
-                             : (size_t)(pl.ppc * npan) * (size_t)(k->mr * k->nr) * 4;
+  split s = {.par = par, .want = par > 1 ? 2 * (int64_t)par : 1, .nimg = r->nimg};
+  s.npn = ceil_div(r->n, k->nr);
+  s.mpanels = ceil_div(r->w->m, k->mr);
+  s.pmax = k->nc > 0 ? k->nc / k->nr : s.npn;
+  if (s.pmax < 1) s.pmax = 1;
+  s.bpanel = (size_t)(pl.kc / k->ku) * k->b_group_bytes;
+  if (rows_first(r, &pl, &s))
+    split_rows_first(&pl, &s);
+  else
+    split_columns_first(&pl, &s);
+  int64_t npan = taper_chunks(&pl, &s);
+  pl.npn = s.npn;
+  pl.ppc = wg_split_widest(s.mpanels, pl.mch);
   pl.tasks = r->nimg * pl.nch * pl.mch;
-  if (pl.kc >= pl.kpad) pl.reuse_id = wg_reuse_id();
+
+  size_t need = plan_scratch(&pl, k, npan, s.bpanel);
   *out = pl;
-  return pl.bpack_bytes + partial_bytes;
+  return need;
 }
 
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {

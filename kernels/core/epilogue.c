@@ -1,8 +1,9 @@
-/* The scalar epilogue every kernel can fall back on, built from arith.h. */
+/* The scalar epilogue every kernel can fall back on, built from arith.h,
+ * and a call's epilogue resolved into the form kernels read (wg_epi). */
 #include <string.h>
 
 #include "arith.h"
-#include "kernel.h"
+#include "internal.h"
 
 size_t wg_output_size(wg_output_kind k) {
   switch (k) {
@@ -59,4 +60,26 @@ void wg_tile_finish(const wg_tile *t, const uint32_t *acc, int nr) {
       wg_epi_store(t->epi, t->m0 + i, s, yrow + (size_t)(j * t->ys_n) * es);
     }
   }
+}
+
+wg_epi wg_resolve_epilogue(const wg_epilogue *ep, const wg_weights *w,
+                           wg_act_format act) {
+  wg_epi e;
+  memset(&e, 0, sizeof e);
+  e.b = ep->acc_bits;
+  e.cyclic = ep->cyclic;
+  e.slope = ep->slope;
+  e.output = ep->output;
+  e.relu = ep->relu;
+  if (ep->output == WG_OUTPUT_UINT8_FLOAT || ep->output == WG_OUTPUT_UINT8_FIXED)
+    e.qmax = (1 << ep->out_bits) - 1;
+  e.out_zp = ep->out_zero_point;
+  e.scale = ep->scale;
+  e.bias = ep->bias;
+  e.mult = ep->multiplier;
+  e.shift = ep->shift;
+  e.qbias = ep->qbias;
+  e.rowsum = w->rowsum;
+  e.zx = (uint32_t)act.zero_point;
+  return e;
 }

@@ -2,8 +2,9 @@
  * The in-place GEMM path: a kernel with run_rows (kernel.h wg_rtile) reads a
  * plain row-major B where it lies instead of packing it.  Packing B is a
  * transpose into depth quads, and on the wide-N layers it was the largest
- * cost outside the micro-kernel (13% of 64 x 3136 x 576); the in-place tile
- * does the same loads and product-accumulates per depth without it.  It
+ * cost outside the micro-kernel (docs/performance.md, "In-place GEMM"); the
+ * in-place tile does the same loads and product-accumulates per depth
+ * without it.  It
  * takes whole tiles of columns from the first one whose rows are aligned
  * (wg_gemm_rows_span); the driver's tasks pack the columns before and
  * after, in the same task list.
@@ -77,14 +78,12 @@ int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0) {
       r->w->k > k->rows_max_depth)
     return 0;
   /* Rows must start on 32-byte boundaries (64 where the stride allows), so
-   * that no load splits a cache line: 64 x 3136 x 576 ran 1.13x the packed
-   * GEMM with X 64-byte aligned, 1.10x 32-byte aligned and 0.99-1.05x at 16
-   * bytes (in-process A/B), and strides such as 196 or 784 ran slower in
-   * place than packed.  The columns before the first aligned one go to the
-   * packing driver, as those after the last whole tile.  A stride that is
-   * a multiple of 4 KiB puts every row of a tile in the same L1 set (and a
-   * page of its own): 57-60% of the ceiling at N = 4096 and 8192, against
-   * 68-72% packed. */
+   * that no load splits a cache line: less aligned rows ran no faster in
+   * place than packed ("In-place GEMM").  The columns before the first
+   * aligned one go to the packing driver, as those after the last whole
+   * tile.  A stride that is a multiple of 4 KiB puts every row of a tile in
+   * the same L1 set (and a page of its own), which ran slower in place than
+   * packed. */
   if (ld % 32 != 0 || ld % 4096 == 0) return 0;
   uintptr_t mask = ld % 64 == 0 ? 63 : 31;
   int64_t head = (int64_t)((0 - (uintptr_t)r->src.x) & mask);
@@ -124,11 +123,9 @@ wg_status wg_gemm_rows_run(wg_context *ctx, const wg_run *r, int64_t n0, int64_t
   }
   /* Eight tasks per thread: a task costs no packing here, only its claim
    * and its tiles' weights from L2, and small tasks let a thread that the
-   * host delays hand its share to the other (64 x 3136 x 576 on 2 threads,
-   * interleaved in one process, medians of 41: 1.78x with 2 tasks per
-   * thread, 1.90x with 4, 1.96x with 8, 1.89x with a tile per task).
-   * Columns first; tiles too few for that (N = 64 .. 192) split the rows
-   * as well, each task then reading its tiles' B itself. */
+   * host delays hand its share to the other (docs/performance.md, "Tasks
+   * per thread").  Columns first; tiles too few for that (N = 64 .. 192)
+   * split the rows as well, each task then reading its tiles' B itself. */
   int64_t want = par > 1 ? 8 * (int64_t)par : 1;
   pl->nch = pl->tiles < want ? pl->tiles : want;
   if (pl->nch < want) pl->mch = (want + pl->nch - 1) / pl->nch;

@@ -79,11 +79,24 @@ const wg_apack *wg_weights_tap_major(const wg_weights *w, const wg_kernel *k, in
 /* The kernel's direct-convolution panels, or NULL (none packed). */
 const wg_apack *wg_weights_find_direct(const wg_weights *w, const wg_kernel *k);
 
-/* The kernel a call runs: the forced one if eligible, else the first
- * available eligible one with packed weights.  NULL: UNSUPPORTED. */
+/* Kernel choice (dispatch.c).  What a call asks for, as eligibility sees
+ * it. */
+wg_problem wg_make_problem(const wg_weights *w, wg_act_format act,
+                           const wg_epilogue *ep);
+/* The kernel a call runs: the forced one if it may serve the weights and
+ * accepts the call, else the first such one of the table.  NULL:
+ * UNSUPPORTED. */
 const wg_kernel *wg_choose_kernel(const wg_context *ctx, const wg_weights *w,
                                   const wg_problem *p);
+/* 1 if this CPU has every feature the kernel needs. */
 int wg_kernel_runnable(const wg_kernel *k);
+/* 1 if the kernel computes the call exactly: b <= lane_bits and its
+ * `eligible` (NULL: every operand range) accepts the operand ranges. */
+int wg_kernel_accepts(const wg_kernel *k, const wg_problem *p);
+/* 1 if the kernel may serve these weights in some call: runnable, and
+ * accepting their code range with the narrowest activations.  weights.c
+ * packs the weights for exactly these kernels. */
+int wg_kernel_serves_weights(const wg_kernel *k, const wg_weights *w);
 /* Looks a kernel up by name; status UNKNOWN_KERNEL / KERNEL_UNAVAILABLE. */
 wg_status wg_find_kernel(const char *name, const wg_kernel **out);
 
@@ -237,23 +250,17 @@ wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
                                int64_t ldx, wg_act_format act,
                                const wg_epilogue *ep, const void *y,
                                int64_t ldy, const wg_run_info *info);
-/* WG_OK if every byte of the r x c region (row stride ld) is <= maxcode,
- * else BAD_CODE (or NO_MEMORY), checked on the context's threads. */
+/* The codes check (codes.c): WG_OK if every byte of the r x c region (row
+ * stride ld) is <= maxcode, else BAD_CODE (or NO_MEMORY), checked on the
+ * context's threads. */
 wg_status wg_codes_check(wg_context *ctx, const uint8_t *x, int64_t r, int64_t c, int64_t ld,
                          uint8_t maxcode);
-/* 1 if every byte of the r x c region (row stride ld) is <= maxcode. */
-int wg_codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
-                 uint8_t maxcode);
-#if defined(__x86_64__) || defined(__i386__)
-/* The same check with AVX2 (kernels/avx2/codes_fit_avx2.c); `over` holds the
- * bits no code may have. */
-int wg_codes_fit_avx2(const uint8_t *x, int64_t r, int64_t c, int64_t ld,
-                      uint8_t over);
-#endif
+/* 1 if every byte of the r x c region (row stride ld) is <= maxcode
+ * (maxcode = 2^bits - 1), on the calling thread. */
+int wg_codes_fit(const uint8_t *x, int64_t r, int64_t c, int64_t ld, uint8_t maxcode);
+/* The epilogue of a checked call, resolved for the kernels (epilogue.c). */
 wg_epi wg_resolve_epilogue(const wg_epilogue *ep, const wg_weights *w,
                            wg_act_format act);
-wg_problem wg_make_problem(const wg_weights *w, wg_act_format act,
-                           const wg_epilogue *ep);
 
 /* a*b and a+b on non-negative int64, failing on overflow of int64 or
  * beyond PTRDIFF_MAX (the largest object a 32-bit target can address). */

@@ -33,9 +33,13 @@
  * Lanes: a kernel accumulates in lane_bits-wide lanes that wrap (never
  * saturate) and returns sums congruent to the exact z modulo 2^lane_bits.
  * Since wrap_b(wrap_L(z)) = wrap_b(z) for L >= b, it may serve any
- * acc_bits <= lane_bits.  `eligible` states the operand ranges for which the
- * kernel's instructions provably cannot saturate; every other problem goes
- * to another kernel.
+ * acc_bits <= lane_bits (dispatch.c checks that).  `eligible` states the
+ * operand ranges for which the kernel's instructions provably cannot
+ * saturate, or is NULL where none can; every other problem goes to another
+ * kernel.
+ *
+ * A kernel file states these fields once, as template parameters, and
+ * kernel_def.h writes its wg_kernel (docs/adding-a-kernel.md).
  */
 #ifndef WG_KERNEL_H
 #define WG_KERNEL_H
@@ -43,15 +47,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "isa.h"
 #include "wrapgemm.h"
-
-/* CPU features, detected once (cpu.c). */
-enum {
-  WG_CPU_AVX2 = 1u << 0,   /* AVX2 + FMA, with OS support for YMM state */
-  WG_CPU_NEON = 1u << 1,   /* aarch64 ASIMD or armv7 NEON */
-  WG_CPU_DOTPROD = 1u << 2 /* aarch64 sdot/udot */
-};
-uint32_t wg_cpu_features(void);
 
 /* What a call asks for, reduced to what kernel eligibility depends on. */
 typedef struct wg_problem {
@@ -165,6 +162,8 @@ typedef struct wg_kernel {
   int64_t kc;              /* depth block (multiple of ku), 0 = whole K     */
   int64_t nc;              /* column block (multiple of nr)                 */
   size_t a_group_bytes, b_group_bytes;
+  /* 1 if the kernel's instructions cannot saturate on p's operand ranges;
+   * NULL: on none.  b <= lane_bits is not its business (dispatch.c). */
   int (*eligible)(const wg_problem *p);
   /* Packs rows [0, rows) (rows <= MR) of w, depth [0, k), into one panel of
    * ceil(k / ku) groups; w's codes are already validated.  Panels lie one
@@ -175,6 +174,8 @@ typedef struct wg_kernel {
    * K reads as any value (the weights there are zero). */
   void (*pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
                  int cols, void *dst);
+  /* NULL only for a kernel outside the table (the SWAR carry mode, whose
+   * sums are not the contract's: swar_tile.h). */
   void (*run)(const wg_tile *t);
   /* Optional (NULL: the driver calls pack_b panel by panel).  Packs
    * B[k0 .. k0+kgroups*ku) x [n0 .. n0+cols), cols <= nc, as the

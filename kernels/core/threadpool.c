@@ -8,10 +8,9 @@
 
 /*
  * Waking a blocked thread is a futex wake-up, and on a virtual machine an
- * idle vCPU must first be scheduled by the host: 16-94 us per 2-thread call
- * here (a 12x64x64 GEMM: 64 us median back to back against 2 us on one
- * thread), 10-15% of a 2-thread Table 7 layer, and a 64x512x576 GEMM was no
- * faster on 2 threads than on 1.  Hence:
+ * idle vCPU must first be scheduled by the host: tens of microseconds, as
+ * much as a small GEMM takes (docs/performance.md, "The thread pool").
+ * Hence:
  *
  * - a worker polls for the next run for WG_POOL_SPIN_NS after each run
  *   before it blocks (inference calls layer after layer), yielding the CPU
@@ -23,9 +22,9 @@
  *   closed and leaves it alone; the caller then waits only for the workers
  *   that joined, which are running (polling, then blocking).
  *
- * The polls use no PAUSE instruction: on this KVM guest a PAUSE loop makes
- * the host deschedule the vCPU (pause-loop exiting), and the back-to-back
- * 2-thread call took 46 us median with it against 3 us without.
+ * The polls use no PAUSE instruction: on a virtual machine a PAUSE loop
+ * can make the host deschedule the vCPU (pause-loop exiting), which cost
+ * more than the polling saves.
  */
 #define WG_POOL_SPIN_NS 200000
 #define WG_POOL_YIELD_NS 20000

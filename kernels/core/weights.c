@@ -181,13 +181,12 @@ wg_status wg_weights_pack(const wg_context *ctx, const int8_t *src, int64_t m,
     for (int64_t j = 0; j < k; j++) s += (uint32_t)(int32_t)src[i * ldw + j];
     memcpy(&w->rowsum[i], &s, sizeof s);
   }
-  /* Pack for every kernel this CPU can run that accepts these weights with
-   * the easiest activations, plus the context's forced kernel. */
-  wg_problem easiest = {format, w->bits, wmin, wmax, 1, 2};
+  /* Pack for every kernel that may serve these weights (dispatch.c): the
+   * choice of any call on them, forced or not, is one of these. */
   wg_status st = WG_OK;
   for (int i = 0; i < wg_kernel_table_size && st == WG_OK; i++) {
     const wg_kernel *kk = wg_kernels[i];
-    if (wg_kernel_runnable(kk) && (kk->eligible(&easiest) || kk == ctx->forced)) {
+    if (wg_kernel_serves_weights(kk, w)) {
       st = add_pack(w, kk->pack_a, kk->mr, kk->ku, kk->a_group_bytes, src, ldw);
       /* The direct-convolution panels only where a direct convolution
        * could run: K a multiple of 4 (channels % 4 == 0) within its depth. */

@@ -8,29 +8,30 @@
  * whose wrap would be undefined behaviour (UBSan reports it); the low 16
  * bits of a product do not depend on signedness.
  *
- * Before including, define WG_NK_STEM and WG_NK_NR (multiple of 8).
+ * Before including, define WG_K_STEM and WG_K_NR (multiple of 8).
  * Defines the kernel wg_kernel_<stem>.
  */
 #include <arm_neon.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "neon/eligible_neon.h"
+#include "core/kernel_name.h"
 #include "neon/epilogue_neon.h"
 #include "neon/pack_neon.h"
-#include "neon/ukernel_name_neon.h"
 
-#define WG_NK_MR 4
-#define WG_NK_NV (WG_NK_NR / 8)
+#define WG_K_CPU WG_CPU_NEON
+#define WG_K_MR 4
+#define WG_K_KU 1
+#define WG_NK_NV (WG_K_NR / 8)
 
-static void WG_NK_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                             void *dst) {
-  wg_neon_pack_a_i16(w, ldw, rows, k, WG_NK_MR, (int16_t *)dst);
+static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k,
+                            void *dst) {
+  wg_neon_pack_a_i16(w, ldw, rows, k, WG_K_MR, (int16_t *)dst);
 }
 
-static void WG_NK_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
-                             int64_t n0, int cols, void *dst) {
-  wg_neon_pack_b_i16(src, k0, kgroups, n0, cols, WG_NK_NR, (int16_t *)dst);
+static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                            int64_t n0, int cols, void *dst) {
+  wg_neon_pack_b_i16(src, k0, kgroups, n0, cols, WG_K_NR, (int16_t *)dst);
 }
 
 /* Lane type: unsigned on aarch64, where GCC writes vmlaq_lane_s16 as a C
@@ -50,16 +51,16 @@ static void WG_NK_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
 #define WG_NK_SFX(f) f##_s16
 #endif
 
-static void WG_NK_FN(run)(const wg_tile *t) {
+static void WG_K_FN(run)(const wg_tile *t) {
   const WG_NK_T *a = (const WG_NK_T *)t->a;
   const WG_NK_T *b = (const WG_NK_T *)t->b;
-  WG_NK_V acc[WG_NK_MR][WG_NK_NV];
+  WG_NK_V acc[WG_K_MR][WG_NK_NV];
 #pragma GCC unroll 16
-  for (int i = 0; i < WG_NK_MR; i++)
+  for (int i = 0; i < WG_K_MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++) acc[i][v] = WG_NK_SFX(vdupq_n)(0);
   /* A count that fits a register on armv7: kgroups <= kc (driver.c). */
-  for (ptrdiff_t k = (ptrdiff_t)t->kgroups; k > 0; k--, a += WG_NK_MR, b += WG_NK_NR) {
+  for (ptrdiff_t k = (ptrdiff_t)t->kgroups; k > 0; k--, a += WG_K_MR, b += WG_K_NR) {
     WG_NK_H w = WG_NK_SFX(vld1)(a);
 #if defined(__aarch64__)
     /* Kept in a register: otherwise GCC loads each lane separately. */
@@ -75,16 +76,22 @@ static void WG_NK_FN(run)(const wg_tile *t) {
       acc[3][v] = WG_NK_SFX(vmlaq_lane)(acc[3][v], x, w, 3);
     }
   }
-  WG_NK_T lanes[WG_NK_MR * WG_NK_NR];
+  WG_NK_T lanes[WG_K_MR * WG_K_NR];
 #pragma GCC unroll 16
-  for (int i = 0; i < WG_NK_MR; i++)
+  for (int i = 0; i < WG_K_MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++)
-      WG_NK_SFX(vst1q)(lanes + i * WG_NK_NR + 8 * v, acc[i][v]);
-  uint32_t sums[WG_NK_MR * WG_NK_NR];
-  for (int e = 0; e < WG_NK_MR * WG_NK_NR; e++) sums[e] = (uint16_t)lanes[e];
-  wg_neon_tile_finish(t, sums, WG_NK_NR);
+      WG_NK_SFX(vst1q)(lanes + i * WG_K_NR + 8 * v, acc[i][v]);
+  uint32_t sums[WG_K_MR * WG_K_NR];
+  for (int e = 0; e < WG_K_MR * WG_K_NR; e++) sums[e] = (uint16_t)lanes[e];
+  wg_neon_tile_finish(t, sums, WG_K_NR);
 }
 
 /* kc x NR x 2 bytes of B: 16 KiB at NR = 32. */
-WG_NK_DESCRIPTOR(16, 256, 4 * WG_NK_NR, 2 * WG_NK_MR, 2 * WG_NK_NR, wg_neon_eligible_lanes16);
+#define WG_K_LANES 16
+#define WG_K_KC 256
+#define WG_K_NC (4 * WG_K_NR)
+#define WG_K_A_GROUP (2 * WG_K_MR)
+#define WG_K_B_GROUP (2 * WG_K_NR)
+#define WG_K_ELIGIBLE NULL /* no instruction saturates (eligible_neon.h) */
+#include "core/kernel_def.h"

@@ -5,20 +5,21 @@
  * v.h[i]), 4 multiply-accumulates per instruction.  The 16x16-bit product
  * is exact in 32 bits; the add wraps mod 2^32.
  *
- * Before including, define WG_NK_STEM and WG_NK_NR (multiple of 8).
+ * Before including, define WG_K_STEM and WG_K_NR (multiple of 8).
  * Defines the kernel wg_kernel_<stem>.
  */
 #include <arm_neon.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "neon/eligible_neon.h"
+#include "core/kernel_name.h"
 #include "neon/epilogue_neon.h"
 #include "neon/pack_neon.h"
-#include "neon/ukernel_name_neon.h"
 
-#define WG_NK_MR 4
-#define WG_NK_NV (WG_NK_NR / 8)
+#define WG_K_CPU WG_CPU_NEON
+#define WG_K_MR 4
+#define WG_K_KU 1
+#define WG_NK_NV (WG_K_NR / 8)
 
 /* acc += x * w[i] on the low and high four int16 of x. */
 #if defined(__aarch64__)
@@ -35,26 +36,26 @@
   } while (0)
 #endif
 
-static void WG_NK_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k,
-                             void *dst) {
-  wg_neon_pack_a_i16(w, ldw, rows, k, WG_NK_MR, (int16_t *)dst);
+static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k,
+                            void *dst) {
+  wg_neon_pack_a_i16(w, ldw, rows, k, WG_K_MR, (int16_t *)dst);
 }
 
-static void WG_NK_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
-                             int64_t n0, int cols, void *dst) {
-  wg_neon_pack_b_i16(src, k0, kgroups, n0, cols, WG_NK_NR, (int16_t *)dst);
+static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
+                            int64_t n0, int cols, void *dst) {
+  wg_neon_pack_b_i16(src, k0, kgroups, n0, cols, WG_K_NR, (int16_t *)dst);
 }
 
-static void WG_NK_FN(run)(const wg_tile *t) {
+static void WG_K_FN(run)(const wg_tile *t) {
   const int16_t *a = (const int16_t *)t->a;
   const int16_t *b = (const int16_t *)t->b;
-  int32x4_t acc[WG_NK_MR][2 * WG_NK_NV];
+  int32x4_t acc[WG_K_MR][2 * WG_NK_NV];
 #pragma GCC unroll 16
-  for (int i = 0; i < WG_NK_MR; i++)
+  for (int i = 0; i < WG_K_MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < 2 * WG_NK_NV; v++) acc[i][v] = vdupq_n_s32(0);
   /* A count that fits a register on armv7: kgroups <= kc (driver.c). */
-  for (ptrdiff_t k = (ptrdiff_t)t->kgroups; k > 0; k--, a += WG_NK_MR, b += WG_NK_NR) {
+  for (ptrdiff_t k = (ptrdiff_t)t->kgroups; k > 0; k--, a += WG_K_MR, b += WG_K_NR) {
     int16x4_t w = vld1_s16(a);
 #pragma GCC unroll 16
     for (int v = 0; v < WG_NK_NV; v++) {
@@ -65,14 +66,20 @@ static void WG_NK_FN(run)(const wg_tile *t) {
       WG_NK_MLAL(acc[3][2 * v], acc[3][2 * v + 1], x, w, 3);
     }
   }
-  uint32_t sums[WG_NK_MR * WG_NK_NR];
+  uint32_t sums[WG_K_MR * WG_K_NR];
 #pragma GCC unroll 16
-  for (int i = 0; i < WG_NK_MR; i++)
+  for (int i = 0; i < WG_K_MR; i++)
 #pragma GCC unroll 16
     for (int v = 0; v < 2 * WG_NK_NV; v++)
-      vst1q_u32(sums + i * WG_NK_NR + 4 * v, vreinterpretq_u32_s32(acc[i][v]));
-  wg_neon_tile_finish(t, sums, WG_NK_NR);
+      vst1q_u32(sums + i * WG_K_NR + 4 * v, vreinterpretq_u32_s32(acc[i][v]));
+  wg_neon_tile_finish(t, sums, WG_K_NR);
 }
 
 /* kc x NR x 2 bytes of B: 8 KiB at NR = 16. */
-WG_NK_DESCRIPTOR(32, 256, 8 * WG_NK_NR, 2 * WG_NK_MR, 2 * WG_NK_NR, wg_neon_eligible_lanes32);
+#define WG_K_LANES 32
+#define WG_K_KC 256
+#define WG_K_NC (8 * WG_K_NR)
+#define WG_K_A_GROUP (2 * WG_K_MR)
+#define WG_K_B_GROUP (2 * WG_K_NR)
+#define WG_K_ELIGIBLE NULL /* no instruction saturates (eligible_neon.h) */
+#include "core/kernel_def.h"

@@ -3,21 +3,10 @@
  * (as on a core without a vector unit), ternary weights, 2 x 4 tile.  Not a
  * table kernel: its result is not the contract's function; wg_swar_gemm
  * runs it, on the weights packed for the buffer kernel of the same tile. */
-#define SW_STEM wg_acc8_ternary_x_u8_2x4__swar32carry
+#define WG_K_STEM acc8_ternary_x_u8_2x4__swar32carry
 #define SW_BINARY 0
 #define SW_BITS 32
-#define SW_MR 2
-#define SW_NR 4
+#define WG_K_MR 2
+#define WG_K_NR 4
 #define SW_MODE WG_SWAR_MODE_CARRY
 #include "swar_tile.h"
-
-extern const wg_kernel wg_kernel_acc7_ternary_x_u7_2x4__swar32buf;
-
-const wg_swar_impl wg_swar_impl_acc8_ternary_x_u8_2x4__swar32carry = {
-    .name = "acc8_ternary_x_u8_2x4__swar32carry",
-    .apack = &wg_kernel_acc7_ternary_x_u7_2x4__swar32buf,
-    .binary = 0, .reg_bits = 32, .mode = WG_SWAR_MODE_CARRY, .mr = 2, .nr = 4,
-    .b_group_bytes = 2 * 4 * 4,
-    .pack_b = SW_FN(_pack_b),
-    .tile = SW_FN(_tile),
-};

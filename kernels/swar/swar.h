@@ -55,23 +55,25 @@
  * a field; 256 keeps the chunk a power of two. */
 #define WG_SWAR_EXACT_CHUNK 256
 
-/* Everything the SWAR API needs to run one mode at one register width. */
+/* Lane width of the buffer mode: 7 data bits under a guard bit. */
+#define WG_SWAR_BUFFER_LANE_BITS 7
+
+/* What the SWAR API needs beyond a kernel's descriptor to run one mode at
+ * one register width (swar_tile.h defines both).  The kernel gives the
+ * name, tile, lanes per register (ku), pack_a, pack_b and b_group_bytes;
+ * its pack_a names the packed copy of the weights the tile reads. */
 typedef struct wg_swar_impl {
-  const char *name;
-  const wg_kernel *apack;  /* the table kernel whose packed weights it reads */
+  const wg_kernel *kernel;
   int binary;              /* weights: 0 ternary (P, N), 1 binary (N)     */
-  int reg_bits, mode, mr, nr;
-  size_t b_group_bytes;
-  void (*pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
-                 int cols, void *dst);
+  int mode;
   /* exact / buffer: adds the tile's lane sums (congruent to z modulo 2^8 or
    * 2^7) into state, uint32_t[MR*NR].  carry: state is the MR*NR registers
    * themselves (uint32_t or uint64_t), carried on across calls. */
   void (*tile)(const void *a, const void *b, int64_t groups, void *state);
 } wg_swar_impl;
 
-/* Lookup by weight layout, register width and mode; NULL for anything
- * else. */
+/* Lookup by weight layout, register width and mode among the kernels of
+ * swar_kernels.inc; NULL for anything else. */
 const wg_swar_impl *wg_swar_find_impl(int binary, int reg_bits, int mode);
 
 /* Packing shared by every kernel of one register width and tile: pack_a
@@ -113,7 +115,8 @@ static inline uint32_t wg_swar_hsum32(uint32_t r) {
   return wg_swar_fold32((r & e) + ((r >> 8) & e));
 }
 
-/* Eligibility of the table kernels (swar_eligible.c). */
+/* Eligibility of the SWAR kernels (swar_eligible.c); dispatch.c adds
+ * b <= lane_bits. */
 int wg_swar_eligible_exact(const wg_problem *p);
 int wg_swar_eligible_buffer(const wg_problem *p);
 int wg_swar_eligible_binary_exact(const wg_problem *p);

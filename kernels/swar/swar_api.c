@@ -30,10 +30,11 @@ static wg_status side_size(const void *p, int64_t m, int64_t n, int64_t ld) {
 
 /* In the documented order (docs/api.md): pointers, sizes, strides,
  * overflow, options, alignment, aliasing, codes, then what the SWAR
- * kernels cannot do. */
+ * kernels cannot do; *im is the implementation to run. */
 static wg_status check(const wg_weights *w, const uint8_t *x, int64_t n,
                        int64_t ldx, wg_act_format act, const wg_epilogue *ep,
-                       const wg_swar_options *o, void *y, int64_t ldy) {
+                       const wg_swar_options *o, void *y, int64_t ldy,
+                       const wg_swar_impl **im) {
   if (!o || !w || !x || !ep || !y) return WG_ERR_NULL_POINTER;
   if (!wg_aligned(o, _Alignof(wg_swar_options)) || !wg_aligned(ep, _Alignof(wg_epilogue)))
     return WG_ERR_MISALIGNED; /* before a field of them is read */
@@ -78,13 +79,13 @@ static wg_status check(const wg_weights *w, const uint8_t *x, int64_t n,
   /* Last of the argument checks: the only one that reads all of X. */
   if (!wg_codes_fit(x, w->k, n, ldx, (uint8_t)((1 << act.bits) - 1)))
     return WG_ERR_BAD_CODE;
-  int lane = o->mode == WG_SWAR_BUFFER ? 7 : 8;
-  if (ep->acc_bits > lane) return WG_ERR_UNSUPPORTED;
-  if (o->mode == WG_SWAR_BUFFER && act.bits > 7) return WG_ERR_UNSUPPORTED;
   if (o->mode != WG_SWAR_CARRY &&
       (o->carries || o->lane_carries || o->carry_correction))
     return WG_ERR_UNSUPPORTED;
-  if (w->wmin < -1 || w->wmax > 1) return WG_ERR_UNSUPPORTED;
+  /* Binary weights promise no zero: the binary layout saves a mask. */
+  *im = wg_swar_find_impl(w->format == WG_WEIGHTS_BINARY, o->reg_bits, (int)o->mode);
+  wg_problem p = wg_make_problem(w, act, ep);
+  if (!wg_kernel_accepts((*im)->kernel, &p)) return WG_ERR_UNSUPPORTED;
   return WG_OK;
 }
 
@@ -98,11 +99,12 @@ static void store(const wg_epi *e, const wg_swar_options *o, int64_t m,
 static void count(const wg_swar_impl *im, const void *a, const void *b,
                   int64_t groups, int64_t m, int64_t n,
                   const wg_swar_options *o) {
+  const wg_kernel *k = im->kernel; /* ku: lanes per register */
   uint64_t sums[8];
   uint32_t alg1, lane;
-  wg_swar_lane_sums(a, b, groups, im->mr, im->nr, im->reg_bits / 8, im->binary,
-                    (int)(m % im->mr), (int)(n % im->nr), sums);
-  wg_swar_carry_counts(sums, im->reg_bits / 8, &alg1, &lane);
+  wg_swar_lane_sums(a, b, groups, k->mr, k->nr, k->ku, im->binary, (int)(m % k->mr),
+                    (int)(n % k->nr), sums);
+  wg_swar_carry_counts(sums, k->ku, &alg1, &lane);
   if (o->carries) o->carries[m * o->ld_carries + n] = alg1;
   if (o->lane_carries) o->lane_carries[m * o->ld_lane_carries + n] = lane;
 }
@@ -110,19 +112,18 @@ static void count(const wg_swar_impl *im, const void *a, const void *b,
 wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
                        int64_t ldx, wg_act_format act, const wg_epilogue *ep,
                        const wg_swar_options *opt, void *y, int64_t ldy) {
-  wg_status st = check(w, x, n, ldx, act, ep, opt, y, ldy);
+  const wg_swar_impl *im;
+  wg_status st = check(w, x, n, ldx, act, ep, opt, y, ldy, &im);
   if (st != WG_OK) return st;
-  /* Binary weights promise no zero: the binary layout saves a mask. */
-  const wg_swar_impl *im = wg_swar_find_impl(w->format == WG_WEIGHTS_BINARY,
-                                             opt->reg_bits, (int)opt->mode);
-  const wg_apack *ap = wg_weights_find(w, im->apack);
+  const wg_kernel *k = im->kernel;
+  const wg_apack *ap = wg_weights_find(w, k);
   if (!ap) return WG_ERR_UNSUPPORTED;
 
   int lanes = opt->reg_bits / 8;
   int64_t groups = (w->k + lanes - 1) / lanes;
   size_t panel;
   int64_t bytes;
-  if (!wg_mul_ok(groups, (int64_t)im->b_group_bytes, &bytes))
+  if (!wg_mul_ok(groups, (int64_t)k->b_group_bytes, &bytes))
     return WG_ERR_SIZE_OVERFLOW;
   panel = (size_t)bytes;
   void *bpack = aligned_alloc(64, (panel + 63) & ~(size_t)63);
@@ -142,12 +143,12 @@ wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
   /* One NR-column panel of B at a time, whole depth: the carry mode's
    * registers must see every addition of the sum, and the panel (K/L
    * groups of 2*NR registers) stays in L2 while all rows stream past it. */
-  for (int64_t n0 = 0; n0 < n; n0 += im->nr) {
-    int cols = (int)(n - n0 < im->nr ? n - n0 : im->nr);
-    im->pack_b(&src, 0, groups, n0, cols, bpack);
-    for (int64_t m0 = 0; m0 < w->m; m0 += im->mr) {
-      int rows = (int)(w->m - m0 < im->mr ? w->m - m0 : im->mr);
-      const char *a = (const char *)ap->data + (size_t)(m0 / im->mr) * ap->panel_bytes;
+  for (int64_t n0 = 0; n0 < n; n0 += k->nr) {
+    int cols = (int)(n - n0 < k->nr ? n - n0 : k->nr);
+    k->pack_b(&src, 0, groups, n0, cols, bpack);
+    for (int64_t m0 = 0; m0 < w->m; m0 += k->mr) {
+      int rows = (int)(w->m - m0 < k->mr ? w->m - m0 : k->mr);
+      const char *a = (const char *)ap->data + (size_t)(m0 / k->mr) * ap->panel_bytes;
       /* MR*NR <= 8 registers (carry) or lane sums (exact, buffer) */
       union {
         uint64_t r64[8];
@@ -158,7 +159,7 @@ wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
                                                               : (void *)st8.r32);
       for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++) {
-          int t = i * im->nr + j;
+          int t = i * k->nr + j;
           uint32_t s;
           if (!carry)
             s = st8.r32[t];

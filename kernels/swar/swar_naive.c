@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/internal.h"
+#include "swar.h"
 
 wg_status wg_swar_naive_gemm(const int8_t *w, int64_t m, int64_t k, int64_t ldw,
                              const uint8_t *x, int64_t n, int64_t ldx,
@@ -36,7 +37,7 @@ wg_status wg_swar_naive_gemm(const int8_t *w, int64_t m, int64_t k, int64_t ldw,
       if (w[i * ldw + kk] < -1 || w[i * ldw + kk] > 1) return WG_ERR_BAD_CODE;
   if (!wg_codes_fit(x, k, n, ldx, (uint8_t)((1 << act.bits) - 1)))
     return WG_ERR_BAD_CODE;
-  if (ep->acc_bits > 7) return WG_ERR_UNSUPPORTED;
+  if (ep->acc_bits > WG_SWAR_BUFFER_LANE_BITS) return WG_ERR_UNSUPPORTED;
 
   /* The epilogue's zero-point correction needs the row sums of W. */
   int32_t *rowsum = malloc((size_t)m * sizeof *rowsum);

@@ -1,4 +1,0 @@
-#include "eligible_c.h"
-int wg_eligible_lanes8(const wg_problem *p) { return p->acc_bits <= 8; }
-int wg_eligible_lanes16(const wg_problem *p) { return p->acc_bits <= 16; }
-int wg_eligible_lanes32(const wg_problem *p) { (void)p; return 1; }
