@@ -132,10 +132,30 @@ static double naive_rate(const int8_t *w, int m, int k, const float *x, int n,
   return (double)over / ((double)m * n);
 }
 
-/* The step search obeys its definition: scanning the grid by brute force
- * from the coarsest step gives the same choice. */
+/* The header's rule by brute force: every grid step's rate, then the
+ * finest step at or under the target (step 0 if none is); -1 for an empty
+ * grid.  rates[] (64 * 8 entries at most) receives every step's rate. */
+static int naive_find_step(const int8_t *w, int m, int k, const float *x,
+                           int n, float clip, int b, double target, int g,
+                           double *rates, int *steps) {
+  int want_j = -1;
+  *steps = 0;
+  for (int j = 0;; j++) {
+    float step = (float)((double)clip * exp2(-(double)j / g));
+    int ba = 1;
+    while (ba <= 8 && (double)((1 << ba) - 1) * step < clip) ba++;
+    if (ba > 8) break;
+    rates[j] = naive_rate(w, m, k, x, n, step, ba, b);
+    *steps = j + 1;
+    if (rates[j] <= target) want_j = j;
+  }
+  return want_j < 0 && *steps ? 0 : want_j;
+}
+
+/* The step search obeys its definition on random data. */
 TEST(calib_find_step_brute) {
   wgt_rng r = {wgt_seed() ^ 0x77};
+  static double rates[64 * 8];
   for (int rep = 0; rep < 12; rep++) {
     int m = (int)wgt_range(&r, 1, 6), k = (int)wgt_range(&r, 4, 60),
         n = (int)wgt_range(&r, 1, 30);
@@ -150,22 +170,12 @@ TEST(calib_find_step_brute) {
     wg_step_choice c;
     wg_status st = wg_calib_find_step(w, m, k, k, x, n, n, clip, b, target, g, &c);
     CHECK(st == WG_OK, "status %s", wg_status_name(st));
-    int want_j = -1;
-    double want_rate = 0;
-    for (int j = 0;; j++) {
-      float step = (float)((double)clip * exp2(-(double)j / g));
-      int ba = 1;
-      while (ba <= 8 && (double)((1 << ba) - 1) * step < clip) ba++;
-      if (ba > 8) break;
-      double rt = naive_rate(w, m, k, x, n, step, ba, b);
-      if (rt > target && want_j >= 0) break;
-      want_j = j;
-      want_rate = rt;
-      if (rt > target) break;
-    }
-    CHECK(c.index == want_j && c.rate == want_rate,
+    int steps;
+    int want_j = naive_find_step(w, m, k, x, n, clip, b, target, g, rates, &steps);
+    CHECK(want_j >= 0 && c.index == want_j && c.rate == rates[want_j],
           "rep %d m %d k %d n %d b %d g %d target %.2f: j %d rate %g, want j %d rate %g",
-          rep, m, k, n, b, g, target, c.index, c.rate, want_j, want_rate);
+          rep, m, k, n, b, g, target, c.index, c.rate, want_j,
+          want_j >= 0 ? rates[want_j] : -1.0);
     CHECK(c.step == (float)((double)clip * exp2(-(double)want_j / g)), "step");
     CHECK((double)((1 << c.act_bits) - 1) * c.step >= clip &&
               (c.act_bits == 1 || (double)((1 << (c.act_bits - 1)) - 1) * c.step < clip),
@@ -174,6 +184,57 @@ TEST(calib_find_step_brute) {
     free(x);
     wgt_count_check(4);
   }
+}
+
+/* The rule's edge cases on a hand-made overflow curve that is not
+ * monotone.  clip 8, one step per octave: steps 8, 4, 2, 1, 0.5, ... with
+ * 1, 2, 3, 4, 5, ... bits.  One output, w = (-1, 1, -1, 1, -1), b = 2
+ * (range -2..1): the codes of x at the steps 8, 4, 2, 1, 0.5 are
+ *   0 1 0 1 0  -> z = 2 (over)      0 1 1 1 1  -> z = 0
+ *   0 3 1 2 2  -> z = 2 (over)      1 5 3 4 4  -> z = 1
+ *   2 11 6 8 7 -> z = 4 (over), and every finer step overflows too.
+ * So the rates are 1, 0, 1, 0, 1, 1, 1, 1.  The header's rule (the finest
+ * step at or under p) picks step 1 (j 3); the two former rules picked
+ * step 8 (calibrate.c stopped at the first step over p) and step 4
+ * (wrapnet.py skipped the check at j 0). */
+TEST(calib_find_step_rule) {
+  const int8_t w[5] = {-1, 1, -1, 1, -1};
+  const float x[5] = {0.75f, 5.375f, 2.875f, 4.25f, 3.625f};
+  static double rates[64 * 8];
+  int steps;
+  naive_find_step(w, 1, 5, x, 1, 8.0f, 2, 0.0, 1, rates, &steps);
+  const double curve[8] = {1, 0, 1, 0, 1, 1, 1, 1};
+  CHECK(steps == 8, "grid of %d steps", steps);
+  for (int j = 0; j < 8; j++) CHECK(rates[j] == curve[j], "rate %d: %g", j, rates[j]);
+  struct {
+    double target;
+    int b, j;
+    float step;
+    int bits;
+    double rate;
+  } cases[] = {
+      {0.0, 2, 3, 1.0f, 4, 0.0},      /* non-monotone: the finest under p */
+      {0.5, 2, 3, 1.0f, 4, 0.0},
+      {1.0, 2, 7, 0.0625f, 8, 1.0},   /* everything meets p: the finest   */
+      {0.0, 16, 7, 0.0625f, 8, 0.0},  /* nothing overflows                */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    wg_step_choice c;
+    CHECK(wg_calib_find_step(w, 1, 5, 5, x, 1, 1, 8.0f, cases[i].b,
+                             cases[i].target, 1, &c) == WG_OK, "case %zu", i);
+    CHECK(c.index == cases[i].j && c.step == cases[i].step &&
+              c.act_bits == cases[i].bits && c.rate == cases[i].rate,
+          "case %zu: j %d step %g bits %d rate %g, want j %d", i, c.index,
+          (double)c.step, c.act_bits, c.rate, cases[i].j);
+  }
+  /* Nothing meets p: step 0, with its rate.  Two sums of 1 + 1 = 2 at
+   * b = 2 overflow at every step. */
+  const int8_t w1[2] = {1, 1};
+  const float x1[2] = {8.0f, 8.0f};
+  wg_step_choice c;
+  CHECK(wg_calib_find_step(w1, 1, 2, 2, x1, 1, 1, 8.0f, 2, 0.0, 8, &c) == WG_OK, "all over");
+  CHECK(c.index == 0 && c.step == 8.0f && c.act_bits == 1 && c.rate == 1.0,
+        "all over: j %d step %g bits %d rate %g", c.index, (double)c.step, c.act_bits, c.rate);
 }
 
 TEST(calib_find_step_args) {

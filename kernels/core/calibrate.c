@@ -139,23 +139,29 @@ wg_status wg_calib_find_step(const int8_t *w, int64_t m, int64_t k,
     free(z);
     return WG_ERR_NO_MEMORY;
   }
+  /* The rule (wrapgemm.h; the paper's section 3.2, and scripts/wrapnet/
+   * calib.py): start at the finest grid step and coarsen while the rate is
+   * over the target; the first step at or under it wins, step_0 if none.
+   * A coarser step with a higher rate does not veto a finer one: the rate
+   * need not fall monotonically as the step grows. */
+  int last = 0;
+  while (last < 8 * 64) {  /* 8 bits at most: j < 8 * steps_per_octave */
+    float s = grid_step(clip, last + 1, steps_per_octave);
+    if (bits_for(s, clip) > 8 || !(s > 0.0f)) break;
+    last++;
+  }
   double total = (double)m * (double)n;
   wg_step_choice best = {0};
-  int have = 0;
-  for (int j = 0;; j++) {
+  for (int j = last; j >= 0; j--) {
     float step = grid_step(clip, j, steps_per_octave);
     int ba = bits_for(step, clip);
-    if (ba > 8 || !(step > 0.0f)) break;
     int64_t over = count_overflows(w, m, k, ldw, x, n, ldx, step, ba,
                                    acc_bits, q, z);
-    double rate = (double)over / total;
-    if (rate > target_rate && have) break;
     best.step = step;
     best.act_bits = ba;
     best.index = j;
-    best.rate = rate;
-    have = 1;
-    if (rate > target_rate) break;
+    best.rate = (double)over / total;
+    if (best.rate <= target_rate) break;
   }
   free(q);
   free(z);

@@ -78,10 +78,11 @@ class TestAccBitsNeeded(unittest.TestCase):
 
 
 def find_step(w, x, clip, b, target, per_octave):
-    """The header's scan, literally: step_j = (float)(clip * 2^(-j/spo)) in
+    """The header's rule, literally: step_j = (float)(clip * 2^(-j/spo)) in
     double (2^x as C's exp2), ba_j the fewest bits with (2^ba - 1) * step
     >= clip, codes clamp(round_half_even(x / step), 0, 2^ba - 1) with a
-    float32 division, rate the share of sums outside the b-bit range."""
+    float32 division, rate the share of sums outside the b-bit range; the
+    finest step whose rate is at most target, step_0 if none is."""
     libm = ctypes.CDLL(ctypes.util.find_library("m"))
     libm.exp2.restype, libm.exp2.argtypes = ctypes.c_double, [ctypes.c_double]
     best = None
@@ -94,11 +95,8 @@ def find_step(w, x, clip, b, target, per_octave):
         q = np.clip(np.rint(x / step), 0, (1 << ba) - 1).astype(np.int64)
         z = w.astype(np.int64) @ q
         rate = float(((z < -(1 << (b - 1))) | (z >= (1 << (b - 1)))).sum()) / z.size
-        if rate > target and best is not None:
-            break
-        best = (float(step), ba, j, rate)
-        if rate > target:
-            break
+        if best is None or rate <= target:     # the finest at or under target, else step 0
+            best = (float(step), ba, j, rate)
         j += 1
     return best
 

@@ -22,6 +22,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import calib
+
 DATA_DIR = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 QUANT_LAYERS = (1, 2, 3)
 CHANNELS = (1, 16, 32, 64, 64)
@@ -201,14 +203,6 @@ def evaluate(net, x, y, bs=1000):
     return 100.0 * correct / len(x)
 
 
-def act_bits_for(step, clip):
-    """Fewest bits whose largest code reaches the clip value (at most 8)."""
-    ba = 1
-    while ba < 8 and ((1 << ba) - 1) * step < clip:
-        ba += 1
-    return ba
-
-
 def overflow_rate(xcodes, wcodes, b):
     """Share of outputs whose exact sum lies outside [-2^(b-1), 2^(b-1)).
     float32 is exact here: every product and partial sum is an integer below
@@ -219,33 +213,31 @@ def overflow_rate(xcodes, wcodes, b):
 
 
 def calibrate(net, x, b, p, grid=8):
-    """Section 3.2: per quantized layer, the smallest step on the grid
-    clip * 2^(-j/grid) (j = 0, 1, ...; at most 8-bit codes) such that this
-    step and every larger one overflow a b-bit accumulator on at most p of the
-    outputs.  Layers are calibrated in order, each on inputs produced with the
-    steps already chosen for the layers before it.  The clip is the 99.99th
-    percentile of the layer's float input.  Returns steps, bits, rates."""
+    """Section 3.2: per quantized layer, the step chosen by calib.search
+    (the rule wg_calib_find_step follows too: the finest step on the grid
+    clip * 2^(-j/grid), j = 0, 1, ..., at most 8-bit codes, whose b-bit
+    overflow rate is at most p; the coarsest if none is).  Codes are made
+    as the library makes them (calib.codes: float32 division, round half to
+    even, clamp).  Layers are calibrated in order, each on inputs produced
+    with the steps already chosen for the layers before it.  The clip is the
+    99.99th percentile of the layer's float input.  Returns steps, bits,
+    rates."""
     steps, bits, rates = [None] * 5, [8] * 5, [0.0] * 5
     net.eval()
     for li in QUANT_LAYERS:
         h = layer_input(net, x, li, steps, bits)
+        hn = h.numpy()
         wcodes = weight_codes(net.convs[li].weight, net.wtype)[0]
-        clip = percentile(h, 0.9999, li)
-        chosen, j = None, 0
-        while True:
-            step = clip * 2.0 ** (-j / grid)
-            ba = act_bits_for(step, clip)
-            if ((1 << ba) - 1) * step < clip:
-                break  # finer steps would need more than 8 bits
-            xc = torch.clamp(torch.round(h / step), 0, (1 << ba) - 1)
-            r = overflow_rate(xc, wcodes, b)
-            if r > p and chosen is not None:
-                break
-            chosen = (step, ba, r)
-            j += 1
-        steps[li], bits[li], rates[li] = chosen
-        print(f"  calib L{li}: clip {clip:.4f} step {chosen[0]:.5f} bits {chosen[1]} "
-              f"overflow({b}) {100 * chosen[2]:.2f}%", flush=True)
+        clip = float(np.float32(percentile(h, 0.9999, li)))
+
+        def rate_at(step, ba):
+            xc = torch.from_numpy(calib.codes(hn, step, ba).astype(np.float32))
+            return overflow_rate(xc, wcodes, b)
+
+        _, step, ba, r = calib.search(calib.grid(clip, grid), rate_at, p)
+        steps[li], bits[li], rates[li] = float(step), ba, r
+        print(f"  calib L{li}: clip {clip:.4f} step {float(step):.5f} bits {ba} "
+              f"overflow({b}) {100 * r:.2f}%", flush=True)
     # FC input: 8-bit codes up to the 99.99th percentile.
     h = layer_input(net, x, 4, steps, bits)
     steps[4], bits[4] = percentile(h, 0.9999, 4) / 255.0, 8
@@ -256,9 +248,10 @@ def calibrate_pact(net, x, b, p, clips=None):
     """Calibration with PACT (train.py --pact).  The clip of quantized layer i
     is clips[i] (a learned alpha) or, where clips is None, the 99.99th
     percentile as in calibrate().  PACT ties the step to the clip,
-    step = clip / (2^ba - 1), so the free choice is the bit width: the most
-    bits ba (1..8, i.e. the smallest step) such that this step and every
-    larger one overflow a b-bit accumulator on at most p of the outputs.
+    step = clip / (2^ba - 1), so the free choice is the bit width; the rule
+    is calibrate()'s (calib.search): the most bits ba (1..8, i.e. the
+    smallest step) whose step overflows a b-bit accumulator on at most p of
+    the outputs, 1 bit if none does.
     Returns steps, bits, rates and the clips used (the initial alphas)."""
     steps, bits, rates, used = [None] * 5, [8] * 5, [0.0] * 5, [None] * 5
     net.eval()
@@ -266,18 +259,16 @@ def calibrate_pact(net, x, b, p, clips=None):
         h = layer_input(net, x, li, steps, bits)
         wcodes = weight_codes(net.convs[li].weight, net.wtype)[0]
         clip = clips[li] if clips is not None else percentile(h, 0.9999, li)
-        chosen = None
-        for ba in range(1, 9):
-            step = clip / ((1 << ba) - 1)
+
+        def rate_at(step, ba):
             xc = torch.clamp(torch.round(h / step), 0, (1 << ba) - 1)
-            r = overflow_rate(xc, wcodes, b)
-            if r > p and chosen is not None:
-                break
-            chosen = (step, ba, r)
-        steps[li], bits[li], rates[li] = chosen
+            return overflow_rate(xc, wcodes, b)
+
+        _, step, ba, r = calib.search(calib.pact_grid(clip), rate_at, p)
+        steps[li], bits[li], rates[li] = step, ba, r
         used[li] = clip
-        print(f"  calib (PACT) L{li}: clip {clip:.4f} step {chosen[0]:.5f} bits {chosen[1]} "
-              f"overflow({b}) {100 * chosen[2]:.2f}%", flush=True)
+        print(f"  calib (PACT) L{li}: clip {clip:.4f} step {step:.5f} bits {ba} "
+              f"overflow({b}) {100 * r:.2f}%", flush=True)
     h = layer_input(net, x, 4, steps, bits)
     steps[4], bits[4] = percentile(h, 0.9999, 4) / 255.0, 8
     return steps, bits, rates, used

@@ -1,0 +1,308 @@
+#!/usr/bin/python3
+"""The WrapNet paper's Table 5 through the C SWAR path: bit-packed inference
+of the committed WrapNet-8 models on cores without a vector unit.
+
+    make lib && /usr/bin/python3 scripts/wrapnet/table5.py [--write docs/wrapnet.md]
+
+For binary and ternary weights (models/fmnist-{binary,ternary}-wrap8.wgm),
+the three quantized conv layers run through wrapgemm.swar_gemm (the C
+library's wg_swar_gemm, single-threaded, general registers only) on an
+im2col of each batch, with the layer's own epilogue (wrap to 8 bits, smooth
+cyclic activation, scale, bias, ReLU, requantization) fused; the
+full-precision first and last layers (12-bit fixed point) run exactly in
+numpy as in python/tests/wrapnet_sim.py.  Four 8-bit lanes in 32-bit
+registers (appendix A.1's example; --reg-bits 64 packs eight), three modes:
+
+  (v) exact       lanes cut, no carry crosses a lane: the contract's result,
+                  the same bits as wg_conv2d (checked on the first images);
+  (c) uncorrected plain register additions: each carry out of a lane enters
+                  the next lane (the top lane's is lost);
+  (c) corrected   the same, minus each output's mean lane-carry count,
+                  calibrated layer by layer (in order, each layer on inputs of
+                  the corrected layers before it) on the first
+                  --calib-images training images: wg_swar_carry_stats'
+                  `correction`, passed back as carry_correction.
+
+Carry statistics per layer, on the test set in the corrected run (the
+inputs the deployed bit-packed net sees): the paper's count (Algorithm 1 of
+appendix A, every carry added back, `carries`) and the carries that really
+entered a neighbouring lane (`lane_carries`: the lane sum is exactly
+z + lane_carries mod 2^8).  "mean" is the per-output (per-neuron) mean over
+images averaged over the outputs, "std" the per-output population standard
+deviation (the paper's eq. 4) averaged over the outputs.
+
+The R^c regulariser and the layer-by-layer carry fine-tuning need training
+(torch) and are not run here; nor is the buffer-bit (7-bit) net.
+
+The library comes from WRAPGEMM_LIB or this checkout's build/ (docs/python.md).
+The dataset: FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist
+(Debian's dataset-fashion-mnist; scripts/deps.sh demo installs it).
+"""
+import argparse
+import gzip
+import os
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "python"))
+
+import wrapgemm as wg  # noqa: E402
+from tests import wrapnet_sim as sim  # noqa: E402  (model reader, exact fp layers)
+
+DATA_DIR = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
+CHUNK = 1000
+BEGIN, END = "<!-- table5:begin -->", "<!-- table5:end -->"
+
+# The paper's Table 5 (VGG-7, CIFAR-10, binary weights, 8-bit accumulators).
+PAPER = [("Baseline", "90.81%", "10.03%", "254.91", "159.55"),
+         ("Buffer Bit", "–", "88.22%", "–", "–"),
+         ("R^c", "–", "87.86%", "384.42", "17.91"),
+         ("Hybrid", "–", "89.43%", "482.4", "16.18")]
+
+
+def load_idx(name, data_dir):
+    with gzip.open(os.path.join(data_dir, name), "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def im2col(x):
+    """(B, C, H, W) uint8 -> (C*9, B*H*W) uint8: 3x3 taps, zero padding 1,
+    rows in the filter order of the model's codes (c, kh, kw), columns
+    image by image."""
+    b, c, h, w = x.shape
+    xp = np.zeros((c, b, h + 2, w + 2), np.uint8)
+    xp[:, :, 1:-1, 1:-1] = x.transpose(1, 0, 2, 3)
+    cols = np.empty((c, 3, 3, b, h, w), np.uint8)
+    for i in range(3):
+        for j in range(3):
+            cols[:, i, j] = xp[:, :, i:i + h, j:j + w]
+    return cols.reshape(c * 9, b * h * w)
+
+
+def per_image(a, m, b, p):
+    """An M x (B*P) array of the GEMM -> (B, M*P), output (m, p) of each image."""
+    return a.reshape(m, b, p).transpose(1, 0, 2).reshape(b, m * p)
+
+
+def swar_layer(L, pw, x, mode, reg_bits, correction=None, counts=False):
+    """One quantized layer on a batch x (B, C, H, W) uint8: (output after
+    pooling, carries (B, M*P) or None, lane_carries (B, M*P) or None)."""
+    b, m, p = len(x), L["cout"], L["h"] * L["w"]
+    corr = None
+    if correction is not None:
+        corr = np.ascontiguousarray(np.broadcast_to(correction.reshape(m, 1, p), (m, b, p)))
+        corr = corr.reshape(m, b * p)
+    res = wg.swar_gemm(pw, im2col(x), mode=mode, reg_bits=reg_bits, act_bits=L["in_bits"],
+                       acc_bits=L["acc_bits"], cyclic=L["cyclic"], slope=L["slope"],
+                       output=wg.Output.UINT8_FLOAT, scale=L["scale"], bias=L["bias"],
+                       relu=L["relu"], out_bits=L["out_bits"], carries=counts,
+                       lane_carries=counts, carry_correction=corr)
+    y = res.y.reshape(m, b, L["h"], L["w"]).transpose(1, 0, 2, 3)
+    if L["pool"]:
+        y = sim._pool(y)
+    y = np.ascontiguousarray(y)
+    if not counts:
+        return y, None, None
+    return y, per_image(res.carries, m, b, p), per_image(res.lane_carries, m, b, p)
+
+
+def fp_layer(L, x):
+    """A full-precision layer (12-bit fixed point), exact, as the C example."""
+    y = sim._stage(L, sim._exact_layer(L, x.astype(np.int64)))
+    return sim._pool(y) if L["pool"] else y
+
+
+class Moments:
+    """Per-output sums of counts and of their squares over images (exact int64)."""
+
+    def __init__(self):
+        self.n, self.s, self.s2 = 0, 0, 0
+
+    def add(self, c):
+        c = c.astype(np.int64)
+        self.n += len(c)
+        self.s = self.s + c.sum(0)
+        self.s2 = self.s2 + (c * c).sum(0)
+
+    def mean_std(self):
+        """(per-output means, per-output population standard deviations)."""
+        mean = self.s / self.n
+        var = np.maximum(self.s2 / self.n - mean * mean, 0.0)
+        return mean, np.sqrt(var)
+
+
+class Net:
+    def __init__(self, path, ctx):
+        self.model = sim.read_model(path)
+        self.layers = self.model["layers"]
+        self.quant = [i for i, L in enumerate(self.layers) if L["quantized"]]
+        assert self.layers[0]["kind"] == 0 and not self.layers[0]["quantized"]
+        assert self.layers[-1]["kind"] == 1 and not self.layers[-1]["quantized"]
+        self.packed = sim.pack(ctx, self.model)
+
+    def close(self):
+        for w in self.packed.values():
+            w.close()
+
+    def first(self, pixels):
+        """Layer 0 (full precision) on all images, in chunks."""
+        return np.concatenate([fp_layer(self.layers[0], pixels[i:i + CHUNK, None])
+                               for i in range(0, len(pixels), CHUNK)])
+
+    def run(self, x0, mode, reg_bits, corrections=None, moments=None):
+        """Layers 1.. on layer 0's output x0: logits (N, 10).  moments:
+        {layer: (Moments of carries, Moments of lane_carries)} to fill."""
+        logits = []
+        for i in range(0, len(x0), CHUNK):
+            x = x0[i:i + CHUNK]
+            for li in self.quant:
+                corr = corrections[li] if corrections else None
+                x, c, lc = swar_layer(self.layers[li], self.packed[li], x, mode, reg_bits,
+                                      corr, counts=moments is not None)
+                if moments is not None:
+                    moments[li][0].add(c)
+                    moments[li][1].add(lc)
+            logits.append(fp_layer(self.layers[-1], x))
+        return np.concatenate(logits)
+
+    def calibrate(self, x0, reg_bits):
+        """Each quantized layer's correction (the rounded mean lane-carry
+        count of every output), layer by layer on the corrected net's own
+        inputs.  Returns ({layer: int32 correction}, {layer: stats check})."""
+        corrections, check = {}, {}
+        x = x0
+        for li in self.quant:
+            L = self.layers[li]
+            counts, lanes = [], []
+            for i in range(0, len(x), CHUNK):
+                _, c, lc = swar_layer(L, self.packed[li], x[i:i + CHUNK], "carry", reg_bits,
+                                      counts=True)
+                counts.append(c)
+                lanes.append(lc)
+            lanes = np.concatenate(lanes)
+            st = wg.swar_carry_stats(lanes)
+            corrections[li] = st.correction
+            mom = Moments()
+            mom.add(lanes)
+            mean, std = mom.mean_std()
+            # the library's fixed-point statistics against numpy's
+            check[li] = max(np.abs(st.mean_q16 / 65536.0 - mean).max(),
+                            np.abs(st.std_q16 / 65536.0 - std).max())
+            x = np.concatenate([swar_layer(L, self.packed[li], x[i:i + CHUNK], "carry", reg_bits,
+                                           corrections[li])[0]
+                                for i in range(0, len(x), CHUNK)])
+        return corrections, check
+
+    def check_exact(self, pixels, reg_bits):
+        """SWAR exact mode == the integer simulation (the contract), every
+        layer's output, on these images."""
+        want = sim.simulate(self.model, pixels)
+        x = fp_layer(self.layers[0], pixels[:, None])
+        assert np.array_equal(x, want[0])
+        for li in self.quant:
+            x, _, _ = swar_layer(self.layers[li], self.packed[li], x, "exact", reg_bits)
+            assert np.array_equal(x, want[li]), f"layer {li}: SWAR exact != simulation"
+        logits = fp_layer(self.layers[-1], x)
+        assert np.array_equal(logits.view(np.uint32), want[-1].view(np.uint32))
+
+
+def accuracy(logits, labels):
+    return 100.0 * float((logits.argmax(1) == labels).mean())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--models", default=os.path.join(REPO, "models"))
+    ap.add_argument("--data", default=DATA_DIR)
+    ap.add_argument("--weights", default="binary,ternary")
+    ap.add_argument("--test-images", type=int, default=10000)
+    ap.add_argument("--calib-images", type=int, default=2000)
+    ap.add_argument("--reg-bits", type=int, default=32, choices=(32, 64))
+    ap.add_argument("--write", metavar="DOC",
+                    help=f"replace the text between {BEGIN} and {END} in DOC")
+    a = ap.parse_args()
+
+    t_start, cpu_start = time.time(), time.process_time()
+    xt = load_idx("t10k-images-idx3-ubyte.gz", a.data)[:a.test_images]
+    yt = load_idx("t10k-labels-idx1-ubyte.gz", a.data)[:a.test_images]
+    xc = load_idx("train-images-idx3-ubyte.gz", a.data)[:a.calib_images]
+    lanes = a.reg_bits // 8
+    results = []
+    with wg.Context(threads=1) as ctx:
+        for wname in a.weights.split(","):
+            path = os.path.join(a.models, f"fmnist-{wname}-wrap8.wgm")
+            net = Net(path, ctx)
+            t0 = time.time()
+            net.check_exact(xt[:20], a.reg_bits)
+            x0t, x0c = net.first(xt), net.first(xc)
+            acc_v = accuracy(net.run(x0t, "exact", a.reg_bits), yt)
+            acc_c = accuracy(net.run(x0t, "carry", a.reg_bits), yt)
+            corrections, check = net.calibrate(x0c, a.reg_bits)
+            moments = {li: (Moments(), Moments()) for li in net.quant}
+            acc_k = accuracy(net.run(x0t, "carry", a.reg_bits, corrections, moments), yt)
+            layers = []
+            for li in net.quant:
+                L = net.layers[li]
+                (cm, cs), (lm, ls) = moments[li][0].mean_std(), moments[li][1].mean_std()
+                layers.append(dict(layer=li, k=L["cin"] * 9, outputs=len(cm), in_bits=L["in_bits"],
+                                   alg1=cm, alg1_std=cs, lane=lm, lane_std=ls,
+                                   corr=corrections[li], check=check[li]))
+            net.close()
+            results.append(dict(weights=wname, acc_v=acc_v, acc_c=acc_c, acc_k=acc_k,
+                                layers=layers, seconds=time.time() - t0))
+            print(f"{wname}: (v) {acc_v:.2f}%  (c) {acc_c:.2f}%  (c) corrected {acc_k:.2f}%"
+                  f"  [{time.time() - t0:.0f} s]", file=sys.stderr, flush=True)
+    wall, cpu = time.time() - t_start, time.process_time() - cpu_start
+    text = report(results, a, lanes, wall, cpu)
+    print(text)
+    if a.write:
+        with open(a.write) as f:
+            doc = f.read()
+        i, j = doc.index(BEGIN) + len(BEGIN), doc.index(END)
+        with open(a.write, "w") as f:
+            f.write(doc[:i] + "\n" + text + doc[j:])
+
+
+def report(results, a, lanes, wall, cpu):
+    out = [f"{a.test_images} test images; corrections from the first {a.calib_images} training "
+           f"images; {lanes} lanes of 8 bits in {a.reg_bits}-bit registers; "
+           f"{wall:.0f} s wall, {cpu:.0f} s CPU.", "",
+           "| net | accuracy (v) | accuracy (c) | carry | carry std |",
+           "|---|---|---|---|---|"]
+    for row in PAPER:
+        out.append(f"| paper (VGG-7, CIFAR-10, binary): {row[0]} | " + " | ".join(row[1:]) + " |")
+    for r in results:
+        n = sum(L["outputs"] for L in r["layers"])
+        mean = sum(L["alg1"].sum() for L in r["layers"]) / n
+        std = sum(L["alg1_std"].sum() for L in r["layers"]) / n
+        out.append(f"| {r['weights']} WrapNet-8, uncorrected | {r['acc_v']:.2f}% | "
+                   f"{r['acc_c']:.2f}% | {mean:.2f} | {std:.2f} |")
+        out.append(f"| {r['weights']} WrapNet-8, mean-corrected (no R^c) | – | "
+                   f"{r['acc_k']:.2f}% | {mean:.2f} | {std:.2f} |")
+    out += ["", "Per layer (test set, corrected run): Algorithm 1's count and the carries that "
+            f"entered a neighbouring lane of {lanes}; mean = per-output mean averaged over "
+            "outputs, std = per-output standard deviation averaged over outputs.", "",
+            "| net | layer | K | act bits | outputs | carry mean | carry std "
+            "| lane carries mean | lane carries std |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        for L in r["layers"]:
+            out.append(f"| {r['weights']} | L{L['layer']} | {L['k']} | {L['in_bits']} | "
+                       f"{L['outputs']} | {L['alg1'].mean():.2f} | {L['alg1_std'].mean():.2f} | "
+                       f"{L['lane'].mean():.2f} | {L['lane_std'].mean():.2f} |")
+    worst = max(L["check"] for r in results for L in r["layers"])
+    out += ["", f"(wg_swar_carry_stats' mean and std agree with numpy's to {worst:.1e} on the "
+            "calibration counts; SWAR exact mode equals the integer simulation layer by layer "
+            "on the first 20 test images.)", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    main()
