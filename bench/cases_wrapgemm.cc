@@ -231,6 +231,84 @@ struct WgCase {
   }
 };
 
+// A context that runs kernel `name` and no other; null (with *st) where
+// the library refuses it.
+std::shared_ptr<wg_context> forced_context(const std::string &name, wg_status *st) {
+  wg_context *raw_ctx = nullptr;
+  *st = wg_context_create(options().threads, &raw_ctx);
+  if (*st == WG_OK) *st = wg_context_force_kernel(raw_ctx, name.c_str());
+  std::shared_ptr<wg_context> ctx(raw_ctx, CtxDeleter());
+  return *st == WG_OK ? ctx : nullptr;
+}
+
+// The configuration the kernel runs on: the name's reading if the kernel
+// accepts it on the first layer, else the first fallback it accepts; false
+// if it accepts none.
+bool accepted_config(const std::shared_ptr<wg_context> &ctx, const std::string &name,
+                     const std::vector<Config> &tries, Config *cfg) {
+  const Layer &l0 = layers()[0];
+  for (const Config &c : tries) {
+    auto o = operands(l0, 0, c);
+    wg_weights *w = nullptr;
+    if (wg_weights_pack(ctx.get(), o->d->w.data(), l0.m(), l0.k(), l0.k(), c.wf, c.wbits,
+                        &w) != WG_OK)
+      continue;
+    WgCase probe{ctx, std::shared_ptr<wg_weights>(w, WDeleter()), o, l0, c,
+                 Variant::gemm_raw, name, std::vector<uint8_t>(size_t(l0.m() * l0.n()) * 4),
+                 nullptr};
+    wg_run_info info = {};
+    if (probe.call(&info) == WG_OK) {
+      *cfg = c;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The kernel's cases on layer li, each variant its weights allow, under
+// `table`; returns how many.
+int add_layer_cases(std::vector<Case> &out, Notes &notes, const std::shared_ptr<wg_context> &ctx,
+                    const std::string &name, const std::string &table, const Config &cfg,
+                    size_t li) {
+  const Layer &l = layers()[li];
+  auto o = operands(l, li, cfg);
+  wg_weights *w = nullptr;
+  const wg_status st =
+      wg_weights_pack(ctx.get(), o->d->w.data(), l.m(), l.k(), l.k(), cfg.wf, cfg.wbits, &w);
+  if (st != WG_OK) {
+    notes.push_back("left out: " + name + " on " + l.name() + " (pack: " + wg_status_name(st) +
+                    ")");
+    return 0;
+  }
+  std::shared_ptr<wg_weights> ws(w, WDeleter());
+  // NHWC only for the 8-bit kernels: Table 7's 8-bit path in the layout
+  // that has the direct convolution.
+  std::shared_ptr<wg_weights> ws_ohwi;
+  if (name.compare(0, 5, "acc8_") == 0 && table == "table7") {
+    wg_weights *w2 = nullptr;
+    if (wg_weights_pack(ctx.get(), o->w_ohwi.data(), l.m(), l.k(), l.k(), cfg.wf, cfg.wbits,
+                        &w2) == WG_OK)
+      ws_ohwi.reset(w2, WDeleter());
+  }
+  int added = 0;
+  for (Variant v :
+       {Variant::gemm_raw, Variant::conv_raw, Variant::conv_fused, Variant::conv_nhwc_raw}) {
+    if (v == Variant::conv_nhwc_raw && !ws_ohwi) continue;
+    auto c = std::make_shared<WgCase>(WgCase{
+        ctx, ws, o, l, cfg, v, name, std::vector<uint8_t>(size_t(l.m() * l.n()) * 4), ws_ohwi});
+    out.push_back(Case{table + "/" + l.name() + "/" + name + "." + variant_name(v),
+                       Lib::wrapgemm, l.macs(),
+                       [c](std::string *why) { return c->verify(why); },
+                       [c](std::string *why) {
+                         const wg_status s = c->call(nullptr);
+                         if (s != WG_OK) *why = wg_status_name(s);
+                         return s == WG_OK;
+                       }});
+    added++;
+  }
+  return added;
+}
+
 }  // namespace
 
 int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
@@ -242,44 +320,19 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
                       " (not compiled in or this CPU lacks its features)");
       continue;
     }
-    wg_context *raw_ctx = nullptr;
-    wg_status st = wg_context_create(options().threads, &raw_ctx);
-    if (st == WG_OK) st = wg_context_force_kernel(raw_ctx, name.c_str());
-    std::shared_ptr<wg_context> ctx(raw_ctx, CtxDeleter());
-    if (st != WG_OK) {
-      notes.push_back("left out: wrapgemm kernel " + name + " (" +
-                      wg_status_name(st) + ")");
+    wg_status st;
+    const std::shared_ptr<wg_context> ctx = forced_context(name, &st);
+    if (!ctx) {
+      notes.push_back("left out: wrapgemm kernel " + name + " (" + wg_status_name(st) + ")");
       continue;
     }
-    // The configuration: the name's reading if the kernel accepts it on the
-    // first layer, else the first fallback it accepts.
-    std::vector<Config> tries;
     Config parsed = {32, WG_WEIGHTS_INT, 8, 8};
     const bool named = parse_name(name, &parsed);
+    std::vector<Config> tries;
     if (named) tries.push_back(parsed);
     for (const Config &c : fallback_configs(parsed)) tries.push_back(c);
-    const std::string table = name.find("__swar") != std::string::npos ? "table8" : "table7";
-
-    const Layer &l0 = layers()[0];
-    bool found = false;
     Config cfg = parsed;
-    for (const Config &c : tries) {
-      auto o = operands(l0, 0, c);
-      wg_weights *w = nullptr;
-      if (wg_weights_pack(ctx.get(), o->d->w.data(), l0.m(), l0.k(), l0.k(), c.wf,
-                          c.wbits, &w) != WG_OK)
-        continue;
-      WgCase probe{ctx, std::shared_ptr<wg_weights>(w, WDeleter()), o, l0, c,
-                   Variant::gemm_raw, name, std::vector<uint8_t>(size_t(l0.m() * l0.n()) * 4),
-                   nullptr};
-      wg_run_info info = {};
-      if (probe.call(&info) == WG_OK) {
-        cfg = c;
-        found = true;
-        break;
-      }
-    }
-    if (!found) {
+    if (!accepted_config(ctx, name, tries, &cfg)) {
       notes.push_back("left out: wrapgemm kernel " + name +
                       " (accepts none of the benchmark's operand formats)");
       continue;
@@ -288,45 +341,9 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
       notes.push_back("wrapgemm kernel " + name + " runs on " + describe(cfg) +
                       " (what its eligibility accepts; the name reads " +
                       (named ? describe(parsed) : "otherwise") + ")");
-
-    for (size_t li = 0; li < layers().size(); li++) {
-      const Layer &l = layers()[li];
-      auto o = operands(l, li, cfg);
-      wg_weights *w = nullptr;
-      st = wg_weights_pack(ctx.get(), o->d->w.data(), l.m(), l.k(), l.k(), cfg.wf,
-                           cfg.wbits, &w);
-      if (st != WG_OK) {
-        notes.push_back("left out: " + name + " on " + l.name() + " (pack: " +
-                        wg_status_name(st) + ")");
-        continue;
-      }
-      std::shared_ptr<wg_weights> ws(w, WDeleter());
-      // NHWC only for the 8-bit kernels: Table 7's 8-bit path in the layout
-      // that has the direct convolution.
-      std::shared_ptr<wg_weights> ws_ohwi;
-      if (name.compare(0, 5, "acc8_") == 0 && table == "table7") {
-        wg_weights *w2 = nullptr;
-        if (wg_weights_pack(ctx.get(), o->w_ohwi.data(), l.m(), l.k(), l.k(), cfg.wf,
-                            cfg.wbits, &w2) == WG_OK)
-          ws_ohwi.reset(w2, WDeleter());
-      }
-      for (Variant v : {Variant::gemm_raw, Variant::conv_raw, Variant::conv_fused,
-                        Variant::conv_nhwc_raw}) {
-        if (v == Variant::conv_nhwc_raw && !ws_ohwi) continue;
-        auto c = std::make_shared<WgCase>(WgCase{
-            ctx, ws, o, l, cfg, v, name,
-            std::vector<uint8_t>(size_t(l.m() * l.n()) * 4), ws_ohwi});
-        out.push_back(Case{table + "/" + l.name() + "/" + name + "." + variant_name(v),
-                           Lib::wrapgemm, l.macs(),
-                           [c](std::string *why) { return c->verify(why); },
-                           [c](std::string *why) {
-                             const wg_status s = c->call(nullptr);
-                             if (s != WG_OK) *why = wg_status_name(s);
-                             return s == WG_OK;
-                           }});
-        added++;
-      }
-    }
+    const std::string table = name.find("__swar") != std::string::npos ? "table8" : "table7";
+    for (size_t li = 0; li < layers().size(); li++)
+      added += add_layer_cases(out, notes, ctx, name, table, cfg, li);
   }
   return added;
 }

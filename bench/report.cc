@@ -253,200 +253,281 @@ std::string what_ran(const Result *r) {
   return p == std::string::npos ? r->impl : r->impl.substr(0, p);
 }
 
-}  // namespace
-
-int report(const std::vector<Result> &results, const RunInfo &info) {
+// This run as the tables read it: its cases by name, the ceilings the
+// shares are of, and how it ran.
+struct Run {
   Index ix;
   int failed = 0, timed = 0;
-  for (const Result &r : results) {
-    ix.by_name[r.name] = &r;
-    if (!r.ok) failed++;
-    else if (r.reps > 0) timed++;
-  }
   // c8: the fastest exact ceiling, what every Table 7 share is of; c32: the
-  // 32-bit path without VNNI (what gemmlowp's AVX2 or NEON kernel issues).
-  const Result *c8 = best_exact_ceiling(ix), *cswar = ceiling(ix, "swar64_add");
-  const Result *c32 = ceiling(ix, "acc32_maddubs_madd__avx2");
-  if (!c32) c32 = ceiling(ix, "acc32_umull_uadalp__neon");
-  const int T = options().threads;
-  const std::string run = std::to_string(T) + (T == 1 ? " thread" : " threads") +
-                          ", median of " + std::to_string(options().reps) +
-                          (options().quick ? ", quick smoke run on layers scaled down 1/256" : "");
-  const std::string how = run + (options().quick ? ": not comparable with the paper" : "");
+  // 32-bit path without VNNI (what gemmlowp's AVX2 or NEON kernel issues);
+  // cswar: Table 8's, general registers only.
+  const Result *c8 = nullptr, *c32 = nullptr, *cswar = nullptr;
+  int T = 1;        // threads of every case but Table 8's bit packing
+  std::string run;  // threads and repetitions, for the chart's title
+  std::string how;  // the same, for the tables' titles
+};
 
-  Table t7{"Table 7: ms per 3x3 conv layer, 8-bit vs 32-bit accumulators (" + how + ")",
-           {"Input size", "Output", "8-bit", "gemmlowp 32", "oneDNN im2col+GEMM 32",
-            "oneDNN conv 32", "OpenBLAS f32", "wrapgemm 32", "wrapgemm 16", "paper 8-bit",
-            "paper 32-bit"},
-           {},
-           {}};
-  Table s7{"Table 7, speed-up of the 8-bit path over each 32-bit baseline, and share "
-           "of the register-only ceiling",
-           {"Input size", "x gemmlowp", "x oneDNN im2col+GEMM", "x oneDNN conv", "x OpenBLAS",
-            "x wrapgemm 32", "paper x", "8-bit / ceil", "gemmlowp / ceil32", "8-bit kernel"},
-           {},
-           {}};
-  Table g7{"Table 7, GEMM alone: ms on the already lowered input, and speed-ups (" + how + ")",
-           {"Input size", "8-bit", "gemmlowp 32", "oneDNN 32", "OpenBLAS f32", "wrapgemm 32",
-            "x gemmlowp", "x oneDNN", "x OpenBLAS", "x wrapgemm 32", "8-bit / ceil"},
-           {},
-           {}};
-  Table n7{"Table 7 layers in NHWC: the 8-bit conv2d through the direct convolution (" + how +
-               ")",
-           {"Input size", "NHWC 8-bit", "NCHW 8-bit", "NHWC x NCHW", "x gemmlowp",
-            "x oneDNN im2col+GEMM", "NHWC / ceil", "NCHW / ceil", "8-bit kernel"},
-           {},
-           {}};
-  Table h7{"Table 7, the WrapNet layer as an engine runs it: automatic dispatch, ternary "
-           "weights, 8-bit wrap, cyclic activation, fused uint8 output (" + how + ")",
-           {"Input size", "auto NCHW", "auto NHWC", "oneDNN conv", "x oneDNN conv",
-            "XNNPACK qs8", "x XNNPACK", "oneDNN im2col+GEMM", "x im2col+GEMM", "best / ceil",
-            "wrapgemm ran (best)", "oneDNN conv impl"},
-           {},
-           {}};
-  Table t8{"Table 8: ms per 3x3 conv layer, no vector instructions (" + how + ")",
-           {"Input size", "Output", "bit packing", "naive", "speed-up", "32-bit regs",
-            "speed-up", "paper packing", "paper naive", "paper x", "packing / ceil",
-            "packing path"},
-           {},
-           {}};
-  std::string dat =
-      "# layer 8-bit wrapgemm32 gemmlowp oneDNN OpenBLAS packing naive paper8 paper32 "
-      "paper_packing paper_naive oneDNN_conv wrapnet8_auto (ms)\n";
-  for (const Layer &l : layers()) {
-    const std::string p7 = "table7/" + l.name() + "/", p8 = "table8/" + l.name() + "/";
-    const Result *a8 = ix.best(p7 + "acc8_", ".conv_raw");
-    const Result *a16 = ix.best(p7 + "acc16_", ".conv_raw");
-    const Result *a32 = ix.best(p7 + "acc32_", ".conv_raw");
-    const Result *gl = ix.best(p7 + "gemmlowp_", ".conv");
-    const Result *dn = ix.get(p7 + "onednn_u8s8s32.conv");
-    const Result *dc = ix.get(p7 + "onednn_conv_u8s8s32.conv");
-    const Result *xn = ix.get(p7 + "xnnpack_conv_qs8.conv");
-    const Result *wa = ix.get(p7 + "wrapgemm_auto.conv_wrapnet8");
-    const Result *wh = ix.get(p7 + "wrapgemm_auto_nhwc.conv_wrapnet8");
-    const Result *wb = !wa ? wh : !wh ? wa : wh->median_s < wa->median_s ? wh : wa;
-    h7.rows.push_back({l.name(), fmt(ms(wa), 3), fmt(ms(wh), 3), fmt(ms(dc), 3), ratio(wb, dc),
-                       fmt(ms(xn), 3), ratio(wb, xn), fmt(ms(dn), 3), ratio(wb, dn),
-                       pct(wb, c8, T), what_ran(wb), what_ran(dc)});
-    const Result *bl = ix.get(p7 + "openblas_sgemm.conv");
-    const Result *h8 = ix.best(p7 + "acc8_", ".conv_nhwc_raw");
-    n7.rows.push_back({l.name(), fmt(ms(h8), 3), fmt(ms(a8), 3), ratio(h8, a8), ratio(h8, gl),
-                       ratio(h8, dn), pct(h8, c8, T), pct(a8, c8, T), impl(h8)});
-    const Result *g8 = ix.best(p7 + "acc8_", ".gemm_raw");
-    const Result *g32 = ix.best(p7 + "acc32_", ".gemm_raw");
-    const Result *ggl = ix.best(p7 + "gemmlowp_", ".gemm");
-    const Result *gdn = ix.get(p7 + "onednn_u8s8s32.gemm");
-    const Result *gbl = ix.get(p7 + "openblas_sgemm.gemm");
-    g7.rows.push_back({l.name(), fmt(ms(g8), 3), fmt(ms(ggl), 3), fmt(ms(gdn), 3),
-                       fmt(ms(gbl), 3), fmt(ms(g32), 3), ratio(g8, ggl), ratio(g8, gdn),
-                       ratio(g8, gbl), ratio(g8, g32), pct(g8, c8, T)});
-    // Bit packing on the naive loop's operands: the SWAR API's paths and the
-    // table's ternary SWAR kernels (binary ones run other data).
-    auto faster = [](const Result *a, const Result *b) {
-      return !a ? b : !b ? a : a->median_s <= b->median_s ? a : b;
-    };
-    const Result *pk = faster(ix.best(p8 + "swar", ".gemm_raw"),
-                              ix.best(p8, ".gemm_raw", "", "_ternary_"));
-    const Result *pk32 = faster(ix.best(p8 + "swar32", ".gemm_raw"),
-                                ix.best(p8, ".gemm_raw", "swar64", "_ternary_"));
-    const Result *nv = ix.get(p8 + "naive_buffer_acc7.gemm_raw");
-    const std::string oc = std::to_string(l.c);
-    t7.rows.push_back({l.name(), oc, fmt(ms(a8), 3), fmt(ms(gl), 3),
-                       fmt(ms(dn), 3), fmt(ms(dc), 3), fmt(ms(bl), 3), fmt(ms(a32), 3),
-                       fmt(ms(a16), 3), fmt(l.paper_acc8_ms, 3),
-                       fmt(l.paper_acc32_ms, 3)});
-    s7.rows.push_back({l.name(), ratio(a8, gl), ratio(a8, dn), ratio(a8, dc), ratio(a8, bl),
-                       ratio(a8, a32),
-                       fmt(l.paper_acc32_ms / l.paper_acc8_ms, 2, "x"), pct(a8, c8, T),
-                       pct(gl, c32, T), impl(a8)});
-    t8.rows.push_back({l.name(), oc, fmt(ms(pk), 3), fmt(ms(nv), 3), ratio(pk, nv),
-                       fmt(ms(pk32), 3), ratio(pk32, nv), fmt(l.paper_packed_ms, 2), fmt(l.paper_naive_ms, 3),
-                       fmt(l.paper_naive_ms / l.paper_packed_ms, 2, "x"), pct(pk, cswar, 1),
-                       impl(pk)});
-    auto d = [](const Result *r) { return r ? fmt(ms(r), 4) : std::string("-"); };
-    dat += l.name() + " " + d(a8) + " " + d(a32) + " " + d(gl) + " " + d(dn) + " " + d(bl) +
-           " " + d(pk) + " " + d(nv);
-    // The paper's bars only beside full-size layers.
-    for (double p : {l.paper_acc8_ms, l.paper_acc32_ms, l.paper_packed_ms, l.paper_naive_ms})
-      dat += " " + (options().quick ? std::string("-") : fmt(p, 3));
-    dat += " " + d(dc) + " " + d(wb) + "\n";
+Run index_run(const std::vector<Result> &results) {
+  Run R;
+  for (const Result &r : results) {
+    R.ix.by_name[r.name] = &r;
+    if (!r.ok) R.failed++;
+    else if (r.reps > 0) R.timed++;
   }
-  t7.foot = {"8-bit / 16 / 32: the fastest wrapgemm kernel with that accumulator, full "
-             "wg_conv2d (the kernel's direct convolution where it has one, else implicit im2col "
-             "packing), raw output.",
-             "Peers: im2col + their GEMM, raw int32 (float for OpenBLAS); gemmlowp "
-             "u8 x u8, oneDNN u8 x s8, all pinned to the same thread count.  oneDNN conv: "
-             "oneDNN's own convolution primitive (format any, no im2col), raw int32.",
-             "Paper: Intel i7-7700HQ at 2.8 GHz, 8-bit = gemmlowp extended with 8-bit "
-             "accumulators, 32-bit = gemmlowp AVX2."};
-  n7.foot = {"The same layers, weights and codes with NHWC input and OHWI filters; wrapgemm "
-             "runs them as a direct convolution (activations broadcast from the input "
-             "pixels, no packing; docs/avx2.md), raw int8 output, pixel-major.",
-             "x gemmlowp / x oneDNN im2col+GEMM: their im2col + GEMM convolution (NCHW) / this "
-             "time."};
-  h7.foot = {"auto: wg_conv2d on a context with automatic kernel choice (wrapgemm_auto"
-             "[_nhwc].conv_wrapnet8): ternary weights, 8-bit activation codes, acc_bits 8, "
-             "smooth cyclic activation (slope 2), WG_OUTPUT_UINT8_FLOAT (per-channel scale and "
-             "bias, ReLU, uint8 codes), every byte checked against the contract.",
-             "x: peer time / the faster of auto NCHW and NHWC (>1: wrapgemm is faster).  "
-             "oneDNN conv: convolution_forward, u8 x s8 -> s32, formats any, only execute() "
-             "timed.  XNNPACK: xnn_create_convolution2d_nhwc_qs8, int8 output requantized in "
-             "the call.  oneDNN im2col+GEMM: our im2col + dnnl_gemm_u8s8s32.",
-             "best / ceil: share of the fastest exact ceiling (below)."};
-  s7.foot = {"x: baseline time / 8-bit time in this run (>1: the 8-bit path is faster).",
-             "ceil = " + impl(c8) + " " + fmt(ceiling_gmacs(c8), 1) +
-                 " GMAC/s, the fastest exact ceiling of this CPU; ceil32 = " +
-                 impl(c32) + " " + fmt(ceiling_gmacs(c32), 1) +
-                 " GMAC/s: register-only loops on one thread, fastest repetition in this "
-                 "run (docs/performance.md)" +
-                 (T > 1 ? "; on " + std::to_string(T) + " threads the shares are of " +
-                              std::to_string(T) + " times these."
-                        : std::string("."))};
-  t8.foot = {"bit packing: the fastest general-register path on ternary weights (wg_swar_gemm "
-             "in any mode, or a ternary SWAR kernel of the table through wg_gemm); 32-bit regs: "
-             "the fastest with four lanes per 32-bit register, the paper's setup.",
-             "naive: wg_swar_naive_gemm, one product at a time into an 8-bit accumulator with "
-             "a buffer bit (the paper's baseline).  All on the lowered input, raw int8 output, "
-             "ternary weights, 7-bit activations (8-bit for the table's acc8 kernels).",
-             "ceil = " + impl(cswar) + " " + fmt(ceiling_gmacs(cswar), 1) +
-                 " GMAC/s (eight 8-bit lanes per 64-bit add, general registers only)."};
-  if (!ix.best("table8/", ".gemm_raw", "naive_"))
-    t8.foot.push_back("No bit-packed (SWAR) kernel in this build's kernel table: the "
-                      "bit-packing column is empty.");
+  R.c8 = best_exact_ceiling(R.ix);
+  R.cswar = ceiling(R.ix, "swar64_add");
+  R.c32 = ceiling(R.ix, "acc32_maddubs_madd__avx2");
+  if (!R.c32) R.c32 = ceiling(R.ix, "acc32_umull_uadalp__neon");
+  R.T = options().threads;
+  R.run = std::to_string(R.T) + (R.T == 1 ? " thread" : " threads") + ", median of " +
+          std::to_string(options().reps) +
+          (options().quick ? ", quick smoke run on layers scaled down 1/256" : "");
+  R.how = R.run + (options().quick ? ": not comparable with the paper" : "");
+  return R;
+}
 
-  // Every case, for the file.
+// One layer's cases that the tables compare, each the fastest of its kind;
+// null where none was timed.
+struct LayerCases {
+  const Layer *l;
+  // wrapgemm's full wg_conv2d, raw output, by accumulator (NCHW), and the
+  // 8-bit one on NHWC input.
+  const Result *a8, *a16, *a32, *h8;
+  // The peers' convolutions: gemmlowp, oneDNN im2col+GEMM, oneDNN conv,
+  // XNNPACK, OpenBLAS.
+  const Result *gl, *dn, *dc, *xn, *bl;
+  // The WrapNet layer under automatic dispatch: NCHW, NHWC, the faster.
+  const Result *wa, *wh, *wb;
+  // GEMM alone on the lowered input: 8-bit, 32-bit, and the peers'.
+  const Result *g8, *g32, *ggl, *gdn, *gbl;
+  // Table 8: bit packing (any register width, and 32-bit registers), naive.
+  const Result *pk, *pk32, *nv;
+};
+
+const Result *faster(const Result *a, const Result *b) {
+  return !a ? b : !b ? a : a->median_s <= b->median_s ? a : b;
+}
+
+LayerCases layer_cases(const Index &ix, const Layer &l) {
+  const std::string p7 = "table7/" + l.name() + "/", p8 = "table8/" + l.name() + "/";
+  LayerCases c;
+  c.l = &l;
+  c.a8 = ix.best(p7 + "acc8_", ".conv_raw");
+  c.a16 = ix.best(p7 + "acc16_", ".conv_raw");
+  c.a32 = ix.best(p7 + "acc32_", ".conv_raw");
+  c.h8 = ix.best(p7 + "acc8_", ".conv_nhwc_raw");
+  c.gl = ix.best(p7 + "gemmlowp_", ".conv");
+  c.dn = ix.get(p7 + "onednn_u8s8s32.conv");
+  c.dc = ix.get(p7 + "onednn_conv_u8s8s32.conv");
+  c.xn = ix.get(p7 + "xnnpack_conv_qs8.conv");
+  c.bl = ix.get(p7 + "openblas_sgemm.conv");
+  c.wa = ix.get(p7 + "wrapgemm_auto.conv_wrapnet8");
+  c.wh = ix.get(p7 + "wrapgemm_auto_nhwc.conv_wrapnet8");
+  c.wb = !c.wa ? c.wh : !c.wh ? c.wa : c.wh->median_s < c.wa->median_s ? c.wh : c.wa;
+  c.g8 = ix.best(p7 + "acc8_", ".gemm_raw");
+  c.g32 = ix.best(p7 + "acc32_", ".gemm_raw");
+  c.ggl = ix.best(p7 + "gemmlowp_", ".gemm");
+  c.gdn = ix.get(p7 + "onednn_u8s8s32.gemm");
+  c.gbl = ix.get(p7 + "openblas_sgemm.gemm");
+  // Bit packing on the naive loop's operands: the SWAR API's paths and the
+  // table's ternary SWAR kernels (binary ones run other data).
+  c.pk = faster(ix.best(p8 + "swar", ".gemm_raw"), ix.best(p8, ".gemm_raw", "", "_ternary_"));
+  c.pk32 = faster(ix.best(p8 + "swar32", ".gemm_raw"),
+                  ix.best(p8, ".gemm_raw", "swar64", "_ternary_"));
+  c.nv = ix.get(p8 + "naive_buffer_acc7.gemm_raw");
+  return c;
+}
+
+std::vector<LayerCases> every_layer(const Index &ix) {
+  std::vector<LayerCases> v;
+  for (const Layer &l : layers()) v.push_back(layer_cases(ix, l));
+  return v;
+}
+
+Table wrapnet_layer_table(const Run &R, const std::vector<LayerCases> &ls) {
+  Table t{"Table 7, the WrapNet layer as an engine runs it: automatic dispatch, ternary "
+          "weights, 8-bit wrap, cyclic activation, fused uint8 output (" + R.how + ")",
+          {"Input size", "auto NCHW", "auto NHWC", "oneDNN conv", "x oneDNN conv",
+           "XNNPACK qs8", "x XNNPACK", "oneDNN im2col+GEMM", "x im2col+GEMM", "best / ceil",
+           "wrapgemm ran (best)", "oneDNN conv impl"},
+          {},
+          {"auto: wg_conv2d on a context with automatic kernel choice (wrapgemm_auto"
+           "[_nhwc].conv_wrapnet8): ternary weights, 8-bit activation codes, acc_bits 8, "
+           "smooth cyclic activation (slope 2), WG_OUTPUT_UINT8_FLOAT (per-channel scale and "
+           "bias, ReLU, uint8 codes), every byte checked against the contract.",
+           "x: peer time / the faster of auto NCHW and NHWC (>1: wrapgemm is faster).  "
+           "oneDNN conv: convolution_forward, u8 x s8 -> s32, formats any, only execute() "
+           "timed.  XNNPACK: xnn_create_convolution2d_nhwc_qs8, int8 output requantized in "
+           "the call.  oneDNN im2col+GEMM: our im2col + dnnl_gemm_u8s8s32.",
+           "best / ceil: share of the fastest exact ceiling (below)."}};
+  for (const LayerCases &c : ls)
+    t.rows.push_back({c.l->name(), fmt(ms(c.wa), 3), fmt(ms(c.wh), 3), fmt(ms(c.dc), 3),
+                      ratio(c.wb, c.dc), fmt(ms(c.xn), 3), ratio(c.wb, c.xn), fmt(ms(c.dn), 3),
+                      ratio(c.wb, c.dn), pct(c.wb, R.c8, R.T), what_ran(c.wb),
+                      what_ran(c.dc)});
+  return t;
+}
+
+Table table7(const Run &R, const std::vector<LayerCases> &ls) {
+  Table t{"Table 7: ms per 3x3 conv layer, 8-bit vs 32-bit accumulators (" + R.how + ")",
+          {"Input size", "Output", "8-bit", "gemmlowp 32", "oneDNN im2col+GEMM 32",
+           "oneDNN conv 32", "OpenBLAS f32", "wrapgemm 32", "wrapgemm 16", "paper 8-bit",
+           "paper 32-bit"},
+          {},
+          {"8-bit / 16 / 32: the fastest wrapgemm kernel with that accumulator, full "
+           "wg_conv2d (the kernel's direct convolution where it has one, else implicit im2col "
+           "packing), raw output.",
+           "Peers: im2col + their GEMM, raw int32 (float for OpenBLAS); gemmlowp "
+           "u8 x u8, oneDNN u8 x s8, all pinned to the same thread count.  oneDNN conv: "
+           "oneDNN's own convolution primitive (format any, no im2col), raw int32.",
+           "Paper: Intel i7-7700HQ at 2.8 GHz, 8-bit = gemmlowp extended with 8-bit "
+           "accumulators, 32-bit = gemmlowp AVX2."}};
+  for (const LayerCases &c : ls)
+    t.rows.push_back({c.l->name(), std::to_string(c.l->c), fmt(ms(c.a8), 3), fmt(ms(c.gl), 3),
+                      fmt(ms(c.dn), 3), fmt(ms(c.dc), 3), fmt(ms(c.bl), 3), fmt(ms(c.a32), 3),
+                      fmt(ms(c.a16), 3), fmt(c.l->paper_acc8_ms, 3),
+                      fmt(c.l->paper_acc32_ms, 3)});
+  return t;
+}
+
+Table table7_speedups(const Run &R, const std::vector<LayerCases> &ls) {
+  Table t{"Table 7, speed-up of the 8-bit path over each 32-bit baseline, and share "
+          "of the register-only ceiling",
+          {"Input size", "x gemmlowp", "x oneDNN im2col+GEMM", "x oneDNN conv", "x OpenBLAS",
+           "x wrapgemm 32", "paper x", "8-bit / ceil", "gemmlowp / ceil32", "8-bit kernel"},
+          {},
+          {"x: baseline time / 8-bit time in this run (>1: the 8-bit path is faster).",
+           "ceil = " + impl(R.c8) + " " + fmt(ceiling_gmacs(R.c8), 1) +
+               " GMAC/s, the fastest exact ceiling of this CPU; ceil32 = " + impl(R.c32) +
+               " " + fmt(ceiling_gmacs(R.c32), 1) +
+               " GMAC/s: register-only loops on one thread, fastest repetition in this "
+               "run (docs/performance.md)" +
+               (R.T > 1 ? "; on " + std::to_string(R.T) + " threads the shares are of " +
+                              std::to_string(R.T) + " times these."
+                        : std::string("."))}};
+  for (const LayerCases &c : ls)
+    t.rows.push_back({c.l->name(), ratio(c.a8, c.gl), ratio(c.a8, c.dn), ratio(c.a8, c.dc),
+                      ratio(c.a8, c.bl), ratio(c.a8, c.a32),
+                      fmt(c.l->paper_acc32_ms / c.l->paper_acc8_ms, 2, "x"),
+                      pct(c.a8, R.c8, R.T), pct(c.gl, R.c32, R.T), impl(c.a8)});
+  return t;
+}
+
+Table table7_nhwc(const Run &R, const std::vector<LayerCases> &ls) {
+  Table t{"Table 7 layers in NHWC: the 8-bit conv2d through the direct convolution (" + R.how +
+              ")",
+          {"Input size", "NHWC 8-bit", "NCHW 8-bit", "NHWC x NCHW", "x gemmlowp",
+           "x oneDNN im2col+GEMM", "NHWC / ceil", "NCHW / ceil", "8-bit kernel"},
+          {},
+          {"The same layers, weights and codes with NHWC input and OHWI filters; wrapgemm "
+           "runs them as a direct convolution (activations broadcast from the input "
+           "pixels, no packing; docs/avx2.md), raw int8 output, pixel-major.",
+           "x gemmlowp / x oneDNN im2col+GEMM: their im2col + GEMM convolution (NCHW) / this "
+           "time."}};
+  for (const LayerCases &c : ls)
+    t.rows.push_back({c.l->name(), fmt(ms(c.h8), 3), fmt(ms(c.a8), 3), ratio(c.h8, c.a8),
+                      ratio(c.h8, c.gl), ratio(c.h8, c.dn), pct(c.h8, R.c8, R.T),
+                      pct(c.a8, R.c8, R.T), impl(c.h8)});
+  return t;
+}
+
+Table table7_gemm(const Run &R, const std::vector<LayerCases> &ls) {
+  Table t{"Table 7, GEMM alone: ms on the already lowered input, and speed-ups (" + R.how + ")",
+          {"Input size", "8-bit", "gemmlowp 32", "oneDNN 32", "OpenBLAS f32", "wrapgemm 32",
+           "x gemmlowp", "x oneDNN", "x OpenBLAS", "x wrapgemm 32", "8-bit / ceil"},
+          {},
+          {}};
+  for (const LayerCases &c : ls)
+    t.rows.push_back({c.l->name(), fmt(ms(c.g8), 3), fmt(ms(c.ggl), 3), fmt(ms(c.gdn), 3),
+                      fmt(ms(c.gbl), 3), fmt(ms(c.g32), 3), ratio(c.g8, c.ggl),
+                      ratio(c.g8, c.gdn), ratio(c.g8, c.gbl), ratio(c.g8, c.g32),
+                      pct(c.g8, R.c8, R.T)});
+  return t;
+}
+
+Table table8(const Run &R, const std::vector<LayerCases> &ls) {
+  Table t{"Table 8: ms per 3x3 conv layer, no vector instructions (" + R.how + ")",
+          {"Input size", "Output", "bit packing", "naive", "speed-up", "32-bit regs",
+           "speed-up", "paper packing", "paper naive", "paper x", "packing / ceil",
+           "packing path"},
+          {},
+          {"bit packing: the fastest general-register path on ternary weights (wg_swar_gemm "
+           "in any mode, or a ternary SWAR kernel of the table through wg_gemm); 32-bit regs: "
+           "the fastest with four lanes per 32-bit register, the paper's setup.",
+           "naive: wg_swar_naive_gemm, one product at a time into an 8-bit accumulator with "
+           "a buffer bit (the paper's baseline).  All on the lowered input, raw int8 output, "
+           "ternary weights, 7-bit activations (8-bit for the table's acc8 kernels).",
+           "ceil = " + impl(R.cswar) + " " + fmt(ceiling_gmacs(R.cswar), 1) +
+               " GMAC/s (eight 8-bit lanes per 64-bit add, general registers only)."}};
+  if (!R.ix.best("table8/", ".gemm_raw", "naive_"))
+    t.foot.push_back("No bit-packed (SWAR) kernel in this build's kernel table: the "
+                     "bit-packing column is empty.");
+  for (const LayerCases &c : ls)
+    t.rows.push_back({c.l->name(), std::to_string(c.l->c), fmt(ms(c.pk), 3), fmt(ms(c.nv), 3),
+                      ratio(c.pk, c.nv), fmt(ms(c.pk32), 3), ratio(c.pk32, c.nv),
+                      fmt(c.l->paper_packed_ms, 2), fmt(c.l->paper_naive_ms, 3),
+                      fmt(c.l->paper_naive_ms / c.l->paper_packed_ms, 2, "x"),
+                      pct(c.pk, R.cswar, 1), impl(c.pk)});
+  return t;
+}
+
+// Every case, for the file.
+Table every_case_table(const Run &R) {
   Table all{"Every case (median ms, rate, share of the ceiling, what ran)",
             {"case", "ms", "min ms", "max ms", "GMAC/s", "of ceiling", "what ran", "status"},
             {},
             {}};
-  for (const auto &kv : ix.by_name) {
+  for (const auto &kv : R.ix.by_name) {
     const Result *r = kv.second;
     const std::string &n = r->name;
     const Result *c = nullptr;
-    if (n.compare(0, 7, "table8/") == 0) c = cswar;
-    else if (n.compare(0, 7, "table7/") == 0) c = c8;
+    if (n.compare(0, 7, "table8/") == 0) c = R.cswar;
+    else if (n.compare(0, 7, "table7/") == 0) c = R.c8;
     const bool t = r->ok && r->reps > 0;
     all.rows.push_back({n, t ? fmt(ms(r), 3) : "-", t ? fmt(r->min_s * 1e3, 3) : "-",
                         t ? fmt(r->max_s * 1e3, 3) : "-", t ? fmt(gmacs(r), 2) : "-",
                         t && n.compare(0, 8, "ceiling/") != 0
-                            ? pct(r, c, n.compare(0, 7, "table8/") == 0 ? 1 : T)
+                            ? pct(r, c, n.compare(0, 7, "table8/") == 0 ? 1 : R.T)
                             : "-",
                         r->impl.empty() ? "-" : r->impl,
                         r->ok ? (r->reps ? "ok" : "not run") : "FAILED: " + r->why});
   }
+  return all;
+}
 
-  Notes versions, others;
-  for (const std::string &n : info.notes)
-    (n.compare(0, 9, "version: ") == 0 ? versions : others).push_back(n);
+// chart.dat: a line per layer, ms per implementation ('-' where none ran).
+std::string chart_data(const std::vector<LayerCases> &ls) {
+  std::string dat =
+      "# layer 8-bit wrapgemm32 gemmlowp oneDNN OpenBLAS packing naive paper8 paper32 "
+      "paper_packing paper_naive oneDNN_conv wrapnet8_auto (ms)\n";
+  auto d = [](const Result *r) { return r ? fmt(ms(r), 4) : std::string("-"); };
+  for (const LayerCases &c : ls) {
+    const Layer &l = *c.l;
+    dat += l.name() + " " + d(c.a8) + " " + d(c.a32) + " " + d(c.gl) + " " + d(c.dn) + " " +
+           d(c.bl) + " " + d(c.pk) + " " + d(c.nv);
+    // The paper's bars only beside full-size layers.
+    for (double p : {l.paper_acc8_ms, l.paper_acc32_ms, l.paper_packed_ms, l.paper_naive_ms})
+      dat += " " + (options().quick ? std::string("-") : fmt(p, 3));
+    dat += " " + d(c.dc) + " " + d(c.wb) + "\n";
+  }
+  return dat;
+}
 
-  const Table ct = ceiling_table(ix, c8);
-  std::printf("\n%s%s%s%s%s%s%s", h7.text().c_str(), t7.text().c_str(), s7.text().c_str(),
-              n7.text().c_str(), g7.text().c_str(), t8.text().c_str(), ct.text().c_str());
-  for (const std::string &n : others) std::printf("note: %s\n", n.c_str());
+// The tables in the order both the terminal and report.md show them.
+std::vector<Table> result_tables(const Run &R, const std::vector<LayerCases> &ls) {
+  return {wrapnet_layer_table(R, ls), table7(R, ls),      table7_speedups(R, ls),
+          table7_nhwc(R, ls),         table7_gemm(R, ls), table8(R, ls),
+          ceiling_table(R.ix, R.c8)};
+}
 
-  // Files.
-  const std::string dir = info.out_dir;
-  std::ofstream(dir + "/chart.dat") << dat;
+void print_tables(const std::vector<Table> &tables, const Notes &notes) {
+  std::string s = "\n";
+  for (const Table &t : tables) s += t.text();
+  std::printf("%s", s.c_str());
+  for (const std::string &n : notes) std::printf("note: %s\n", n.c_str());
+}
+
+void write_chart_script(const std::string &dir, const std::string &run) {
   std::ofstream gp(dir + "/chart.gp");
   gp << "# Time per layer and implementation (wgbench); gnuplot chart.gp -> chart.png\n"
         "set terminal pngcairo size 1100,600 font ',10'\n"
@@ -469,44 +550,81 @@ int report(const std::vector<Result> &results, const RunInfo &info) {
         "'' using 9 title 'paper: 8-bit' fs pattern 4, '' using 10 title 'paper: 32-bit' "
         "fs pattern 5, '' using 11 title 'paper: bit packing' fs pattern 6, "
         "'' using 12 title 'paper: naive' fs pattern 7\n";
-  gp.close();
-  const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
-  bool chart = false;
-  if (have_gnuplot) {
-    const std::string log = dir + "/gnuplot.log";
-    chart = std::system(("gnuplot '" + dir + "/chart.gp' 2>'" + log + "'").c_str()) == 0;
-    if (chart) std::remove(log.c_str());
-  }
+}
 
+enum class Chart { drawn, gnuplot_failed, no_gnuplot };
+
+// chart.png from chart.gp, where gnuplot is installed.
+Chart draw_chart(const std::string &dir) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) return Chart::no_gnuplot;
+  const std::string log = dir + "/gnuplot.log";
+  if (std::system(("gnuplot '" + dir + "/chart.gp' 2>'" + log + "'").c_str()) != 0)
+    return Chart::gnuplot_failed;
+  std::remove(log.c_str());
+  return Chart::drawn;
+}
+
+const char *chart_md(Chart c) {
+  return c == Chart::drawn            ? "![time per layer](chart.png)\n\n"
+         : c == Chart::gnuplot_failed ? "gnuplot failed: see gnuplot.log\n\n"
+                                      : "gnuplot not installed: chart.gp and chart.dat written, no PNG\n\n";
+}
+
+void write_header(std::ostream &md, const Run &R, const RunInfo &info, const Notes &versions) {
   char when[64];
   const std::time_t now = std::time(nullptr);
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  std::ofstream md(dir + "/report.md");
   md << "# wgbench report: Tables 7 and 8 on this CPU\n\n"
      << "- Date: " << when << ", wall time of the run " << fmt(info.seconds, 0)
      << " s\n- CPU: " << cpu_model() << " (" << WGB_TARGET << "), load average (1, 5, 15 min) "
      << info.load_start << " at the start, " << loadavg() << " at the end (" << nproc()
      << " CPUs online)" << "\n- ISA features (CPUID, OS-enabled; '-' absent): "
-     << cpu_feature_list() << "\n- Run: " << how << "; " << timed << " cases timed, " << failed
-     << " failed\n- Compiler: " << WGB_CXX_VERSION << "\n- Flags: library `" << WGB_LIB_FLAGS
-     << "`; bench `" << WGB_BENCH_FLAGS << "`\n- wrapgemm " << wg_version() << "\n";
+     << cpu_feature_list() << "\n- Run: " << R.how << "; " << R.timed << " cases timed, "
+     << R.failed << " failed\n- Compiler: " << WGB_CXX_VERSION << "\n- Flags: library `"
+     << WGB_LIB_FLAGS << "`; bench `" << WGB_BENCH_FLAGS << "`\n- wrapgemm " << wg_version()
+     << "\n";
   for (const std::string &v : versions) md << "- " << v.substr(9) << "\n";
-  md << "- Google Benchmark JSON: " << (info.json.empty() ? "none" : info.json) << "\n\n"
-     << h7.md() << t7.md() << s7.md() << n7.md() << g7.md() << t8.md() << ct.md();
-  md << (chart ? "![time per layer](chart.png)\n\n"
-               : have_gnuplot ? "gnuplot failed: see gnuplot.log\n\n"
-                              : "gnuplot not installed: chart.gp and chart.dat written, no PNG\n\n");
+  md << "- Google Benchmark JSON: " << (info.json.empty() ? "none" : info.json) << "\n\n";
+}
+
+// report.md: the header, the tables, the chart, the notes, every case.
+bool write_report_md(const std::string &dir, const Run &R, const RunInfo &info,
+                     const std::vector<Table> &tables, Chart chart, const Notes &versions,
+                     const Notes &others) {
+  std::ofstream md(dir + "/report.md");
+  write_header(md, R, info, versions);
+  for (const Table &t : tables) md << t.md();
+  md << chart_md(chart);
   if (!others.empty()) {
     md << "### Notes\n\n";
     for (const std::string &n : others) md << "- " << n << "\n";
     md << "\n";
   }
-  md << all.md();
+  md << every_case_table(R).md();
   md.close();
+  return bool(md);
+}
+
+}  // namespace
+
+int report(const std::vector<Result> &results, const RunInfo &info) {
+  const Run R = index_run(results);
+  const std::vector<LayerCases> ls = every_layer(R.ix);
+  const std::vector<Table> tables = result_tables(R, ls);
+  Notes versions, others;
+  for (const std::string &n : info.notes)
+    (n.compare(0, 9, "version: ") == 0 ? versions : others).push_back(n);
+  print_tables(tables, others);
+
+  const std::string &dir = info.out_dir;
+  std::ofstream(dir + "/chart.dat") << chart_data(ls);
+  write_chart_script(dir, R.run);
+  const Chart chart = draw_chart(dir);
+  const bool written = write_report_md(dir, R, info, tables, chart, versions, others);
   std::printf("\nwrote %s/report.md%s%s (%d cases timed, %d failed, %.0f s)\n", dir.c_str(),
-              chart ? ", chart.png" : "", info.json.empty() ? "" : ", bench.json", timed,
-              failed, info.seconds);
-  return failed == 0 && bool(md) ? 0 : 1;
+              chart == Chart::drawn ? ", chart.png" : "", info.json.empty() ? "" : ", bench.json",
+              R.timed, R.failed, info.seconds);
+  return R.failed == 0 && written ? 0 : 1;
 }
 
 }  // namespace wgb

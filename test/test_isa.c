@@ -10,7 +10,7 @@
 
 /* Each feature is one bit of its own, and every kernel of the table needs
  * only features the table detects: a feature left out of its folder's
- * <isa>_isa.inc would make its kernels unreachable without a word. */
+ * isa.inc would make its kernels unreachable without a word. */
 TEST(isa_cpu_features_distinct_and_cover_the_kernels) {
   uint32_t all = 0;
   int n = 0;

@@ -328,6 +328,196 @@ static double med_ratio(double rate[NJOBS][MAX_REPS], int a, int b, int reps) {
   return median(v, reps);
 }
 
+/* The contexts the jobs run on: 1 thread (c1), 1 thread forced to the
+ * 32-bit kernel (c1b), a second 1-thread one for the partner call (c1p),
+ * 2 threads (c2), and 1 thread whose parallel-for is the projection's
+ * runner (chook, on pj). */
+typedef struct contexts {
+  wg_context *c1, *c1b, *c1p, *c2, *chook;
+  proj pj;
+} contexts;
+
+static int open_contexts(contexts *cx) {
+  cx->pj = (proj){2, {0}, 0.0, 0.0};
+  return wg_context_create(1, &cx->c1) == WG_OK && wg_context_create(1, &cx->c1b) == WG_OK &&
+         wg_context_create(1, &cx->c1p) == WG_OK && wg_context_create(2, &cx->c2) == WG_OK &&
+         wg_context_create(1, &cx->chook) == WG_OK &&
+         wg_context_set_parallel_for(cx->chook, proj_runner, &cx->pj, 2) == WG_OK &&
+         wg_context_force_kernel(cx->c1b, "acc32_int8_x_u8_6x16__avx2") == WG_OK;
+}
+
+static void close_contexts(contexts *cx) {
+  wg_context *all[] = {cx->c1, cx->c1b, cx->c1p, cx->c2, cx->chook};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) wg_context_destroy(all[i]);
+}
+
+/* One shape's operands: ternary weights, lowered activations (x, K x N),
+ * the input image of the conv2d jobs, the fused epilogue's per-row scale
+ * and bias, and two outputs (the partner call writes the second). */
+typedef struct operands {
+  int8_t *wt;
+  uint8_t *x, *img;
+  float *scale, *bias;
+  void *y, *y2;
+} operands;
+
+static operands alloc_operands(const shape *sh) {
+  operands o;
+  o.wt = malloc((size_t)(sh->m * sh->k));
+  o.x = malloc((size_t)(sh->k * sh->n));
+  o.img = malloc((size_t)(sh->c * sh->hw * sh->hw));
+  o.scale = malloc((size_t)sh->m * sizeof *o.scale);
+  o.bias = malloc((size_t)sh->m * sizeof *o.bias);
+  o.y = malloc((size_t)(sh->m * sh->n) * 4);
+  o.y2 = malloc((size_t)(sh->m * sh->n) * 4);
+  for (int64_t i = 0; i < sh->m * sh->k; i++) o.wt[i] = (int8_t)(rand() % 3 - 1);
+  for (int64_t i = 0; i < sh->m; i++) {
+    o.scale[i] = 0.05f + 0.001f * (float)i;
+    o.bias[i] = 0.5f;
+  }
+  return o;
+}
+
+static void free_operands(operands *o) {
+  void *all[] = {o->wt, o->x, o->img, o->scale, o->bias, o->y, o->y2};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]);
+}
+
+/* Every job on one shape with `ba`-bit activation codes (drawn here), and
+ * the partner of J_PAIR_WALL (which must outlive the jobs). */
+static void make_jobs(job jobs[NJOBS], job *partner, const shape *sh, const operands *o,
+                      const contexts *cx, const wg_weights *w, const wg_conv2d_desc *dn,
+                      const wg_conv2d_desc *dh, int ba) {
+  for (int64_t i = 0; i < sh->k * sh->n; i++) o->x[i] = (uint8_t)(rand() & ((1 << ba) - 1));
+  for (int64_t i = 0; i < sh->c * sh->hw * sh->hw; i++)
+    o->img[i] = (uint8_t)(rand() & ((1 << ba) - 1));
+  job *raw = &jobs[J_RAW];
+  *raw = (job){0, o->wt, sh->m, sh->k, cx->c1, w, o->x, sh->n, NULL, {ba, 0},
+               wg_epilogue_default(), o->y, NULL};
+  raw->ep.acc_bits = 8;
+  raw->ep.output = WG_OUTPUT_INT8;
+  jobs[J_FUSED] = *raw;
+  job *f = &jobs[J_FUSED];
+  f->ep.cyclic = WG_CYCLIC_SMOOTH;
+  f->ep.slope = 1;
+  f->ep.output = WG_OUTPUT_UINT8_FLOAT;
+  f->ep.scale = o->scale;
+  f->ep.bias = o->bias;
+  f->ep.relu = 1;
+  f->ep.out_bits = ba;
+  jobs[J_ACC32] = *raw;
+  jobs[J_ACC32].ctx = cx->c1b;
+  jobs[J_ACC32].ep = wg_epilogue_default();
+  jobs[J_NCHW] = *raw;
+  jobs[J_NCHW].x = o->img;
+  jobs[J_NCHW].conv = dn;
+  jobs[J_NHWC] = jobs[J_NCHW];
+  jobs[J_NHWC].conv = dh;
+  jobs[J_ONEDNN] = *raw;
+#ifdef WG_PERF_ONEDNN
+  jobs[J_ONEDNN].onednn = 1;
+#endif
+  jobs[J_ONE_WALL] = *raw;
+  jobs[J_TWO_WALL] = *raw;
+  jobs[J_TWO_WALL].ctx = cx->c2;
+  jobs[J_TWO_CPU] = jobs[J_TWO_WALL];
+  jobs[J_CONV_ONE_WALL] = jobs[J_NHWC];
+  jobs[J_CONV_TWO_WALL] = jobs[J_NHWC];
+  jobs[J_CONV_TWO_WALL].ctx = cx->c2;
+  *partner = *raw;
+  partner->ctx = cx->c1p;
+  partner->y = o->y2;
+  jobs[J_PAIR_WALL] = *raw;
+  jobs[J_PAIR_WALL].partner = partner;
+}
+
+static void print_header(void) {
+#ifdef WG_PERF_ONEDNN
+  const char *peer = "dnnl";
+#else
+  const char *peer = "(raw)"; /* no oneDNN here: the column repeats raw */
+#endif
+  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s %6s\n",
+         "MxNxK", "ba", "raw", "fused", "acc32", "nchw", "nhwc", peer, "2thr", "%ceil", "%cnv", "%nhwc",
+         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*", "thrc", "c2", "thr/c2",
+         "p2", "thr/p2");
+}
+
+/* One line of the table: the rates, then the ratios (print_legend). */
+static void print_row(const char *name, int ba, double rate[NJOBS][MAX_REPS],
+                      double ceil[NJOBS][MAX_REPS], double scale2[MAX_REPS], int reps,
+                      double thr_proj) {
+  double pct[MAX_REPS], pct_conv[MAX_REPS], pct_nhwc[MAX_REPS], thr_norm[MAX_REPS],
+      thr_pair[MAX_REPS];
+  for (int r = 0; r < reps; r++) {
+    pct[r] = 100.0 * rate[J_RAW][r] / ceil[J_RAW][r];
+    pct_conv[r] = 100.0 * rate[J_NCHW][r] / ceil[J_NCHW][r];
+    pct_nhwc[r] = 100.0 * rate[J_NHWC][r] / ceil[J_NHWC][r];
+    thr_norm[r] = rate[J_TWO_WALL][r] / rate[J_ONE_WALL][r] / scale2[r];
+    thr_pair[r] = rate[J_TWO_WALL][r] / rate[J_PAIR_WALL][r];
+  }
+  printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %6.2f\n",
+         name, ba, med_rate(rate, J_RAW, reps), med_rate(rate, J_FUSED, reps),
+         med_rate(rate, J_ACC32, reps), med_rate(rate, J_NCHW, reps),
+         med_rate(rate, J_NHWC, reps), med_rate(rate, J_ONEDNN, reps),
+         med_rate(rate, J_TWO_WALL, reps), median(pct, reps), median(pct_conv, reps),
+         median(pct_nhwc, reps),
+         100.0 * (med_ratio(rate, J_RAW, J_FUSED, reps) - 1.0),
+         med_ratio(rate, J_RAW, J_ACC32, reps), med_ratio(rate, J_RAW, J_ONEDNN, reps),
+         med_ratio(rate, J_NCHW, J_RAW, reps),
+         med_ratio(rate, J_NHWC, J_RAW, reps), med_ratio(rate, J_TWO_WALL, J_ONE_WALL, reps),
+         med_ratio(rate, J_TWO_CPU, J_RAW, reps), thr_proj,
+         med_ratio(rate, J_CONV_TWO_WALL, J_CONV_ONE_WALL, reps), median(scale2, reps),
+         median(thr_norm, reps), med_ratio(rate, J_PAIR_WALL, J_ONE_WALL, reps),
+         median(thr_pair, reps));
+}
+
+static void print_legend(int reps) {
+  printf("G MAC/s: medians of %d interleaved repetitions (thread CPU time; 2thr in wall\n"
+         "time).  Ratios: medians of per-repetition ratios.  %%ceil = raw / the ceiling\n"
+         "loop timed right before it, %%cnv, %%nhwc = the same for the conv2d columns\n"
+         "(both through the direct convolution; nchw turns rows into pixels),\n"
+         "fuse+%% = cost of the fused epilogue over raw int8, x32 = raw / acc32,\n"
+         "xdnnl = raw / oneDNN dnnl_gemm_u8s8s32 (1 thread, same operands, int32 out),\n"
+         "nchw, nhwc = conv2d / raw GEMM, thr = 2 threads / 1 thread (wall time),\n"
+         "eff = 1-thread CPU time / 2-thread CPU time of both threads, thr* = projected\n"
+         "2-thread speed-up (tasks timed one by one, list-scheduled on 2 workers),\n"
+         "thrc = the same wall-time ratio as thr for the nhwc conv2d (direct),\n"
+         "c2 = the register-only ceiling loop's rate on 2 threads / on 1 (each thread\n"
+         "timed in wall time, right before the 1-thread job: 2.0 on two free cores),\n"
+         "thr/c2 = thr over the c2 of its repetition, p2 = two independent 1-thread\n"
+         "calls of raw at once (one X, wall time until both end) / one call: what the\n"
+         "machine gives this work on 2 threads with no split, thr/p2 = thr over the p2\n"
+         "of its repetition (what the split keeps of what the machine gave).\n",
+         reps);
+}
+
+/* The table's lines of one shape, for 3- and 4-bit activations; 1 if a
+ * call fails. */
+static int run_shape(const shape *sh, const char *name, contexts *cx, int reps) {
+  operands o = alloc_operands(sh);
+  wg_weights *w;
+  if (wg_weights_pack(cx->c1b, o.wt, sh->m, sh->k, sh->k, WG_WEIGHTS_TERNARY, 2, &w) != WG_OK)
+    return 1;
+  wg_conv2d_desc dn = {WG_NCHW, 1, sh->c, sh->hw, sh->hw, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1};
+  wg_conv2d_desc dh = dn;
+  dh.layout = WG_NHWC;
+  double macs = (double)sh->m * (double)sh->n * (double)sh->k;
+  for (int ba = 3; ba <= 4; ba++) {
+    job jobs[NJOBS], partner;
+    make_jobs(jobs, &partner, sh, &o, cx, w, &dn, &dh, ba);
+    for (int j = 0; j < NJOBS; j++)
+      if (run_once(&jobs[j]) != WG_OK) return 1;
+    static double rate[NJOBS][MAX_REPS], ceil[NJOBS][MAX_REPS], scale2[MAX_REPS];
+    measure(jobs, macs, reps, rate, ceil, scale2);
+    double thr_proj = projected_speedup(&jobs[J_RAW], cx->chook, &cx->pj, reps);
+    print_row(name, ba, rate, ceil, scale2, reps, thr_proj);
+  }
+  wg_weights_destroy(w);
+  free_operands(&o);
+  return 0;
+}
+
 int main(int argc, char **argv) {
 #ifdef WG_PERF_ONEDNN
   /* oneDNN's OpenMP runtime reads its thread count when the library loads,
@@ -350,23 +540,9 @@ int main(int argc, char **argv) {
                           {512, 49, 4608, 7, 512}};
   printf("sign+add ceiling (register-only loop, one timing): %.1f G MAC/s\n",
          ceiling_gmacs(20 * 1000 * 1000));
-#ifdef WG_PERF_ONEDNN
-  const char *peer = "dnnl";
-#else
-  const char *peer = "(raw)"; /* no oneDNN here: the column repeats raw */
-#endif
-  printf("%-14s %2s %6s %6s %6s %6s %6s %6s %6s | %5s %5s %5s %6s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s %5s %6s\n",
-         "MxNxK", "ba", "raw", "fused", "acc32", "nchw", "nhwc", peer, "2thr", "%ceil", "%cnv", "%nhwc",
-         "fuse+%", "x32", "xdnnl", "nchw", "nhwc", "thr", "eff", "thr*", "thrc", "c2", "thr/c2",
-         "p2", "thr/p2");
-  wg_context *c1, *c1b, *c1p, *c2, *chook;
-  proj pj = {2, {0}, 0.0, 0.0};
-  if (wg_context_create(1, &c1) != WG_OK || wg_context_create(1, &c1b) != WG_OK ||
-      wg_context_create(1, &c1p) != WG_OK ||
-      wg_context_create(2, &c2) != WG_OK || wg_context_create(1, &chook) != WG_OK ||
-      wg_context_set_parallel_for(chook, proj_runner, &pj, 2) != WG_OK ||
-      wg_context_force_kernel(c1b, "acc32_int8_x_u8_6x16__avx2") != WG_OK)
-    return 1;
+  print_header();
+  contexts cx;
+  if (!open_contexts(&cx)) return 1;
   srand(1);
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     const shape *sh = &shapes[s];
@@ -374,123 +550,9 @@ int main(int argc, char **argv) {
     snprintf(name, sizeof name, "%lldx%lldx%lld", (long long)sh->m, (long long)sh->n,
              (long long)sh->k);
     if (filter && !strstr(name, filter)) continue;
-    int8_t *wt = malloc((size_t)(sh->m * sh->k));
-    uint8_t *x = malloc((size_t)(sh->k * sh->n));
-    uint8_t *img = malloc((size_t)(sh->c * sh->hw * sh->hw));
-    float *scale = malloc((size_t)sh->m * sizeof *scale), *bias = malloc((size_t)sh->m * sizeof *bias);
-    void *y = malloc((size_t)(sh->m * sh->n) * 4), *y2 = malloc((size_t)(sh->m * sh->n) * 4);
-    for (int64_t i = 0; i < sh->m * sh->k; i++) wt[i] = (int8_t)(rand() % 3 - 1);
-    for (int64_t i = 0; i < sh->m; i++) {
-      scale[i] = 0.05f + 0.001f * (float)i;
-      bias[i] = 0.5f;
-    }
-    wg_weights *w;
-    if (wg_weights_pack(c1b, wt, sh->m, sh->k, sh->k, WG_WEIGHTS_TERNARY, 2, &w) != WG_OK) return 1;
-    wg_conv2d_desc dn = {WG_NCHW, 1, sh->c, sh->hw, sh->hw, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1};
-    wg_conv2d_desc dh = dn;
-    dh.layout = WG_NHWC;
-    double macs = (double)sh->m * (double)sh->n * (double)sh->k;
-    for (int ba = 3; ba <= 4; ba++) {
-      for (int64_t i = 0; i < sh->k * sh->n; i++) x[i] = (uint8_t)(rand() & ((1 << ba) - 1));
-      for (int64_t i = 0; i < sh->c * sh->hw * sh->hw; i++)
-        img[i] = (uint8_t)(rand() & ((1 << ba) - 1));
-      job jobs[NJOBS];
-      job *raw = &jobs[J_RAW];
-      *raw = (job){0, wt, sh->m, sh->k, c1, w, x, sh->n, NULL, {ba, 0}, wg_epilogue_default(), y, NULL};
-      raw->ep.acc_bits = 8;
-      raw->ep.output = WG_OUTPUT_INT8;
-      jobs[J_FUSED] = *raw;
-      job *f = &jobs[J_FUSED];
-      f->ep.cyclic = WG_CYCLIC_SMOOTH;
-      f->ep.slope = 1;
-      f->ep.output = WG_OUTPUT_UINT8_FLOAT;
-      f->ep.scale = scale;
-      f->ep.bias = bias;
-      f->ep.relu = 1;
-      f->ep.out_bits = ba;
-      jobs[J_ACC32] = *raw;
-      jobs[J_ACC32].ctx = c1b;
-      jobs[J_ACC32].ep = wg_epilogue_default();
-      jobs[J_NCHW] = *raw;
-      jobs[J_NCHW].x = img;
-      jobs[J_NCHW].conv = &dn;
-      jobs[J_NHWC] = jobs[J_NCHW];
-      jobs[J_NHWC].conv = &dh;
-      jobs[J_ONEDNN] = *raw;
-#ifdef WG_PERF_ONEDNN
-      jobs[J_ONEDNN].onednn = 1;
-#endif
-      jobs[J_ONE_WALL] = *raw;
-      jobs[J_TWO_WALL] = *raw;
-      jobs[J_TWO_WALL].ctx = c2;
-      jobs[J_TWO_CPU] = jobs[J_TWO_WALL];
-      jobs[J_CONV_ONE_WALL] = jobs[J_NHWC];
-      jobs[J_CONV_TWO_WALL] = jobs[J_NHWC];
-      jobs[J_CONV_TWO_WALL].ctx = c2;
-      job partner = *raw;
-      partner.ctx = c1p;
-      partner.y = y2;
-      jobs[J_PAIR_WALL] = *raw;
-      jobs[J_PAIR_WALL].partner = &partner;
-      for (int j = 0; j < NJOBS; j++)
-        if (run_once(&jobs[j]) != WG_OK) return 1;
-      static double rate[NJOBS][MAX_REPS], ceil[NJOBS][MAX_REPS], pct[MAX_REPS],
-          pct_conv[MAX_REPS], pct_nhwc[MAX_REPS], scale2[MAX_REPS], thr_norm[MAX_REPS],
-          thr_pair[MAX_REPS];
-      measure(jobs, macs, reps, rate, ceil, scale2);
-      for (int r = 0; r < reps; r++) {
-        pct[r] = 100.0 * rate[J_RAW][r] / ceil[J_RAW][r];
-        pct_conv[r] = 100.0 * rate[J_NCHW][r] / ceil[J_NCHW][r];
-        pct_nhwc[r] = 100.0 * rate[J_NHWC][r] / ceil[J_NHWC][r];
-        thr_norm[r] = rate[J_TWO_WALL][r] / rate[J_ONE_WALL][r] / scale2[r];
-        thr_pair[r] = rate[J_TWO_WALL][r] / rate[J_PAIR_WALL][r];
-      }
-      double thr_proj = projected_speedup(&jobs[J_RAW], chook, &pj, reps);
-      printf("%-14s %2d %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f | %5.0f %5.0f %5.0f %6.1f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %6.2f\n",
-             name, ba, med_rate(rate, J_RAW, reps), med_rate(rate, J_FUSED, reps),
-             med_rate(rate, J_ACC32, reps), med_rate(rate, J_NCHW, reps),
-             med_rate(rate, J_NHWC, reps), med_rate(rate, J_ONEDNN, reps),
-             med_rate(rate, J_TWO_WALL, reps), median(pct, reps), median(pct_conv, reps),
-             median(pct_nhwc, reps),
-             100.0 * (med_ratio(rate, J_RAW, J_FUSED, reps) - 1.0),
-             med_ratio(rate, J_RAW, J_ACC32, reps), med_ratio(rate, J_RAW, J_ONEDNN, reps),
-             med_ratio(rate, J_NCHW, J_RAW, reps),
-             med_ratio(rate, J_NHWC, J_RAW, reps), med_ratio(rate, J_TWO_WALL, J_ONE_WALL, reps),
-             med_ratio(rate, J_TWO_CPU, J_RAW, reps), thr_proj,
-             med_ratio(rate, J_CONV_TWO_WALL, J_CONV_ONE_WALL, reps), median(scale2, reps),
-             median(thr_norm, reps), med_ratio(rate, J_PAIR_WALL, J_ONE_WALL, reps),
-             median(thr_pair, reps));
-    }
-    wg_weights_destroy(w);
-    free(wt);
-    free(x);
-    free(img);
-    free(scale);
-    free(bias);
-    free(y);
-    free(y2);
+    if (run_shape(sh, name, &cx, reps)) return 1;
   }
-  printf("G MAC/s: medians of %d interleaved repetitions (thread CPU time; 2thr in wall\n"
-         "time).  Ratios: medians of per-repetition ratios.  %%ceil = raw / the ceiling\n"
-         "loop timed right before it, %%cnv, %%nhwc = the same for the conv2d columns\n"
-         "(both through the direct convolution; nchw turns rows into pixels),\n"
-         "fuse+%% = cost of the fused epilogue over raw int8, x32 = raw / acc32,\n"
-         "xdnnl = raw / oneDNN dnnl_gemm_u8s8s32 (1 thread, same operands, int32 out),\n"
-         "nchw, nhwc = conv2d / raw GEMM, thr = 2 threads / 1 thread (wall time),\n"
-         "eff = 1-thread CPU time / 2-thread CPU time of both threads, thr* = projected\n"
-         "2-thread speed-up (tasks timed one by one, list-scheduled on 2 workers),\n"
-         "thrc = the same wall-time ratio as thr for the nhwc conv2d (direct),\n"
-         "c2 = the register-only ceiling loop's rate on 2 threads / on 1 (each thread\n"
-         "timed in wall time, right before the 1-thread job: 2.0 on two free cores),\n"
-         "thr/c2 = thr over the c2 of its repetition, p2 = two independent 1-thread\n"
-         "calls of raw at once (one X, wall time until both end) / one call: what the\n"
-         "machine gives this work on 2 threads with no split, thr/p2 = thr over the p2\n"
-         "of its repetition (what the split keeps of what the machine gave).\n",
-         reps);
-  wg_context_destroy(c1);
-  wg_context_destroy(c1b);
-  wg_context_destroy(c1p);
-  wg_context_destroy(c2);
-  wg_context_destroy(chook);
+  print_legend(reps);
+  close_contexts(&cx);
   return 0;
 }

@@ -45,79 +45,96 @@ int64_t wg_conv2d_out_w(const wg_conv2d_desc *d) {
                   d->pad_right, d->dilation_w);
 }
 
-wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
-                    const wg_conv2d_desc *d, const uint8_t *x,
-                    wg_act_format act, const wg_epilogue *ep, void *y,
-                    wg_run_info *info) {
-  if (!ctx || !w || !d || !x || !ep || !y) return WG_ERR_NULL_POINTER;
+/* A convolution's sizes, each within int64 (conv_args_ok). */
+typedef struct conv_sizes {
+  int64_t oh, ow;          /* output height and width                  */
+  int64_t kk;              /* GEMM depth: kernel taps x channels       */
+  int64_t in_img, in_all;  /* input bytes: one image, the whole batch  */
+  int64_t pix, nall;       /* output pixels: one image, the whole batch */
+  int64_t out_all;         /* output bytes                             */
+} conv_sizes;
+
+/* Every argument of a wg_conv2d call but the activation codes, in the
+ * documented order, and its sizes into *z. */
+static wg_status conv_args_ok(const wg_weights *w, const wg_conv2d_desc *d, const uint8_t *x,
+                              wg_act_format act, const wg_epilogue *ep, void *y,
+                              wg_run_info *info, conv_sizes *z) {
   /* before a field of them is read */
   if (!wg_aligned(d, _Alignof(wg_conv2d_desc)) || !wg_aligned(ep, _Alignof(wg_epilogue)) ||
       !wg_aligned(info, _Alignof(wg_run_info)))
     return WG_ERR_MISALIGNED;
   wg_status st = geometry_ok(d);
   if (st != WG_OK) return st;
-  int64_t oh = wg_conv2d_out_h(d), ow = wg_conv2d_out_w(d);
-  if (oh < 1 || ow < 1) return WG_ERR_BAD_SIZE;
-  int64_t kk, in_img, in_all, pix, nall, out_all, taps;
+  z->oh = wg_conv2d_out_h(d);
+  z->ow = wg_conv2d_out_w(d);
+  if (z->oh < 1 || z->ow < 1) return WG_ERR_BAD_SIZE;
+  int64_t taps;
   if (!wg_mul_ok(d->kernel_h, d->kernel_w, &taps) ||
-      !wg_mul_ok(taps, d->channels, &kk) ||
-      !wg_mul_ok(d->channels * d->height, d->width, &in_img) ||
-      !wg_mul_ok(in_img, d->batch, &in_all) || !wg_mul_ok(oh, ow, &pix) ||
-      !wg_mul_ok(pix, d->batch, &nall) ||
-      !wg_mul_ok(nall, w->m, &out_all) ||
-      !wg_mul_ok(out_all, (int64_t)wg_output_size(ep->output), &out_all))
+      !wg_mul_ok(taps, d->channels, &z->kk) ||
+      !wg_mul_ok(d->channels * d->height, d->width, &z->in_img) ||
+      !wg_mul_ok(z->in_img, d->batch, &z->in_all) || !wg_mul_ok(z->oh, z->ow, &z->pix) ||
+      !wg_mul_ok(z->pix, d->batch, &z->nall) ||
+      !wg_mul_ok(z->nall, w->m, &z->out_all) ||
+      !wg_mul_ok(z->out_all, (int64_t)wg_output_size(ep->output), &z->out_all))
     return WG_ERR_SIZE_OVERFLOW;
-  if (kk != w->k) return WG_ERR_UNSUPPORTED;
+  if (z->kk != w->k) return WG_ERR_UNSUPPORTED;
   st = wg_check_act(act);
   if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
   if (st == WG_OK)
-    st = wg_check_output(y, wg_span_of(y, out_all), wg_span_of(x, in_all), w, ep, info);
-  if (st != WG_OK) return st;
-  st = wg_codes_check(ctx, x, 1, in_all, in_all, (uint8_t)((1 << act.bits) - 1));
-  if (st != WG_OK) return st;
-  wg_problem p = wg_make_problem(w, act, ep);
-  const wg_kernel *k = wg_choose_kernel(ctx, w, &p);
-  if (!k) return WG_ERR_UNSUPPORTED;
+    st = wg_check_output(y, wg_span_of(y, z->out_all), wg_span_of(x, z->in_all), w, ep, info);
+  return st;
+}
 
+/* The run of a checked wg_conv2d call: kernel k on an implicit-im2col
+ * source (bsrc.h) of the input x. */
+static wg_run conv_run_of(const wg_kernel *k, const wg_weights *w, const wg_conv2d_desc *d,
+                          const conv_sizes *z, const uint8_t *x, wg_act_format act,
+                          const wg_epilogue *ep, void *y) {
   wg_run r = {0};
   r.kern = k;
   r.w = w;
-  r.src.k = kk;
-  r.src.x = x;
-  r.src.is_conv = 1;
-  r.src.layout = d->layout;
-  r.src.pad = (uint8_t)act.zero_point;
-  r.src.c = d->channels;
-  r.src.h = d->height;
-  r.src.w = d->width;
-  r.src.kh = d->kernel_h;
-  r.src.kw = d->kernel_w;
-  r.src.sh = d->stride_h;
-  r.src.sw = d->stride_w;
-  r.src.pt = d->pad_top;
-  r.src.pl = d->pad_left;
-  r.src.dh = d->dilation_h;
-  r.src.dw = d->dilation_w;
-  r.src.oh = oh;
-  r.src.ow = ow;
+  r.src = (struct wg_bsrc){.k = z->kk, .x = x, .is_conv = 1, .layout = d->layout,
+                           .pad = (uint8_t)act.zero_point, .c = d->channels, .h = d->height,
+                           .w = d->width, .kh = d->kernel_h, .kw = d->kernel_w,
+                           .sh = d->stride_h, .sw = d->stride_w, .pt = d->pad_top,
+                           .pl = d->pad_left, .dh = d->dilation_h, .dw = d->dilation_w,
+                           .oh = z->oh, .ow = z->ow};
   r.epi = wg_resolve_epilogue(ep, w, act);
   r.y = y;
   if (d->layout == WG_NCHW) {
     /* One GEMM per image: Y_img (M x OH*OW) is row-major. */
-    r.n = pix;
+    r.n = z->pix;
     r.nimg = d->batch;
-    r.x_img = in_img;
-    r.y_img = w->m * pix;
-    r.ys_m = pix;
+    r.x_img = z->in_img;
+    r.y_img = w->m * z->pix;
+    r.ys_m = z->pix;
     r.ys_n = 1;
   } else {
     /* The whole batch is one GEMM whose output is Y^T: pixel-major. */
-    r.n = nall;
+    r.n = z->nall;
     r.nimg = 1;
     r.ys_m = 1;
     r.ys_n = w->m;
   }
   r.src.n = r.n;
+  return r;
+}
+
+wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
+                    const wg_conv2d_desc *d, const uint8_t *x,
+                    wg_act_format act, const wg_epilogue *ep, void *y,
+                    wg_run_info *info) {
+  if (!ctx || !w || !d || !x || !ep || !y) return WG_ERR_NULL_POINTER;
+  conv_sizes z;
+  wg_status st = conv_args_ok(w, d, x, act, ep, y, info, &z);
+  if (st == WG_OK)
+    st = wg_codes_check(ctx, x, 1, z.in_all, z.in_all, (uint8_t)((1 << act.bits) - 1));
+  if (st != WG_OK) return st;
+  wg_problem p = wg_make_problem(w, act, ep);
+  const wg_kernel *k = wg_choose_kernel(ctx, w, &p);
+  if (!k) return WG_ERR_UNSUPPORTED;
+
+  wg_run r = conv_run_of(k, w, d, &z, x, act, ep, y);
   const wg_apack *direct = wg_direct_conv_weights(ctx, &r);
   st = direct ? wg_direct_conv_run(ctx, &r, direct) : wg_driver_run(ctx, &r);
   if (st == WG_OK && info) {

@@ -57,8 +57,14 @@ static const uint8_t *shared_chunk(const wg_driver_plan *pl, const wg_bsrc *src,
   return dst;
 }
 
-void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
-  const wg_driver_plan *pl = arg;
+/* A task's share of the call: image img, columns [n0, n0 + ncols) of
+ * chunk jc, MR-panels [p0, p1) of row range ic. */
+typedef struct task_span {
+  int64_t img, jc, n0, ncols, p0, p1;
+} task_span;
+
+/* Task t's share; ncols <= 0 or p0 >= p1 where it has nothing to do. */
+static task_span task_span_of(const wg_driver_plan *pl, int64_t t) {
   const wg_run *r = pl->r;
   const wg_kernel *k = r->kern;
   int64_t per_img = pl->nch * pl->mch;
@@ -79,8 +85,68 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   int64_t mpanels = (r->w->m + k->mr - 1) / k->mr;
   /* Row ranges shrink towards the end of the list (wg_split_at): a chunk's
    * ranges share its packing, and the last tasks are small. */
-  int64_t p0 = wg_split_at(mpanels, pl->mch, ic), p1 = wg_split_at(mpanels, pl->mch, ic + 1);
-  if (p0 >= p1 || ncols <= 0) return;
+  return (task_span){img, jc, n0, ncols, wg_split_at(mpanels, pl->mch, ic),
+                     wg_split_at(mpanels, pl->mch, ic + 1)};
+}
+
+/* The B panels of the task's chunk for the depth block at k0: the run's
+ * shared packing where this task gets it, else `own` (the scratch), packed
+ * here unless it holds them already (packed) and then tagged as holding
+ * them. */
+static uint8_t *block_panels(const wg_driver_plan *pl, const wg_bsrc *src, const task_span *s,
+                             int64_t k0, int64_t groups, size_t bpanel, int packed,
+                             wg_scratch_tag *tag, uint8_t *own) {
+  const uint8_t *shared = pl->shared_bytes && !packed
+                              ? shared_chunk(pl, src, s->jc, s->n0, s->ncols, groups, bpanel)
+                              : NULL;
+  if (shared) return (uint8_t *)shared;
+  if (!packed) pack_cols(pl->r->kern, src, k0, groups, s->n0, s->ncols, bpanel, own);
+  if (pl->reuse_id) *tag = (wg_scratch_tag){pl->reuse_id, s->img, s->jc};
+  return own;
+}
+
+/* The micro-kernels of one depth block [k0, k0 + depth): every MR x NR tile
+ * of the task, its sums parked in `partial` unless the block is the last
+ * (then the epilogue writes them to the image's output ybase). */
+static void run_block(const wg_driver_plan *pl, const task_span *s, int64_t k0, int64_t depth,
+                      const uint8_t *bpack, size_t bpanel, uint32_t *partial, char *ybase) {
+  const wg_run *r = pl->r;
+  const wg_kernel *k = r->kern;
+  int64_t groups = depth / k->ku;
+  int64_t npan = (s->ncols + k->nr - 1) / k->nr;
+  size_t es = wg_output_size(r->epi.output);
+  int single = pl->kc >= pl->kpad;
+  for (int64_t jp = 0; jp < npan; jp++) {
+    int64_t nn = s->n0 + jp * k->nr, cols = s->ncols - jp * k->nr;
+    for (int64_t ip = s->p0; ip < s->p1; ip++) {
+      int64_t m0 = ip * k->mr, rows = r->w->m - m0;
+      wg_tile tile = {
+          .kgroups = groups,
+          .a = (const char *)pl->ap->data + (size_t)ip * pl->ap->panel_bytes +
+               (size_t)(k0 / k->ku) * k->a_group_bytes,
+          .b = bpack + jp * bpanel,
+          .first = k0 == 0,
+          .last = k0 + depth >= pl->kpad,
+          .partial = single ? NULL : partial + ((ip - s->p0) * npan + jp) * k->mr * k->nr,
+          .epi = &r->epi,
+          .m0 = m0,
+          .rows = (int)(rows < k->mr ? rows : k->mr),
+          .cols = (int)(cols < k->nr ? cols : k->nr),
+          .y = ybase + (size_t)(m0 * r->ys_m + nn * r->ys_n) * es,
+          .ys_m = r->ys_m,
+          .ys_n = r->ys_n,
+      };
+      k->run(&tile);
+    }
+  }
+}
+
+void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
+  const wg_driver_plan *pl = arg;
+  const wg_run *r = pl->r;
+  const wg_kernel *k = r->kern;
+  const task_span s = task_span_of(pl, t);
+  if (s.p0 >= s.p1 || s.ncols <= 0) return;
 
   /* The scratch: its tag, the chunk's packed B panels, the partial sums
    * of several depth blocks.  The block may hold this chunk already,
@@ -90,53 +156,17 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   wg_scratch_tag *tag = (wg_scratch_tag *)mem;
   uint8_t *bpack = mem + WG_SCRATCH_TAG;
   uint32_t *partial = (uint32_t *)(bpack + pl->bpack_bytes);
-  int packed = wg_scratch_holds(tag, pl->reuse_id, img, jc);
+  int packed = wg_scratch_holds(tag, pl->reuse_id, s.img, s.jc);
 
   struct wg_bsrc src = r->src;
-  src.x += img * r->x_img;
-  size_t es = wg_output_size(r->epi.output);
-  char *ybase = (char *)r->y + (size_t)(img * r->y_img) * es;
-  int64_t npan = (ncols + k->nr - 1) / k->nr;
-  const char *adata = pl->ap->data;
-  int single = pl->kc >= pl->kpad;
-
+  src.x += s.img * r->x_img;
+  char *ybase = (char *)r->y + (size_t)(s.img * r->y_img) * wg_output_size(r->epi.output);
   for (int64_t k0 = 0; k0 < pl->kpad; k0 += pl->kc) {
     int64_t depth = pl->kpad - k0 < pl->kc ? pl->kpad - k0 : pl->kc;
     int64_t groups = depth / k->ku;
     size_t bpanel = (size_t)groups * k->b_group_bytes;
-    const uint8_t *shared = pl->shared_bytes && !packed
-                                ? shared_chunk(pl, &src, jc, n0, ncols, groups, bpanel)
-                                : NULL;
-    if (shared) {
-      bpack = (uint8_t *)shared;
-    } else {
-      if (!packed) pack_cols(k, &src, k0, groups, n0, ncols, bpanel, bpack);
-      if (pl->reuse_id) *tag = (wg_scratch_tag){pl->reuse_id, img, jc};
-    }
-    for (int64_t jp = 0; jp < npan; jp++) {
-      int64_t nn = n0 + jp * k->nr, cols = ncols - jp * k->nr;
-      for (int64_t ip = p0; ip < p1; ip++) {
-        int64_t m0 = ip * k->mr, rows = r->w->m - m0;
-        wg_tile tile = {
-            .kgroups = groups,
-            .a = adata + (size_t)ip * pl->ap->panel_bytes +
-                 (size_t)(k0 / k->ku) * k->a_group_bytes,
-            .b = bpack + jp * bpanel,
-            .first = k0 == 0,
-            .last = k0 + depth >= pl->kpad,
-            .partial = single ? NULL
-                              : partial + ((ip - p0) * npan + jp) * k->mr * k->nr,
-            .epi = &r->epi,
-            .m0 = m0,
-            .rows = (int)(rows < k->mr ? rows : k->mr),
-            .cols = (int)(cols < k->nr ? cols : k->nr),
-            .y = ybase + (size_t)(m0 * r->ys_m + nn * r->ys_n) * es,
-            .ys_m = r->ys_m,
-            .ys_n = r->ys_n,
-        };
-        k->run(&tile);
-      }
-    }
+    bpack = block_panels(pl, &src, &s, k0, groups, bpanel, packed, tag, bpack);
+    run_block(pl, &s, k0, depth, bpack, bpanel, partial, ybase);
   }
 }
 

@@ -1,9 +1,9 @@
 /*
  * What an ISA folder offers besides its kernels (kernel.h): the CPU features
  * it detects, and its own versions of services the library runs outside
- * any kernel.  Each folder lists them in its <isa>_isa.inc (kernels/
- * isa_list.inc names the folders, kernels/isa_table.c builds the tables);
- * core only walks the tables and names no instruction set.
+ * any kernel.  Each folder lists them in its isa.inc (kernels/isa_list.inc
+ * names the folders, kernels/isa_table.c builds the tables); core only
+ * walks the tables and names no instruction set.
  */
 #ifndef WG_ISA_H
 #define WG_ISA_H
@@ -12,11 +12,13 @@
 
 /* CPU feature bits, named in wg_kernel.cpu: one per feature, distinct
  * within an architecture.  What each means, and how it is detected, is
- * its folder's cpu_<isa>.c. */
+ * its folder's cpu_<isa>.c.  They stand here, not in the folders' lists:
+ * tests name them on every architecture, and this header including those
+ * lists would run from core into every folder. */
 enum {
   WG_CPU_AVX2 = 1u << 0,
   WG_CPU_NEON = 1u << 1,
-  WG_CPU_DOTPROD = 1u << 2
+  WG_CPU_DOTPROD = 1u << 2,
 };
 
 /* The WG_CPU_* bits of every feature of the table this process has,

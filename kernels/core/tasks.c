@@ -85,6 +85,82 @@ wg_status wg_run_tasks(wg_context *ctx, wg_task_body fn, void *plan, size_t need
   return wg_run_tasks_shared(ctx, fn, plan, need, tasks, 0, NULL);
 }
 
+/* On an engine's parallel-for: one block per concurrently running task,
+ * kept in the context between calls unless another call holds it (a fresh
+ * allocation is fresh pages, faulted in again on every call).  `owned`:
+ * wg_context_own's answer. */
+static wg_status run_on_runner(taskset *ts, int64_t tasks, size_t shared_bytes,
+                               uint8_t **shared, int owned) {
+  wg_context *ctx = ts->ctx;
+  ts->per_task = 1;
+  ts->nblocks = tasks < ctx->runner_par ? (int)tasks : ctx->runner_par;
+  for (int b = 0; b < ts->nblocks; b++) atomic_init(&ts->taken[b], 0);
+  size_t total = (size_t)ts->nblocks * ts->need;
+  int held = owned && pthread_mutex_trylock(&ctx->pool_mu) == 0;
+  uint8_t *own = NULL, *own_shared = NULL;
+  ts->buf = held ? slot_scratch(ctx, 0, total) : (own = aligned_alloc(64, total));
+  uint8_t *sh = shared_block(held ? &ctx->shared : NULL, shared_bytes, &own_shared);
+  int ok = ts->buf && (sh || !shared_bytes);
+  for (int b = 0; ok && b < ts->nblocks; b++) clear_tag(ts->buf + (size_t)b * ts->need);
+  if (ok && shared) *shared = sh;
+  if (ok) ctx->runner(ctx->runner_user, runner_task, ts, tasks);
+  if (held) pthread_mutex_unlock(&ctx->pool_mu);
+  free(own);
+  free(own_shared);
+  return ok ? WG_OK : WG_ERR_NO_MEMORY;
+}
+
+/* On the context's own pool, whose pool_mu the caller has taken (released
+ * here): each thread's slot of the context's scratch. */
+static wg_status run_on_pool(taskset *ts, int64_t tasks, size_t shared_bytes,
+                             uint8_t **shared) {
+  wg_context *ctx = ts->ctx;
+  /* A fork child's pool starts on first use; if its threads cannot be
+   * started, this call runs on the caller alone and the next one tries
+   * again. */
+  if (ctx->pool_pending && (ctx->pool = wg_pool_create(ctx->threads - 1)) != NULL)
+    ctx->pool_pending = 0;
+  ts->use_slots = 1;
+  uint8_t *own_shared = NULL;
+  uint8_t *sh = shared_block(&ctx->shared, shared_bytes, &own_shared);
+  int ok = sh || !shared_bytes;
+  for (int s = 0; ok && s < ctx->threads; s++) {
+    uint8_t *mem = slot_scratch(ctx, s, ts->need);
+    if (mem) clear_tag(mem);
+    ok = mem != NULL;
+  }
+  if (!ok) {
+    pthread_mutex_unlock(&ctx->pool_mu);
+    return WG_ERR_NO_MEMORY;
+  }
+  if (shared) *shared = sh;
+  if (ctx->pool)
+    wg_pool_run(ctx->pool, run_one, ts, tasks);
+  else
+    for (int64_t t = 0; t < tasks; t++) run_one(ts, t, 0);
+  pthread_mutex_unlock(&ctx->pool_mu);
+  return WG_OK;
+}
+
+/* On the calling thread alone, with blocks allocated for this call. */
+static wg_status run_on_caller(taskset *ts, int64_t tasks, size_t shared_bytes,
+                               uint8_t **shared) {
+  uint8_t *own_shared = NULL;
+  ts->buf = aligned_alloc(64, ts->need);
+  uint8_t *sh = shared_block(NULL, shared_bytes, &own_shared);
+  if (!ts->buf || (shared_bytes && !sh)) {
+    free(ts->buf);
+    free(own_shared);
+    return WG_ERR_NO_MEMORY;
+  }
+  clear_tag(ts->buf);
+  if (shared) *shared = sh;
+  for (int64_t t = 0; t < tasks; t++) run_one(ts, t, 0);
+  free(ts->buf);
+  free(own_shared);
+  return WG_OK;
+}
+
 wg_status wg_run_tasks_shared(wg_context *ctx, wg_task_body fn, void *plan, size_t need,
                               int64_t tasks, size_t shared_bytes, uint8_t **shared) {
   taskset ts;
@@ -93,73 +169,16 @@ wg_status wg_run_tasks_shared(wg_context *ctx, wg_task_body fn, void *plan, size
   ts.plan = plan;
   ts.ctx = ctx;
   ts.need = WG_SCRATCH_TAG + ((need + 63) & ~(size_t)63);
-  uint8_t *own_shared = NULL;
   /* 0 only in a fork child while another thread takes the context over:
    * pool_mu and the context's scratch are not to be touched yet. */
   int owned = wg_context_own(ctx);
-  if (ctx->runner) {
-    /* One block per concurrently running task, kept in the context between
-     * calls unless another call holds it (a fresh allocation is fresh
-     * pages, faulted in again on every call). */
-    ts.per_task = 1;
-    ts.nblocks = tasks < ctx->runner_par ? (int)tasks : ctx->runner_par;
-    for (int b = 0; b < ts.nblocks; b++) atomic_init(&ts.taken[b], 0);
-    size_t total = (size_t)ts.nblocks * ts.need;
-    int held = owned && pthread_mutex_trylock(&ctx->pool_mu) == 0;
-    uint8_t *own = NULL;
-    ts.buf = held ? slot_scratch(ctx, 0, total) : (own = aligned_alloc(64, total));
-    uint8_t *sh = shared_block(held ? &ctx->shared : NULL, shared_bytes, &own_shared);
-    int ok = ts.buf && (sh || !shared_bytes);
-    for (int b = 0; ok && b < ts.nblocks; b++) clear_tag(ts.buf + (size_t)b * ts.need);
-    if (ok && shared) *shared = sh;
-    if (ok) ctx->runner(ctx->runner_user, runner_task, &ts, tasks);
-    if (held) pthread_mutex_unlock(&ctx->pool_mu);
-    free(own);
-    free(own_shared);
-    return ok ? WG_OK : WG_ERR_NO_MEMORY;
-  }
-  if (owned && pthread_mutex_trylock(&ctx->pool_mu) == 0) {
-    /* A fork child's pool starts on first use; if its threads cannot be
-     * started, this call runs on the caller alone and the next one tries
-     * again. */
-    if (ctx->pool_pending && (ctx->pool = wg_pool_create(ctx->threads - 1)) != NULL)
-      ctx->pool_pending = 0;
-    ts.use_slots = 1;
-    uint8_t *sh = shared_block(&ctx->shared, shared_bytes, &own_shared);
-    int ok = sh || !shared_bytes;
-    for (int s = 0; ok && s < ctx->threads; s++) {
-      uint8_t *mem = slot_scratch(ctx, s, ts.need);
-      if (mem) clear_tag(mem);
-      ok = mem != NULL;
-    }
-    if (!ok) {
-      pthread_mutex_unlock(&ctx->pool_mu);
-      return WG_ERR_NO_MEMORY;
-    }
-    if (shared) *shared = sh;
-    if (ctx->pool)
-      wg_pool_run(ctx->pool, run_one, &ts, tasks);
-    else
-      for (int64_t t = 0; t < tasks; t++) run_one(&ts, t, 0);
-    pthread_mutex_unlock(&ctx->pool_mu);
-    return WG_OK;
-  }
+  if (ctx->runner) return run_on_runner(&ts, tasks, shared_bytes, shared, owned);
+  if (owned && pthread_mutex_trylock(&ctx->pool_mu) == 0)
+    return run_on_pool(&ts, tasks, shared_bytes, shared);
   /* Another application thread holds this context's pool (or, in a fork
    * child, is taking the context over): run on the caller alone rather
    * than wait (same bits, no deadlock). */
-  ts.buf = aligned_alloc(64, ts.need);
-  uint8_t *sh = shared_block(NULL, shared_bytes, &own_shared);
-  if (!ts.buf || (shared_bytes && !sh)) {
-    free(ts.buf);
-    free(own_shared);
-    return WG_ERR_NO_MEMORY;
-  }
-  clear_tag(ts.buf);
-  if (shared) *shared = sh;
-  for (int64_t t = 0; t < tasks; t++) run_one(&ts, t, 0);
-  free(ts.buf);
-  free(own_shared);
-  return WG_OK;
+  return run_on_caller(&ts, tasks, shared_bytes, shared);
 }
 
 uint64_t wg_reuse_id(void) {

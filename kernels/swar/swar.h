@@ -73,7 +73,7 @@ typedef struct wg_swar_impl {
 } wg_swar_impl;
 
 /* Lookup by weight layout, register width and mode among the kernels of
- * swar_kernels.inc; NULL for anything else. */
+ * isa.inc; NULL for anything else. */
 const wg_swar_impl *wg_swar_find_impl(int binary, int reg_bits, int mode);
 
 /* Packing shared by every kernel of one register width and tile: pack_a

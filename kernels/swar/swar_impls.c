@@ -1,15 +1,16 @@
 /* The SWAR implementations the API can run, by register width and mode:
- * every kernel of swar_kernels.inc, the table kernels and the carry ones. */
+ * every kernel of the folder's isa.inc, the table kernels and the carry
+ * ones. */
 #include "swar.h"
 
 #define WG_KERNEL(stem) extern const wg_swar_impl wg_swar_impl_##stem;
 #define WG_SWAR_CARRY(stem) WG_KERNEL(stem)
-#include "swar_kernels.inc"
+#include "isa.inc"
 #undef WG_KERNEL
 
 #define WG_KERNEL(stem) &wg_swar_impl_##stem,
 static const wg_swar_impl *const impls[] = {
-#include "swar_kernels.inc"
+#include "isa.inc"
 };
 #undef WG_KERNEL
 #undef WG_SWAR_CARRY

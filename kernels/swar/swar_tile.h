@@ -10,7 +10,7 @@
  * It defines the kernel wg_kernel_<stem> (kernel_def.h) and the SWAR API's
  * wg_swar_impl_<stem>.  A carry kernel's result is not the contract's
  * function: its wg_kernel has no run and stays out of the kernel table
- * (swar_kernels.inc); wg_swar_gemm runs its tile.
+ * (isa.inc); wg_swar_gemm runs its tile.
  *
  * Per group and output, with the packed products V = (X & P) | (NX & N)
  * (ternary, 3 operations) or V = X ^ (D & N) (binary, 2 operations):
