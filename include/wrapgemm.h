@@ -356,6 +356,47 @@ WG_API wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
                            wg_run_info *info);
 
 /* ------------------------------------------------------------------------ */
+/* Plans: which kernel and method a call would run, before running it.       */
+/* ------------------------------------------------------------------------ */
+typedef struct wg_plan {
+  const char *kernel;        /* as wg_run_info.kernel would be               */
+  const char *method;        /* as wg_run_info.method would be               */
+  const char *kernel_reason; /* why that kernel: "forced ..." or the table's
+                                rule (static string, for people)             */
+  const char *method_reason; /* why that method, starting with its name
+                                (static string, for people)                  */
+  int kernel_index;          /* the kernel's index in the table (its rank:
+                                wg_kernel_name)                              */
+} wg_plan;
+
+/* What wg_gemm(ctx, w, x, n, ldx, act, ep, y, ldy, info) would run, into
+ * *out: the kernel and method are those the call's wg_run_info gets (one
+ * decision, shared by both), as long as ctx's settings (forced kernel,
+ * set_direct_conv, set_gemm_in_place) do not change in between.  x is
+ * taken for its address only (whether X's rows allow the in-place GEMM
+ * depends on their alignment) and never read: pass the pointer the call
+ * will get.  Nothing of the activations or the output is needed.
+ * Errors, in wg_gemm's order, for the arguments it has: NULL_POINTER
+ * (ctx, w, x, ep, out), MISALIGNED (ep, out), BAD_SIZE, BAD_STRIDE,
+ * SIZE_OVERFLOW, BAD_OPTION, UNSUPPORTED (as wg_gemm's, a forced kernel
+ * that cannot compute the call included), MISALIGNED (ep's per-row arrays),
+ * ALIASING (out overlapping the weights' storage or ep's per-row arrays).
+ * BAD_CODE cannot come: codes are not read.  On error *out is untouched. */
+WG_API wg_status wg_plan_gemm(wg_context *ctx, const wg_weights *w, const uint8_t *x,
+                              int64_t n, int64_t ldx, wg_act_format act,
+                              const wg_epilogue *ep, int64_t ldy, wg_plan *out);
+
+/* What wg_conv2d(ctx, w, d, x, act, ep, y, info) would run, as
+ * wg_plan_gemm (no x: the method does not depend on where the input
+ * lies).  A plan of an NCHW direct convolution makes the weights'
+ * tap-major panels as that call's first run would (kept with the weights;
+ * should that allocation fail, the plan says implicit_im2col, and so would
+ * the call).  Errors as wg_conv2d's but those of x, y, info and the codes;
+ * out as in wg_plan_gemm.  On error *out is untouched. */
+WG_API wg_status wg_plan_conv2d(wg_context *ctx, const wg_weights *w, const wg_conv2d_desc *d,
+                                wg_act_format act, const wg_epilogue *ep, wg_plan *out);
+
+/* ------------------------------------------------------------------------ */
 /* Bit-packed general-register arithmetic (SWAR): carry mode and statistics. */
 /* ------------------------------------------------------------------------ */
 /* (section: SWAR) */

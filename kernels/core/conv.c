@@ -54,14 +54,12 @@ typedef struct conv_sizes {
   int64_t out_all;         /* output bytes                             */
 } conv_sizes;
 
-/* Every argument of a wg_conv2d call but the activation codes, in the
- * documented order, and its sizes into *z. */
-static wg_status conv_args_ok(const wg_weights *w, const wg_conv2d_desc *d, const uint8_t *x,
-                              wg_act_format act, const wg_epilogue *ep, void *y,
-                              wg_run_info *info, conv_sizes *z) {
+/* The arguments of a wg_conv2d call but its outputs and the activation
+ * codes, in the documented order, and its sizes into *z. */
+static wg_status conv_shape_ok(const wg_weights *w, const wg_conv2d_desc *d, wg_act_format act,
+                               const wg_epilogue *ep, conv_sizes *z) {
   /* before a field of them is read */
-  if (!wg_aligned(d, _Alignof(wg_conv2d_desc)) || !wg_aligned(ep, _Alignof(wg_epilogue)) ||
-      !wg_aligned(info, _Alignof(wg_run_info)))
+  if (!wg_aligned(d, _Alignof(wg_conv2d_desc)) || !wg_aligned(ep, _Alignof(wg_epilogue)))
     return WG_ERR_MISALIGNED;
   wg_status st = geometry_ok(d);
   if (st != WG_OK) return st;
@@ -80,6 +78,16 @@ static wg_status conv_args_ok(const wg_weights *w, const wg_conv2d_desc *d, cons
   if (z->kk != w->k) return WG_ERR_UNSUPPORTED;
   st = wg_check_act(act);
   if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
+  return st;
+}
+
+/* Every argument of a wg_conv2d call but the activation codes, in the
+ * documented order, and its sizes into *z. */
+static wg_status conv_args_ok(const wg_weights *w, const wg_conv2d_desc *d, const uint8_t *x,
+                              wg_act_format act, const wg_epilogue *ep, void *y,
+                              wg_run_info *info, conv_sizes *z) {
+  if (!wg_aligned(info, _Alignof(wg_run_info))) return WG_ERR_MISALIGNED;
+  wg_status st = conv_shape_ok(w, d, act, ep, z);
   if (st == WG_OK)
     st = wg_check_output(y, wg_span_of(y, z->out_all), wg_span_of(x, z->in_all), w, ep, info);
   return st;
@@ -130,16 +138,32 @@ wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
   if (st == WG_OK)
     st = wg_codes_check(ctx, x, 1, z.in_all, z.in_all, (uint8_t)((1 << act.bits) - 1));
   if (st != WG_OK) return st;
-  wg_problem p = wg_make_problem(w, act, ep);
-  const wg_kernel *k = wg_choose_kernel(ctx, w, &p);
-  if (!k) return WG_ERR_UNSUPPORTED;
-
-  wg_run r = conv_run_of(k, w, d, &z, x, act, ep, y);
-  const wg_apack *direct = wg_direct_conv_weights(ctx, &r);
-  st = direct ? wg_direct_conv_run(ctx, &r, direct) : wg_driver_run(ctx, &r);
+  wg_run r = conv_run_of(NULL, w, d, &z, x, act, ep, y);
+  wg_decision dc;
+  st = wg_decide(ctx, &r, act, ep, &dc);
+  if (st != WG_OK) return st;
+  st = dc.direct ? wg_direct_conv_run(ctx, &r, dc.direct) : wg_driver_run(ctx, &r);
   if (st == WG_OK && info) {
-    info->kernel = k->name;
-    info->method = direct ? "direct" : "implicit_im2col";
+    info->kernel = r.kern->name;
+    info->method = dc.method;
   }
+  return st;
+}
+
+/* wg_conv2d's checks but those of x, y, info and the codes, then its
+ * decision (plan.c). */
+wg_status wg_plan_conv2d(wg_context *ctx, const wg_weights *w, const wg_conv2d_desc *d,
+                         wg_act_format act, const wg_epilogue *ep, wg_plan *out) {
+  if (!ctx || !w || !d || !ep || !out) return WG_ERR_NULL_POINTER;
+  if (!wg_aligned(out, _Alignof(wg_plan))) return WG_ERR_MISALIGNED;
+  conv_sizes z;
+  wg_status st = conv_shape_ok(w, d, act, ep, &z);
+  if (st == WG_OK && wg_overlaps_operands(wg_span_of(out, (int64_t)sizeof *out), w, ep, w->m))
+    st = WG_ERR_ALIASING;
+  if (st != WG_OK) return st;
+  wg_run r = conv_run_of(NULL, w, d, &z, NULL, act, ep, NULL);
+  wg_decision dc;
+  st = wg_decide(ctx, &r, act, ep, &dc);
+  if (st == WG_OK) wg_plan_of(&r, &dc, out);
   return st;
 }

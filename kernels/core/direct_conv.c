@@ -224,16 +224,34 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-const wg_apack *wg_direct_conv_weights(const wg_context *ctx, const wg_run *r) {
+const wg_apack *wg_direct_conv_weights(const wg_context *ctx, const wg_run *r,
+                                       const char **why) {
   const wg_direct *d = r->kern->direct;
   const wg_bsrc *s = &r->src;
-  if (!ctx->direct_conv || !d || !s->is_conv || s->c % d->ku != 0 ||
-      r->w->k > d->max_depth || !d->epi_ok(&r->epi))
-    return NULL;
-  if (s->layout == WG_NHWC) return wg_weights_find_direct(r->w, r->kern);
-  /* NCHW output goes through the task's pixel-major scratch, in bytes. */
-  if (!d->to_pixels || wg_output_size(r->epi.output) != 1) return NULL;
-  return wg_weights_tap_major(r->w, r->kern, s->c, s->kh * s->kw);
+  if (!ctx->direct_conv) return *why = "implicit_im2col: direct convolution switched off", NULL;
+  if (!d || !s->is_conv)
+    return *why = "implicit_im2col: the kernel has no direct convolution", NULL;
+  if (s->c % d->ku != 0)
+    return *why = "implicit_im2col: channels not a multiple of the direct kernel's depth unroll",
+           NULL;
+  if (r->w->k > d->max_depth)
+    return *why = "implicit_im2col: K beyond the direct kernel's depth block", NULL;
+  if (!d->epi_ok(&r->epi))
+    return *why = "implicit_im2col: an output stage the direct kernel does not finish", NULL;
+  const wg_apack *p;
+  if (s->layout == WG_NHWC) {
+    p = wg_weights_find_direct(r->w, r->kern);
+  } else {
+    /* NCHW output goes through the task's pixel-major scratch, in bytes. */
+    if (!d->to_pixels) return *why = "implicit_im2col: the kernel has no NCHW direct path", NULL;
+    if (wg_output_size(r->epi.output) != 1)
+      return *why = "implicit_im2col: NCHW direct needs a one-byte output", NULL;
+    p = wg_weights_tap_major(r->w, r->kern, s->c, s->kh * s->kw);
+  }
+  *why = p ? "direct: the kernel has a direct convolution, channels a multiple of its depth "
+             "unroll, K within its depth block and an output stage it finishes"
+           : "implicit_im2col: the direct weight panels could not be made";
+  return p;
 }
 
 wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *wp) {

@@ -70,13 +70,16 @@ static void rows_task(void *arg, int64_t t, uint8_t *mem) {
   }
 }
 
-int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0) {
+int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0,
+                          const char **why) {
   const wg_kernel *k = r->kern;
   int64_t ld = r->src.ldx;
   *n0 = 0;
-  if (!ctx->gemm_in_place || !k->run_rows || r->src.is_conv || r->nimg != 1 ||
-      r->w->k > k->rows_max_depth)
-    return 0;
+  if (!ctx->gemm_in_place) return *why = "gemm: in-place GEMM switched off", 0;
+  if (!k->run_rows || r->src.is_conv || r->nimg != 1)
+    return *why = "gemm: the kernel has no in-place tile", 0;
+  if (r->w->k > k->rows_max_depth)
+    return *why = "gemm: K beyond the in-place tile's depth block", 0;
   /* Rows must start on 32-byte boundaries (64 where the stride allows), so
    * that no load splits a cache line: less aligned rows ran no faster in
    * place than packed ("In-place GEMM").  The columns before the first
@@ -84,11 +87,16 @@ int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0) {
    * tile.  A stride that is a multiple of 4 KiB puts every row of a tile in
    * the same L1 set (and a page of its own), which ran slower in place than
    * packed. */
-  if (ld % 32 != 0 || ld % 4096 == 0) return 0;
+  if (ld % 32 != 0) return *why = "gemm: ldx not a multiple of 32", 0;
+  if (ld % 4096 == 0) return *why = "gemm: ldx a multiple of 4096", 0;
   uintptr_t mask = ld % 64 == 0 ? 63 : 31;
   int64_t head = (int64_t)((0 - (uintptr_t)r->src.x) & mask);
-  if (r->n - head < k->rows_nr) return 0;
+  if (r->n - head < k->rows_nr)
+    return *why = "gemm: no whole in-place tile of columns from X's first aligned column", 0;
   *n0 = head;
+  *why = "gemm_in_place: the kernel has an in-place tile, K within its depth block, ldx a "
+         "multiple of 32 and not of 4096, and a whole tile of columns from X's first "
+         "aligned column";
   return (r->n - head) / k->rows_nr * k->rows_nr;
 }
 

@@ -148,15 +148,37 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *pl);
 void wg_driver_task(void *plan, int64_t t, uint8_t *mem);
 
 /* The in-place GEMM (gemm_rows.c): the columns of run `r` it takes, from
- * *n0 on (whole tiles of its kernel's rows_nr; 0: none), and running them. */
-int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0);
+ * *n0 on (whole tiles of its kernel's rows_nr; 0: none), and running them.
+ * *why (here and in wg_direct_conv_weights): the method's name and the rule
+ * that chose it, a static string (wg_plan.method_reason). */
+int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0,
+                          const char **why);
 wg_status wg_gemm_rows_run(wg_context *ctx, const wg_run *r, int64_t n0, int64_t ncols);
 
 /* The weight panels with which conv2d's run `r` can go to its kernel's
  * direct convolution (made on first use for NCHW), or NULL: implicit
  * im2col; and running it there (direct_conv.c). */
-const wg_apack *wg_direct_conv_weights(const wg_context *ctx, const wg_run *r);
+const wg_apack *wg_direct_conv_weights(const wg_context *ctx, const wg_run *r,
+                                       const char **why);
 wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *wp);
+
+/* The one decision of which kernel runs a checked call and how (plan.c),
+ * made alike for the run and for wg_plan_gemm / wg_plan_conv2d, so that a
+ * plan cannot disagree with the run. */
+typedef struct wg_decision {
+  const char *method, *kernel_why, *method_why; /* static strings (wg_plan) */
+  int kernel_index;       /* the kernel's index in the table */
+  int64_t n0, in_place;   /* gemm_in_place: columns [n0, n0 + in_place) */
+  const wg_apack *direct; /* "direct": the weight panels it reads */
+} wg_decision;
+/* Sets r->kern (r built with any kernel: only its kern changes) and *dc
+ * for a checked call with act and ep; UNSUPPORTED if no kernel may compute
+ * it.  For an NCHW direct convolution it makes the tap-major weight panels
+ * as the run would (kept with the weights). */
+wg_status wg_decide(const wg_context *ctx, wg_run *r, wg_act_format act, const wg_epilogue *ep,
+                    wg_decision *dc);
+/* The plan of a decided run. */
+void wg_plan_of(const wg_run *r, const wg_decision *dc, wg_plan *out);
 
 /* Runs fn(plan, t, mem) once for every t in [0, tasks), on the context's
  * threads (its pool, an engine's parallel-for, or the caller alone), each

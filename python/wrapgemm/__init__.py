@@ -13,7 +13,7 @@ from . import capi, errors
 from .calib import (OverflowStats, StepChoice, acc_bits_needed, calib_find_step,
                     overflow_stats, quantize_weights)
 from .capi import Cyclic, Layout, Output, Quantizer, Status, SwarMode, WeightFormat
-from .context import (Context, Kernel, RunInfo, Weights, conv2d_desc,
+from .context import (Context, Kernel, Plan, RunInfo, Weights, conv2d_desc,
                       conv2d_output_shape, kernels, version)
 from .epilogue import OUTPUT_DTYPES, Epilogue
 from .errors import *  # noqa: F401,F403  (WgError and one class per status)
@@ -24,7 +24,7 @@ from .swar import (CarryStats, SwarResult, swar_carry_stats, swar_gemm,
 __version__ = version()
 
 __all__ = [
-    "capi", "errors", "Context", "Weights", "Epilogue", "RunInfo", "Kernel", "kernels",
+    "capi", "errors", "Context", "Weights", "Epilogue", "RunInfo", "Plan", "Kernel", "kernels",
     "version", "conv2d_desc", "conv2d_output_shape", "OUTPUT_DTYPES",
     "swar_gemm", "swar_naive_gemm", "swar_carry_stats", "SwarResult", "CarryStats",
     "overflow_stats", "OverflowStats", "acc_bits_needed", "calib_find_step", "StepChoice",

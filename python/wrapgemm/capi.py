@@ -125,6 +125,11 @@ class wg_conv2d_desc(Structure):
         "pad_right", "dilation_h", "dilation_w")]
 
 
+class wg_plan(Structure):
+    _fields_ = [("kernel", c_char_p), ("method", c_char_p), ("kernel_reason", c_char_p),
+                ("method_reason", c_char_p), ("kernel_index", c_int)]
+
+
 class wg_swar_options(Structure):
     _fields_ = [
         ("reg_bits", c_int),
@@ -154,7 +159,7 @@ class wg_step_choice(Structure):
 
 
 STRUCTS = {cls.__name__: cls for cls in (
-    wg_act_format, wg_epilogue, wg_run_info, wg_conv2d_desc,
+    wg_act_format, wg_epilogue, wg_run_info, wg_conv2d_desc, wg_plan,
     wg_swar_options, wg_overflow_stats, wg_step_choice)}
 
 # Opaque handles and callbacks.
@@ -195,6 +200,11 @@ PROTOTYPES = {
     "wg_conv2d": (c_enum, [wg_context_p, wg_weights_p, POINTER(wg_conv2d_desc),
                            c_void_p, wg_act_format, POINTER(wg_epilogue),
                            c_void_p, POINTER(wg_run_info)]),
+    "wg_plan_gemm": (c_enum, [wg_context_p, wg_weights_p, c_void_p, c_int64, c_int64,
+                              wg_act_format, POINTER(wg_epilogue), c_int64,
+                              POINTER(wg_plan)]),
+    "wg_plan_conv2d": (c_enum, [wg_context_p, wg_weights_p, POINTER(wg_conv2d_desc),
+                                wg_act_format, POINTER(wg_epilogue), POINTER(wg_plan)]),
     "wg_swar_options_default": (wg_swar_options, []),
     "wg_swar_gemm": (c_enum, [wg_weights_p, c_void_p, c_int64, c_int64,
                               wg_act_format, POINTER(wg_epilogue),

@@ -8,12 +8,15 @@ import numpy as np
 from . import _arrays, epilogue as _ep
 from ._handle import Handle, Using
 from .capi import (Layout, Status, WeightFormat, lib, wg_act_format,
-                   wg_conv2d_desc, wg_parallel_for_fn, wg_run_info)
+                   wg_conv2d_desc, wg_parallel_for_fn, wg_plan, wg_run_info)
 from .errors import check, raise_status
 
 RunInfo = collections.namedtuple("RunInfo", "kernel method")
 RunInfo.__doc__ = "Which kernel ran a call and how (wg_run_info)."
 Kernel = collections.namedtuple("Kernel", "index name available")
+Plan = collections.namedtuple("Plan", "kernel method kernel_reason method_reason kernel_index")
+Plan.__doc__ = ("Which kernel and method a call would run, and why (wg_plan); kernel and "
+                "method are what its RunInfo then says.")
 
 
 def kernels():
@@ -28,6 +31,11 @@ def version():
 
 def _run_info(info):
     return RunInfo(info.kernel.decode(), info.method.decode())
+
+
+def _plan(p):
+    return Plan(p.kernel.decode(), p.method.decode(), p.kernel_reason.decode(),
+                p.method_reason.decode(), int(p.kernel_index))
 
 
 class Weights:
@@ -242,6 +250,46 @@ class Context:
         del keep, x
         self._after(st, "wg_gemm")
         return out, _run_info(info)
+
+    def plan_gemm(self, weights, x, *, act_bits=8, zero_point=0, epilogue=None, ldy=None,
+                  **epilogue_fields):
+        """The Plan of gemm(weights, x, ...) with the same arguments, without
+        running it (wg_plan_gemm): x is not read, only its address and shape
+        matter (the in-place GEMM depends on X's alignment); ldy is the
+        output's row stride (default N, as gemm's own output)."""
+        ep = _ep.make(epilogue, epilogue_fields)
+        xaddr, k, n, ldx = _arrays.matrix(x, np.uint8, "x")
+        m = weights.rows
+        if k != weights.depth:
+            raise_status(Status.BAD_SIZE, f"x has {k} rows, the weights' depth is {weights.depth}")
+        cep, keep = ep.to_c(m)
+        out = wg_plan()
+        with Using(self._h, weights._h) as (pc, pw):
+            st = lib.wg_plan_gemm(pc, pw, xaddr, n, ldx,
+                                  wg_act_format(int(act_bits), int(zero_point)),
+                                  ctypes.byref(cep), n if ldy is None else int(ldy),
+                                  ctypes.byref(out))
+        del keep, x
+        check(st, "wg_plan_gemm")
+        return _plan(out)
+
+    def plan_conv2d(self, weights, x_shape, *, kernel_size, stride=1, padding=0, dilation=1,
+                    layout=Layout.NCHW, act_bits=8, zero_point=0, epilogue=None,
+                    **epilogue_fields):
+        """The Plan of conv2d on an input of shape x_shape with the same
+        arguments, without running it or needing the input
+        (wg_plan_conv2d)."""
+        ep = _ep.make(epilogue, epilogue_fields)
+        d = conv2d_desc(tuple(x_shape), layout, kernel_size, stride, padding, dilation)
+        cep, keep = ep.to_c(weights.rows)
+        out = wg_plan()
+        with Using(self._h, weights._h) as (pc, pw):
+            st = lib.wg_plan_conv2d(pc, pw, ctypes.byref(d),
+                                    wg_act_format(int(act_bits), int(zero_point)),
+                                    ctypes.byref(cep), ctypes.byref(out))
+        del keep
+        check(st, "wg_plan_conv2d")
+        return _plan(out)
 
     # -- convolution -----------------------------------------------------
     def conv2d(self, weights, x, *, kernel_size, stride=1, padding=0, dilation=1,
