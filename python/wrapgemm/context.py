@@ -38,7 +38,29 @@ def _plan(p):
                 p.method_reason.decode(), int(p.kernel_index))
 
 
-class Weights:
+class _Owned:
+    """Lifetime of an object owning one C handle (self._h): close() or a
+    with-block frees it now, garbage collection otherwise."""
+
+    def close(self):
+        self._h.close()
+
+    @property
+    def closed(self):
+        return self._h.closed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        if hasattr(self, "_h"):
+            self._h.close()
+
+
+class Weights(_Owned):
     """M x K weight codes packed once (wg_weights).  Immutable; usable from
     any thread and any context.  Freed by close(), by leaving a `with`
     block or by garbage collection, whichever comes first."""
@@ -60,22 +82,6 @@ class Weights:
     def shape(self):
         return (self.rows, self.depth)
 
-    def close(self):
-        self._h.close()
-
-    @property
-    def closed(self):
-        return self._h.closed
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        if hasattr(self, "_h"):
-            self._h.close()
 
     def __repr__(self):
         fmt = self.format.name.lower() if isinstance(self.format, WeightFormat) else self.format
@@ -116,7 +122,7 @@ class _Tasks:
         return missed
 
 
-class Context:
+class Context(_Owned):
     """A wg_context: worker threads (0 = one per CPU, 1 = the caller only),
     the kernel choice and two switches.  Thread-safe for gemm/conv2d calls
     from several Python threads; the setters must not race with calls."""
@@ -325,23 +331,6 @@ class Context:
             raise RuntimeError("wrapgemm: wg_conv2d succeeded on an empty output")
         return out, _run_info(info)
 
-    # -- lifetime --------------------------------------------------------
-    def close(self):
-        self._h.close()
-
-    @property
-    def closed(self):
-        return self._h.closed
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        if hasattr(self, "_h"):
-            self._h.close()
 
     def __repr__(self):
         if self.closed:

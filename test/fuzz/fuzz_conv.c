@@ -149,19 +149,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_stats("activations", x, 1, (int64_t)xn, 0);
 
   fuzz_epi_rows rows;
-  fuzz_epilogue_rows(&rng, emix, &rows, &ep);
-  if (fault == FUZZ_NONFINITE) fuzz_plant_nonfinite(&rng, &rows, m);
-  if (fault == FUZZ_BAD_OUT_ZP)
-    ep.out_zero_point = rng_below(&rng, 2) ? -1 : (1 << ep.out_bits) + (int)rng_below(&rng, 3);
+  fuzz_epilogue_with_faults(&rng, emix, &rows, &ep, m, fault);
 
-  size_t off = es == 1 ? yoff : yoff / es * es;
-  /* A misaligned fault: the output if it is wider than a byte, else (or
-   * every other time) one of the per-row arrays. */
   unsigned char misbuf[4 * FUZZ_MAX_ROWS + 4];
-  int mis_rows = fault == FUZZ_MISALIGNED && fuzz_has_rows(&ep) && (es == 1 || rng_below(&rng, 2));
-  if (mis_rows) fuzz_misalign_rows(&rng, &ep, misbuf);
-  if (fault == FUZZ_MISALIGNED && !mis_rows) off += 1 + rng_below(&rng, (uint32_t)es - 1);
-  fuzz_out out = fuzz_out_alloc(ybytes, off);
+  fuzz_out out = fuzz_place_output(&rng, &ep, fault, es, yoff, ybytes, misbuf);
   unsigned char *y = out.y;
   if (fault == FUZZ_ALIASING) { /* over a byte of X or of a per-row array the call reads */
     const uint8_t *t = rng_below(&rng, 2) ? fuzz_row_byte(&rng, &ep, m) : NULL;

@@ -387,6 +387,30 @@ static inline void fuzz_out_free(fuzz_out *o) {
 
 /* An output pointer, aligned to its element of es bytes, whose element e
  * covers the byte t (one the call reads): the output overlaps the input. */
+/* The per-row epilogue data, with the planted epilogue faults (a
+ * non-finite scale or bias, an output zero point out of range). */
+static inline void fuzz_epilogue_with_faults(fuzz_rng *r, unsigned mix, fuzz_epi_rows *rw,
+                                             wg_epilogue *ep, int64_t m, fuzz_fault fault) {
+  fuzz_epilogue_rows(r, mix, rw, ep);
+  if (fault == FUZZ_NONFINITE) fuzz_plant_nonfinite(r, rw, m);
+  if (fault == FUZZ_BAD_OUT_ZP)
+    ep->out_zero_point = rng_below(r, 2) ? -1 : (1 << ep->out_bits) + (int)rng_below(r, 3);
+}
+
+/* Y: byte outputs at any offset, wider ones aligned, or, for a planted
+ * misalignment, the output if it is wider than a byte, else (or every
+ * other time) one of the per-row arrays (moved into misbuf, which must
+ * hold 4 * FUZZ_MAX_ROWS + 4 bytes). */
+static inline fuzz_out fuzz_place_output(fuzz_rng *r, wg_epilogue *ep, fuzz_fault fault,
+                                         size_t es, size_t yoff, size_t ybytes,
+                                         unsigned char *misbuf) {
+  size_t off = es == 1 ? yoff : yoff / es * es;
+  int mis_rows = fault == FUZZ_MISALIGNED && fuzz_has_rows(ep) && (es == 1 || rng_below(r, 2));
+  if (mis_rows) fuzz_misalign_rows(r, ep, misbuf);
+  if (fault == FUZZ_MISALIGNED && !mis_rows) off += 1 + rng_below(r, (uint32_t)es - 1);
+  return fuzz_out_alloc(ybytes, off);
+}
+
 static inline unsigned char *fuzz_alias_y(const uint8_t *t, int64_t e, size_t es) {
   uintptr_t a = (uintptr_t)t - (uintptr_t)e * es;
   return (unsigned char *)(a - a % es);
