@@ -98,3 +98,16 @@ def pair(v, what):
     if len(v) != 2:
         raise ValueError(f"{what}: an int or a pair, got {v}")
     return v
+
+
+def gemm_operands(weights, x, dtype, out):
+    """X (K x N uint8 codes, K the weights' depth) and Y (M x N of dtype,
+    out or a new array) of a GEMM: (xaddr, n, ldx, out, yaddr, ldy)."""
+    xaddr, k, n, ldx = matrix(x, np.uint8, "x")
+    m = weights.rows
+    if k != weights.depth:
+        raise_status(Status.BAD_SIZE, f"x has {k} rows, the weights' depth is {weights.depth}")
+    if out is None:
+        out = np.empty((m, n), dtype)
+    yaddr, _, _, ldy = matrix(out, dtype, "out", writable=True, shape=(m, n))
+    return xaddr, n, ldx, out, yaddr, ldy

@@ -240,15 +240,8 @@ class Context(_Owned):
         (out= writes into an M x N array with contiguous rows instead).
         Returns (y, RunInfo)."""
         ep = _ep.make(epilogue, epilogue_fields)
-        dtype = ep.dtype
-        xaddr, k, n, ldx = _arrays.matrix(x, np.uint8, "x")
-        m = weights.rows
-        if k != weights.depth:
-            raise_status(Status.BAD_SIZE, f"x has {k} rows, the weights' depth is {weights.depth}")
-        if out is None:
-            out = np.empty((m, n), dtype)
-        yaddr, _, _, ldy = _arrays.matrix(out, dtype, "out", writable=True, shape=(m, n))
-        cep, keep = ep.to_c(m)
+        xaddr, n, ldx, out, yaddr, ldy = _arrays.gemm_operands(weights, x, ep.dtype, out)
+        cep, keep = ep.to_c(weights.rows)
         info = wg_run_info()
         with Using(self._h, weights._h) as (pc, pw):
             st = lib.wg_gemm(pc, pw, xaddr, n, ldx, wg_act_format(int(act_bits), int(zero_point)),

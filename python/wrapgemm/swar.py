@@ -35,14 +35,8 @@ def swar_gemm(weights, x, *, mode=SwarMode.EXACT, reg_bits=64, act_bits=8, zero_
     is subtracted from each lane sum.  Returns SwarResult(y, carries,
     lane_carries), the counts None where not asked for."""
     ep = _ep.make(epilogue, epilogue_fields)
-    dtype = ep.dtype
-    xaddr, k, n, ldx = _arrays.matrix(x, np.uint8, "x")
+    xaddr, n, ldx, out, yaddr, ldy = _arrays.gemm_operands(weights, x, ep.dtype, out)
     m = weights.rows
-    if k != weights.depth:
-        raise_status(Status.BAD_SIZE, f"x has {k} rows, the weights' depth is {weights.depth}")
-    if out is None:
-        out = np.empty((m, n), dtype)
-    yaddr, _, _, ldy = _arrays.matrix(out, dtype, "out", writable=True, shape=(m, n))
     opt = lib.wg_swar_options_default()
     opt.reg_bits = int(reg_bits)
     opt.mode = int(_arrays.enum_value(SwarMode, mode, "mode"))

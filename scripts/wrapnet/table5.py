@@ -270,10 +270,24 @@ def main():
             f.write(doc[:i] + "\n" + text + doc[j:])
 
 
+def cpu_name():
+    """The CPU's model name and vector level, for the timing line."""
+    try:
+        info = open("/proc/cpuinfo").read()
+    except OSError:
+        return "unknown CPU"
+    model = next((l.split(":", 1)[1].strip() for l in info.splitlines()
+                  if l.startswith("model name")), "unknown CPU")
+    flags = next((l.split(":", 1)[1].split() for l in info.splitlines()
+                  if l.startswith("flags")), [])
+    level = next((f for f in ("avx512_vnni", "avx512bw", "avx2") if f in flags), "no AVX2")
+    return f"{model}, {level}"
+
+
 def report(results, a, lanes, wall, cpu):
     out = [f"{a.test_images} test images; corrections from the first {a.calib_images} training "
            f"images; {lanes} lanes of 8 bits in {a.reg_bits}-bit registers; "
-           f"{wall:.0f} s wall, {cpu:.0f} s CPU.", "",
+           f"{wall:.0f} s wall, {cpu:.0f} s CPU on {cpu_name()}.", "",
            "| net | accuracy (v) | accuracy (c) | carry | carry std |",
            "|---|---|---|---|---|"]
     for row in PAPER:

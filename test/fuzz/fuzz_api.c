@@ -87,13 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t ybytes = (size_t)((m - 1) * ldy + n) * es;
   size_t slack = fault == FUZZ_ALIASING ? (ybytes + 127) & ~(size_t)63 : 0;
   size_t xspan = (size_t)((k - 1) * ldx + n);
-  size_t xtotal = slack + xoff + xspan + slack;
-  void *xmem = NULL;
-  if (posix_memalign(&xmem, 64, xtotal)) abort();
-  uint8_t *xbuf = xmem, *xcopy = malloc(xtotal);
-  if (!xcopy) abort();
-  memset(xbuf, 0xFF, xtotal);
-  uint8_t *x = xbuf + slack + xoff;
+  fuzz_x xb = fuzz_x_alloc(slack, xoff, xspan);
+  uint8_t *x = xb.x;
   for (int64_t i = 0; i < k; i++) fuzz_fill_acts(&rng, xmix, act.bits, act.zero_point,
                                                  x + i * ldx, (size_t)n);
   if (fault == FUZZ_BAD_XCODE && !fuzz_plant_bad_act(&rng, act.bits, x, k, n, ldx))
@@ -115,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     y = fuzz_alias_y(t, e, es);
   }
   fuzz_epi_rows rows_copy = rows;
-  memcpy(xcopy, xbuf, xtotal);
+  fuzz_x_snapshot(&xb);
 
   wg_context *ctx = fuzz_context(tb / 4);
   wg_weights *pw = NULL;
@@ -152,13 +147,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* Every byte of the output buffer: the results, and FUZZ_FILL elsewhere
    * (guards, gaps, everything on error).  X unchanged. */
   if (memcmp(out.buf, out.want, out.total) != 0) abort();
-  if (memcmp(xbuf, xcopy, xtotal) != 0) abort();
+  if (!fuzz_x_unchanged(&xb)) abort();
   if (memcmp(&rows, &rows_copy, sizeof rows) != 0) abort();
   wg_weights_destroy(pw);
   wg_context_destroy(ctx);
   free(w);
-  free(xbuf);
-  free(xcopy);
+  fuzz_x_free(&xb);
   fuzz_out_free(&out);
   return 0;
 }

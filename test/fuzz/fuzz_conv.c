@@ -134,13 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t ybytes = (size_t)outs * es;
   size_t xn = (size_t)(d.batch * d.channels * d.height * d.width);
   size_t slack = fault == FUZZ_ALIASING ? (ybytes + 127) & ~(size_t)63 : 0;
-  size_t xtotal = slack + xoff + xn + slack;
-  void *xmem = NULL;
-  if (posix_memalign(&xmem, 64, xtotal)) abort();
-  uint8_t *xbuf = xmem, *xcopy = malloc(xtotal);
-  if (!xcopy) abort();
-  memset(xbuf, 0xFF, xtotal);
-  uint8_t *x = xbuf + slack + xoff;
+  fuzz_x xb = fuzz_x_alloc(slack, xoff, xn);
+  uint8_t *x = xb.x;
   fuzz_fill_acts(&rng, xmix, act.bits, act.zero_point, x, xn);
   if (fault == FUZZ_BAD_XCODE && !fuzz_plant_bad_act(&rng, act.bits, x, 1, (int64_t)xn, 0))
     fault = FUZZ_NONE;
@@ -160,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     y = fuzz_alias_y(t, rng_below(&rng, (uint32_t)outs), es);
   }
   fuzz_epi_rows rows_copy = rows;
-  memcpy(xcopy, xbuf, xtotal);
+  fuzz_x_snapshot(&xb);
 
   wg_context *ctx = fuzz_context(tb / 4);
   wg_weights *pw = NULL;
@@ -198,13 +193,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   }
   if (memcmp(out.buf, out.want, out.total) != 0) abort(); /* results, guards, on error */
-  if (memcmp(xbuf, xcopy, xtotal) != 0) abort();
+  if (!fuzz_x_unchanged(&xb)) abort();
   if (memcmp(&rows, &rows_copy, sizeof rows) != 0) abort();            /* X unchanged */
   wg_weights_destroy(pw);
   wg_context_destroy(ctx);
   free(w);
-  free(xbuf);
-  free(xcopy);
+  fuzz_x_free(&xb);
   fuzz_out_free(&out);
   return 0;
 }

@@ -387,6 +387,36 @@ static inline void fuzz_out_free(fuzz_out *o) {
 
 /* An output pointer, aligned to its element of es bytes, whose element e
  * covers the byte t (one the call reads): the output overlaps the input. */
+/* X's buffer: `slack` bytes on both sides (room for an overlapping output),
+ * `off` bytes before X's first code, `span` bytes of X, all 0xFF until
+ * filled (gap bytes no codes check may read), 64-byte aligned; and a copy,
+ * taken before the call, that the call must leave equal. */
+typedef struct fuzz_x {
+  uint8_t *buf, *copy, *x;
+  size_t total;
+} fuzz_x;
+
+static inline fuzz_x fuzz_x_alloc(size_t slack, size_t off, size_t span) {
+  fuzz_x b;
+  void *mem = NULL;
+  b.total = slack + off + span + slack;
+  if (posix_memalign(&mem, 64, b.total)) abort();
+  b.buf = mem;
+  b.copy = malloc(b.total);
+  if (!b.copy) abort();
+  memset(b.buf, 0xFF, b.total);
+  b.x = b.buf + slack + off;
+  return b;
+}
+static inline void fuzz_x_snapshot(fuzz_x *b) { memcpy(b->copy, b->buf, b->total); }
+static inline int fuzz_x_unchanged(const fuzz_x *b) {
+  return memcmp(b->buf, b->copy, b->total) == 0;
+}
+static inline void fuzz_x_free(fuzz_x *b) {
+  free(b->buf);
+  free(b->copy);
+}
+
 /* The per-row epilogue data, with the planted epilogue faults (a
  * non-finite scale or bias, an output zero point out of range). */
 static inline void fuzz_epilogue_with_faults(fuzz_rng *r, unsigned mix, fuzz_epi_rows *rw,
