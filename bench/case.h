@@ -57,6 +57,15 @@ struct Case {
   std::function<std::string()> impl = nullptr;
 };
 
+// The Case of a prepared case c, whose check(why) and run(why) return
+// false with *why on failure; impl (may be empty) says what ran.
+template <class C>
+Case make_case(std::string name, Lib lib, double macs, std::shared_ptr<C> c,
+               std::function<std::string()> impl = nullptr) {
+  return Case{std::move(name), lib, macs, [c](std::string *why) { return c->check(why); },
+              [c](std::string *why) { return c->run(why); }, std::move(impl)};
+}
+
 struct Options {
   bool quick = false;   // scaled-down layers, one short repetition
   int threads = 1;      // threads for every library (each in its own process

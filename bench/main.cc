@@ -18,6 +18,7 @@
 #include <regex>
 
 #include "case.h"
+#include "depthwise.h"
 #include "driver.h"
 #include "report.h"
 
@@ -105,7 +106,9 @@ std::vector<Case> collect(const Args &a, Notes *notes) {
       {Lib::wrapgemm, add_wrapnet8_cases}, {Lib::wrapgemm, add_wrapgemm_cases},
       {Lib::gemmlowp, add_gemmlowp_cases}, {Lib::onednn, add_onednn_cases},
       {Lib::onednn, add_onednn_conv_cases}, {Lib::openblas, add_openblas_cases},
-      {Lib::xnnpack, add_xnnpack_cases},   {Lib::swar, add_swar_cases}};
+      {Lib::xnnpack, add_xnnpack_cases},   {Lib::swar, add_swar_cases},
+      {Lib::wrapgemm, add_depthwise_wrapgemm_cases}, {Lib::onednn, add_depthwise_onednn_cases},
+      {Lib::xnnpack, add_depthwise_xnnpack_cases}};
   for (const auto &ad : adders)
     if (a.lib.empty() || a.lib == lib_name(ad.first)) ad.second(all, *notes);
   if (ceilings) add_ceiling_cases(all, *notes, "last");

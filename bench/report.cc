@@ -20,6 +20,7 @@
 
 #include "ceiling.h"
 #include "cpu_features.h"
+#include "depthwise.h"
 #include "wrapgemm.h"
 
 namespace wgb {
@@ -471,6 +472,38 @@ Table table8(const Run &R, const std::vector<LayerCases> &ls) {
   return t;
 }
 
+// MobileNet's depthwise layers (depthwise.h): wrapgemm's depthwise path
+// beside oneDNN's and XNNPACK's depthwise convolutions.
+Table depthwise_table(const Run &R) {
+  Table t{"Depthwise 3x3 convolutions (MobileNet v1 layers): ms per layer (" + R.how + ")",
+          {"Layer", "wrapgemm NHWC", "NHWC b=8", "NCHW", "grouped im2col", "oneDNN dw",
+           "x oneDNN", "XNNPACK dw", "x XNNPACK", "wrapgemm GMAC/s", "wrapgemm ran",
+           "oneDNN impl"},
+          {},
+          {"Layer: CxHxW and stride; groups = C, multiplier 1, pad 1, 7-bit activation codes, "
+           "full-range int8 weights.  wrapgemm: wg_conv2d_ex with groups = C on a context "
+           "with automatic kernel choice (the kernel's depthwise rows), raw int32 output "
+           "(b = 32), or raw int8 wrapped sums (b = 8); grouped im2col: the depthwise path "
+           "switched off, one implicit-im2col GEMM per channel.",
+           "oneDNN dw: convolution_forward with groups = C, u8 x s8 -> s32, formats any, only "
+           "execute() timed.  XNNPACK dw: xnn_create_convolution2d_nhwc_qs8 with groups = C, "
+           "int8 output requantized in the call.  x: peer time / wrapgemm NHWC time (>1: "
+           "wrapgemm is faster).  Every output checked exactly before timing."}};
+  for (const DwLayer &l : dw_layers()) {
+    const std::string p = "depthwise/" + l.name() + "/";
+    const Result *wn = R.ix.get(p + "wrapgemm_dw_nhwc.conv"),
+                 *w8 = R.ix.get(p + "wrapgemm_dw_nhwc_acc8.conv"),
+                 *wc = R.ix.get(p + "wrapgemm_dw_nchw.conv"),
+                 *wi = R.ix.get(p + "wrapgemm_dw_im2col.conv"),
+                 *dn = R.ix.get(p + "onednn_dw_u8s8s32.conv"),
+                 *xn = R.ix.get(p + "xnnpack_dw_qs8.conv");
+    t.rows.push_back({l.name(), fmt(ms(wn), 3), fmt(ms(w8), 3), fmt(ms(wc), 3), fmt(ms(wi), 3),
+                      fmt(ms(dn), 3), ratio(wn, dn), fmt(ms(xn), 3), ratio(wn, xn),
+                      fmt(gmacs(wn), 2), wn ? wn->impl : "-", dn ? dn->impl : "-"});
+  }
+  return t;
+}
+
 // Every case, for the file.
 Table every_case_table(const Run &R) {
   Table all{"Every case (median ms, rate, share of the ceiling, what ran)",
@@ -516,7 +549,7 @@ std::string chart_data(const std::vector<LayerCases> &ls) {
 // The tables in the order both the terminal and report.md show them.
 std::vector<Table> result_tables(const Run &R, const std::vector<LayerCases> &ls) {
   return {wrapnet_layer_table(R, ls), table7(R, ls),      table7_speedups(R, ls),
-          table7_nhwc(R, ls),         table7_gemm(R, ls), table8(R, ls),
+          table7_nhwc(R, ls),         table7_gemm(R, ls), table8(R, ls), depthwise_table(R),
           ceiling_table(R.ix, R.c8)};
 }
 

@@ -1,12 +1,16 @@
 /* WrapNet on Fashion-MNIST with wrapgemm: the paper's Tables 1 and 6.
  *
- *   wrapnet_demo [--models DIR] [--data DIR] [--images N] [--threads T]
+ *   wrapnet_demo [--models DIR] [--prefix P] [--data DIR] [--images N]
+ *                [--threads T]
  *       prints, for binary and for ternary weights, the test accuracy of the
  *       float net, the weight-quantized net (32-bit sums), the quantized net
  *       with quantized activations at 32 and at 8 bits without the cyclic
  *       activation (with each layer's 8-bit overflow rate), and WrapNet with
- *       8- and 12-bit accumulators.  DIR/data holds the uncompressed IDX
- *       files t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte.
+ *       8- and 12-bit accumulators (the 12-bit row only where its model
+ *       exists), from DIR/P-float.wgm, DIR/P-binary-qw.wgm, ... (P: fmnist,
+ *       the small net, by default; fmnist-vgg7 for the deeper one).  The
+ *       data DIR holds the uncompressed IDX files t10k-images-idx3-ubyte
+ *       and t10k-labels-idx1-ubyte.
  *   wrapnet_demo --check MODEL GOLDEN [--all-kernels]
  *       runs the golden vectors of scripts/wrapnet/export.py and compares
  *       every layer's output bit for bit (with --all-kernels: once per
@@ -46,9 +50,17 @@ static uint8_t *read_idx(const char *path, int ndim, int64_t *count) {
   return data;
 }
 
-static int load(const char *dir, const char *file, wn_model *m) {
+/* Loads DIR/PREFIX-SUFFIX.wgm; with `optional`, a missing file returns 1
+ * without a message. */
+static int load(const char *dir, const char *prefix, const char *suffix,
+                wn_model *m, int optional) {
   char path[1024], err[256];
-  snprintf(path, sizeof path, "%s/%s", dir, file);
+  snprintf(path, sizeof path, "%s/%s-%s.wgm", dir, prefix, suffix);
+  if (optional) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return 1;
+    fclose(f);
+  }
   if (wn_model_load(path, m, err, sizeof err) != 0) {
     fprintf(stderr, "wrapnet_demo: %s\n", err);
     return -1;
@@ -77,7 +89,7 @@ static void *float_worker(void *arg) {
   float logits[BATCH * 10];
   for (int64_t i = 0; i < j->n && j->st == WG_OK; i += BATCH) {
     int64_t b = j->n - i < BATCH ? j->n - i : BATCH;
-    j->st = wn_forward_float(j->m, j->img + i * 784, b, logits);
+    j->st = wn_forward_float(j->m, j->img + i * 784, b, NULL, logits);
     for (int64_t k = 0; k < b && j->st == WG_OK; k++)
       j->correct += argmax10(logits + k * 10) == j->lab[i + k];
   }
@@ -140,10 +152,22 @@ static void row(const char *method, const char *acts, const char *wbits,
          acc, a, note);
 }
 
-static int table(wg_context *ctx, const char *dir, const uint8_t *img,
-                 const uint8_t *lab, int64_t n) {
+/* Each quantized layer's overflow rate, "L1 0.33%, L2 0.62%, ...". */
+static void overflow_note(const wn_model *m, const wg_overflow_stats *ov,
+                          char *note, size_t len) {
+  note[0] = 0;
+  for (int i = 0; i < m->n; i++) {
+    if (!wn_layer_quantized(&m->layers[i])) continue;
+    size_t u = strlen(note);
+    snprintf(note + u, len - u, "%sL%d %.2f%%", u ? ", " : "", i,
+             100.0 * ov[i].rate);
+  }
+}
+
+static int table(wg_context *ctx, const char *dir, const char *prefix,
+                 const uint8_t *img, const uint8_t *lab, int64_t n) {
   wn_model fp;
-  if (load(dir, "fmnist-float.wgm", &fp)) return 1;
+  if (load(dir, prefix, "float", &fp, 0)) return 1;
   double afp = accuracy(ctx, &fp, img, lab, n, NULL);
   wn_model_free(&fp);
   printf("Fashion-MNIST, %lld test images; act bits are the quantized layers' inputs.\n\n",
@@ -156,18 +180,19 @@ static int table(wg_context *ctx, const char *dir, const uint8_t *img,
   const char *types[2] = {"binary", "ternary"}, *names[2] = {"BWN", "TWN"},
              *wb[2] = {"1", "2"};
   for (int t = 0; t < 2; t++) {
-    char file[128], label[64], acts[64], note[256];
+    char file[128], label[64], acts[64], note[512];
     wn_model qw, qa, w8, w12;
-    snprintf(file, sizeof file, "fmnist-%s-qw.wgm", types[t]);
-    if (load(dir, file, &qw)) return 1;
-    snprintf(file, sizeof file, "fmnist-%s-qa.wgm", types[t]);
-    if (load(dir, file, &qa)) return 1;
-    snprintf(file, sizeof file, "fmnist-%s-wrap8.wgm", types[t]);
-    if (load(dir, file, &w8)) return 1;
-    snprintf(file, sizeof file, "fmnist-%s-wrap12.wgm", types[t]);
-    if (load(dir, file, &w12)) return 1;
+    snprintf(file, sizeof file, "%s-qw", types[t]);
+    if (load(dir, prefix, file, &qw, 0)) return 1;
+    snprintf(file, sizeof file, "%s-qa", types[t]);
+    if (load(dir, prefix, file, &qa, 0)) return 1;
+    snprintf(file, sizeof file, "%s-wrap8", types[t]);
+    if (load(dir, prefix, file, &w8, 0)) return 1;
+    snprintf(file, sizeof file, "%s-wrap12", types[t]);
+    int r12 = load(dir, prefix, file, &w12, 1);
+    if (r12 < 0) return 1;
     if (wn_model_pack(&qa, ctx) || wn_model_pack(&w8, ctx) ||
-        wn_model_pack(&w12, ctx)) {
+        (r12 == 0 && wn_model_pack(&w12, ctx))) {
       fprintf(stderr, "wrapnet_demo: packing failed\n");
       return 1;
     }
@@ -178,17 +203,12 @@ static int table(wg_context *ctx, const char *dir, const uint8_t *img,
     snprintf(label, sizeof label, "%s-QA", names[t]);
     row(label, acts, wb[t], 32, accuracy(ctx, &qa, img, lab, n, &o32), "");
 
-    wg_overflow_stats ov[8];
+    /* wn_model_load allows 64 layers */
+    wg_overflow_stats ov[64];
     memset(ov, 0, sizeof ov);
     wn_run_opts o8 = {8, WG_CYCLIC_NONE, 8, ov};
     double a8 = accuracy(ctx, &qa, img, lab, n, &o8);
-    note[0] = 0;
-    for (int i = 0; i < qa.n && i < 8; i++) {
-      if (!wn_layer_quantized(&qa.layers[i])) continue;
-      size_t u = strlen(note);
-      snprintf(note + u, sizeof note - u, "%sL%d %.2f%%", u ? ", " : "", i,
-               100.0 * ov[i].rate);
-    }
+    overflow_note(&qa, ov, note, sizeof note);
     snprintf(label, sizeof label, "%s-QA, no cyclic", names[t]);
     row(label, acts, wb[t], 8, a8, note);
 
@@ -196,21 +216,17 @@ static int table(wg_context *ctx, const char *dir, const uint8_t *img,
     wn_run_opts own = {0, -1, 8, ov};
     act_bits(&w8, acts, sizeof acts);
     double aw8 = accuracy(ctx, &w8, img, lab, n, &own);
-    note[0] = 0;
-    for (int i = 0; i < w8.n && i < 8; i++) {
-      if (!wn_layer_quantized(&w8.layers[i])) continue;
-      size_t u = strlen(note);
-      snprintf(note + u, sizeof note - u, "%sL%d %.2f%%", u ? ", " : "", i,
-               100.0 * ov[i].rate);
-    }
+    overflow_note(&w8, ov, note, sizeof note);
     row("WrapNet", acts, wb[t], 8, aw8, note);
     own.overflow = NULL;
-    act_bits(&w12, acts, sizeof acts);
-    row("WrapNet", acts, wb[t], 12, accuracy(ctx, &w12, img, lab, n, &own), "");
+    if (r12 == 0) {
+      act_bits(&w12, acts, sizeof acts);
+      row("WrapNet", acts, wb[t], 12, accuracy(ctx, &w12, img, lab, n, &own), "");
+      wn_model_free(&w12);
+    }
     wn_model_free(&qw);
     wn_model_free(&qa);
     wn_model_free(&w8);
-    wn_model_free(&w12);
   }
   return 0;
 }
@@ -222,29 +238,37 @@ static uint32_t u32le(const unsigned char *b) {
          (uint32_t)b[3] << 24;
 }
 
+/* Bytes per output element of layer i in a golden file: float32 for the
+ * logits and for every layer of a float-activation model, else uint8. */
+static size_t out_elem(const wn_model *m, int i) {
+  return m->float_acts || m->layers[i].kind == WN_DENSE ? sizeof(float) : 1;
+}
+
 static int check_run(wg_context *ctx, const wn_model *m, const uint8_t *pix,
                      int64_t nimg, int acc, int cyc, FILE *f,
                      const char *kname) {
   void *outs[64] = {0};
+  float *fouts[64] = {0}; /* the same buffers, for a float model */
   float *logits = malloc((size_t)nimg * 10 * sizeof *logits);
   int bad = !logits;
   for (int i = 0; i < m->n && !bad; i++) {
     int64_t sz = wn_layer_out_size(&m->layers[i]);
-    size_t el = m->layers[i].kind == WN_DENSE ? sizeof(float) : 1;
-    outs[i] = malloc((size_t)(nimg * sz) * el);
+    outs[i] = malloc((size_t)(nimg * sz) * out_elem(m, i));
+    fouts[i] = outs[i];
     bad = !outs[i];
   }
   wn_run_opts o = {acc, cyc, 8, NULL};
-  wg_status st = bad ? WG_ERR_NO_MEMORY
-                     : wn_forward_int(ctx, m, pix, nimg, &o, outs, logits);
+  /* Float models run in plain float (no kernel, acc and cyclic unused). */
+  wg_status st = bad            ? WG_ERR_NO_MEMORY
+                 : m->float_acts ? wn_forward_float(m, pix, nimg, fouts, logits)
+                                 : wn_forward_int(ctx, m, pix, nimg, &o, outs, logits);
   if (st == WG_ERR_UNSUPPORTED && kname) {
     printf("  %-40s acc %2d cyclic %d: skipped (kernel cannot run this)\n",
            kname, acc, cyc);
     bad = 2;
     long run_bytes = 0;
     for (int i = 0; i < m->n; i++)
-      run_bytes += (long)wn_layer_out_size(&m->layers[i]) *
-                   (m->layers[i].kind == WN_DENSE ? (long)sizeof(float) : 1L);
+      run_bytes += (long)wn_layer_out_size(&m->layers[i]) * (long)out_elem(m, i);
     fseek(f, run_bytes * (long)nimg, SEEK_CUR);
   } else if (st != WG_OK) {
     fprintf(stderr, "wrapnet_demo: forward failed: %s\n", wg_status_name(st));
@@ -254,8 +278,8 @@ static int check_run(wg_context *ctx, const wn_model *m, const uint8_t *pix,
   for (int64_t im = 0; im < nimg && !bad; im++)
     for (int i = 0; i < m->n && !bad; i++) {
       int64_t sz = wn_layer_out_size(&m->layers[i]);
-      size_t el = m->layers[i].kind == WN_DENSE ? sizeof(float) : 1;
-      unsigned char want[65536];
+      size_t el = out_elem(m, i);
+      static unsigned char want[1 << 20];
       if (sz * (int64_t)el > (int64_t)sizeof want ||
           fread(want, el, (size_t)sz, f) != (size_t)sz) {
         fprintf(stderr, "wrapnet_demo: golden file truncated\n");
@@ -308,7 +332,8 @@ static int check(const char *model, const char *golden, int all_kernels) {
   uint8_t *pix = malloc((size_t)nimg * 784);
   int fails = !pix || fread(pix, 784, nimg, f) != nimg;
   long runs_at = ftell(f);
-  int nk = all_kernels ? wg_kernel_count() : 1;
+  /* A float model runs no kernel: one check. */
+  int nk = all_kernels && !m.float_acts ? wg_kernel_count() : 1;
   printf("%s (%s): %u images, %u runs\n", model, m.name, nimg, nruns);
   for (int k = 0; k < nk && !fails; k++) {
     const char *kname = NULL;
@@ -317,7 +342,7 @@ static int check(const char *model, const char *golden, int all_kernels) {
       fails = 1;
       break;
     }
-    if (all_kernels) {
+    if (all_kernels && !m.float_acts) {
       if (!wg_kernel_available(k)) {
         wg_context_destroy(ctx);
         continue;
@@ -353,7 +378,8 @@ static int check(const char *model, const char *golden, int all_kernels) {
 }
 
 int main(int argc, char **argv) {
-  const char *models = "models", *data = "/usr/share/datasets/fashion-mnist";
+  const char *models = "models", *prefix = "fmnist",
+             *data = "/usr/share/datasets/fashion-mnist";
   int64_t nimages = 10000;
   int threads = 0;
   for (int i = 1; i < argc; i++) {
@@ -362,6 +388,8 @@ int main(int argc, char **argv) {
       return check(argv[i + 1], argv[i + 2], all);
     } else if (!strcmp(argv[i], "--models") && i + 1 < argc) {
       models = argv[++i];
+    } else if (!strcmp(argv[i], "--prefix") && i + 1 < argc) {
+      prefix = argv[++i];
     } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
       data = argv[++i];
     } else if (!strcmp(argv[i], "--images") && i + 1 < argc) {
@@ -393,7 +421,7 @@ int main(int argc, char **argv) {
   clock_t c0 = clock();
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  int rc = table(ctx, models, img, lab, nimages);
+  int rc = table(ctx, models, prefix, img, lab, nimages);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   printf("\n(%.1f s wall, %.1f s CPU, %d threads)\n",
          (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec),

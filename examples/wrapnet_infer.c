@@ -169,7 +169,10 @@ wg_status wn_forward_int(wg_context *ctx, const wn_model *m,
 
 /* Float rows: same layer list, float activations, y = scale * sum + bias.
  * An explicit im2col turns each layer into axpy's over whole images
- * (49..784 floats), which the compiler vectorises. */
+ * (9..784 floats), which the compiler vectorises.  The order of every float
+ * operation is fixed (per output, k = 0, 1, ... in OIHW order, one rounding
+ * per product and per sum, no contraction: -ffp-contract=off), so
+ * export.py's float golden vectors reproduce it bit for bit. */
 static void axpy(float *restrict y, const float *restrict x, float a, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
 }
@@ -204,7 +207,7 @@ static void conv_float(const wn_layer *l, const float *x, float *col, float *y) 
 }
 
 wg_status wn_forward_float(const wn_model *m, const uint8_t *pixels, int64_t n,
-                           float *logits) {
+                           float **outs, float *logits) {
   int64_t big = 28 * 28;
   for (int i = 0; i < m->n; i++) {
     int64_t s = (int64_t)m->layers[i].cout * m->layers[i].height *
@@ -234,12 +237,17 @@ wg_status wn_forward_float(const wn_model *m, const uint8_t *pixels, int64_t n,
           for (int64_t k = 0; k < l->k; k++) u += l->codes[o * l->k + k] * a[k];
           logits[img * l->cout + o] = l->scale[o] * u + l->bias[o];
         }
+        if (outs && outs[i])
+          memcpy(outs[i] + img * l->cout, logits + img * l->cout,
+                 (size_t)l->cout * sizeof(float));
         continue;
       }
       conv_float(l, a, col, b);
       int H = l->height, W = l->width;
+      int64_t sz = wn_layer_out_size(l);
       if (!l->pool) {
         memcpy(a, b, (size_t)l->cout * H * W * sizeof *a);
+        if (outs && outs[i]) memcpy(outs[i] + img * sz, a, (size_t)sz * sizeof *a);
         continue;
       }
       for (int c = 0; c < l->cout; c++)
@@ -249,6 +257,7 @@ wg_status wn_forward_float(const wn_model *m, const uint8_t *pixels, int64_t n,
             float u = s[0] > s[1] ? s[0] : s[1], v = s[W] > s[W + 1] ? s[W] : s[W + 1];
             a[((int64_t)c * (H / 2) + r) * (W / 2) + q] = u > v ? u : v;
           }
+      if (outs && outs[i]) memcpy(outs[i] + img * sz, a, (size_t)sz * sizeof *a);
     }
   }
   free(a);

@@ -58,8 +58,9 @@ wg_status wn_forward_int(wg_context *ctx, const wn_model *m,
                          const uint8_t *pixels, int64_t n,
                          const wn_run_opts *opts, void **outs, float *logits);
 
-/* Runs n images through a float-activation model; logits n x 10. */
+/* Runs n images through a float-activation model; logits n x 10.  outs[i]
+ * (if outs) receives layer i's float output after pooling for all images. */
 wg_status wn_forward_float(const wn_model *m, const uint8_t *pixels, int64_t n,
-                           float *logits);
+                           float **outs, float *logits);
 
 #endif

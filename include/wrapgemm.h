@@ -4,7 +4,9 @@
  *
  * Every call computes one function (docs/semantics.md):
  *
- *     z[m,n] = sum_k W[m,k] * (X[k,n] - zx)                 exact integers
+ *     z[m,n] = sum_k (W[m,k] - zw) * (X[k,n] - zx)          exact integers
+ *                         (zw: the weights' zero point, 0 unless packed
+ *                         with one by wg_weights_pack_ex)
  *     a[m,n] = wrap_b(z) = ((z + 2^(b-1)) mod 2^b) - 2^(b-1)
  *     c[m,n] = cyclic(a)                                    none | smooth(k) | abs
  *     y[m,n] = output stage(c)                              int | uint8 | float
@@ -206,12 +208,65 @@ WG_API wg_status wg_weights_pack(const wg_context *ctx, const int8_t *w,
                                  wg_weight_format format, int bits,
                                  wg_weights **out);
 
+/* How a matrix lies in memory (wg_weights_desc, wg_gemm_desc,
+ * wg_gemmlowp_desc): element (r, c) of an R x C matrix with leading
+ * dimension ld at [r*ld + c] (ROW_MAJOR, ld >= C) or [c*ld + r] (COL_MAJOR,
+ * ld >= R), gemmlowp's MapOrder. */
+typedef enum wg_order { WG_ROW_MAJOR = 0, WG_COL_MAJOR = 1 } wg_order;
+
+/* Weights with a zero point, in either order (wg_weights_pack_ex). */
+typedef struct wg_weights_desc {
+  int64_t m, k;            /* rows (output channels) and depth             */
+  wg_order order;          /* W(m,k) at w[m*ldw + k] or at w[k*ldw + m]     */
+  int64_t ldw;             /* >= k (ROW_MAJOR) or >= m (COL_MAJOR)          */
+  wg_weight_format format;
+  int bits;                /* WG_WEIGHTS_INT only: 2..8                     */
+  int is_unsigned;         /* 0 or 1; 1 (WG_WEIGHTS_INT only): the codes
+                              are uint8_t 0 .. 2^bits - 1 (gemmlowp's lhs),
+                              else int8_t codes of the format               */
+  int zero_point;          /* zw, a code of the format: -2^(bits-1) ..
+                              2^(bits-1) - 1 for signed INT, 0 .. 2^bits - 1
+                              for unsigned, 0 for TERNARY and BINARY        */
+} wg_weights_desc;
+
+/* Packs weights as wg_weights_pack, from codes w (int8_t, or uint8_t when
+ * d->is_unsigned) laid out per d, whose GEMM operand is W - zw: every call
+ * on the result computes z = sum_k (W[m,k] - zw) * (X[k,n] - zx)
+ * (docs/semantics.md).  The result serves wg_gemm, wg_gemm_ex and
+ * wg_conv2d alike; wg_swar_gemm refuses weights whose W - zw does not fit
+ * int8 (UNSUPPORTED).  Errors: NULL_POINTER (ctx, w, d, out), MISALIGNED
+ * (d), BAD_SIZE (m, k < 1), BAD_STRIDE (ldw below its row), SIZE_OVERFLOW,
+ * BAD_OPTION (order, format, bits, is_unsigned not 0/1 or set with a
+ * format other than INT, zero_point outside its range), BAD_CODE (a code
+ * outside the format), NO_MEMORY.  On error *out is untouched. */
+WG_API wg_status wg_weights_pack_ex(const wg_context *ctx, const void *w,
+                                    const wg_weights_desc *d, wg_weights **out);
+
 /* Releases packed weights.  NULL is accepted. */
 WG_API void wg_weights_destroy(wg_weights *weights);
 
 /* Rows (M) and depth (K) of packed weights; 0 for NULL. */
 WG_API int64_t wg_weights_rows(const wg_weights *weights);
 WG_API int64_t wg_weights_depth(const wg_weights *weights);
+
+/* Weights of a grouped convolution (wg_conv2d_options.groups = G): M x K codes
+ * as wg_weights_pack's, with M = all output channels and K = the depth of
+ * one group, (C/G) * kernel_h * kernel_w, in the layout's filter order over
+ * the group's own C/G channels.  Row m is output channel m, of group
+ * m / (M/G): oneDNN's [G][M/G][C/G][KH][KW] for NCHW, [G][M/G][KH][KW][C/G]
+ * for NHWC.  A depthwise filter (G = C) is M = C * multiplier rows of
+ * KH*KW taps, output channel c*multiplier + j reading input channel c.
+ * Each group is packed on its own, so only wg_conv2d_ex with the same G takes
+ * these weights (wg_gemm and the others: UNSUPPORTED unless G = 1, which
+ * is wg_weights_pack).  Errors as wg_weights_pack's, and BAD_SIZE for
+ * groups < 1 or M not a multiple of it. */
+WG_API wg_status wg_weights_pack_grouped(const wg_context *ctx, const int8_t *w,
+                                         int64_t groups, int64_t m, int64_t k,
+                                         int64_t ldw, wg_weight_format format,
+                                         int bits, wg_weights **out);
+
+/* The G the weights were packed for (1 from wg_weights_pack); 0 for NULL. */
+WG_API int64_t wg_weights_groups(const wg_weights *weights);
 
 /* ------------------------------------------------------------------------ */
 /* Activations.                                                              */
@@ -290,7 +345,9 @@ typedef struct wg_run_info {
                               (wg_gemm, X read in place: see
                               wg_context_set_gemm_in_place),
                               "implicit_im2col" or "direct" (wg_conv2d; see
-                              wg_context_set_direct_conv)                    */
+                              wg_context_set_direct_conv), "depthwise"
+                              (wg_conv2d_ex with groups = channels:
+                              the kernel's depthwise rows)              */
 } wg_run_info;
 
 /* ------------------------------------------------------------------------ */
@@ -310,13 +367,97 @@ typedef struct wg_run_info {
  * BAD_OPTION (act or epilogue fields out of range, non-finite scale/bias),
  * MISALIGNED (y, or a per-row epilogue array not aligned for its type),
  * ALIASING, BAD_CODE (an activation code >= 2^act.bits), UNSUPPORTED (output
- * type too narrow for b, or the forced kernel cannot compute this
- * combination), NO_MEMORY, THREAD.  On error nothing is written to y or
- * info. */
+ * type too narrow for b, the forced kernel cannot compute this
+ * combination, or grouped weights), NO_MEMORY, THREAD.  On error nothing is
+ * written to y or info. */
 WG_API wg_status wg_gemm(wg_context *ctx, const wg_weights *w,
                          const uint8_t *x, int64_t n, int64_t ldx,
                          wg_act_format act, const wg_epilogue *ep,
                          void *y, int64_t ldy, wg_run_info *info);
+
+/* The shape and layout of wg_gemm_ex: X is K x N and Y is M x N, each in
+ * either order, so that a fully connected layer reads its input as
+ * [batch, features] (x_order = WG_COL_MAJOR: X(k,n) at x[n*ldx + k], ldx
+ * >= K) and writes [batch, outputs] (y_order = WG_COL_MAJOR: Y(m,n) at
+ * y[n*ldy + m], ldy >= M) without a transpose. */
+typedef struct wg_gemm_desc {
+  int64_t n;               /* columns of X and Y (the batch)                */
+  wg_order x_order;
+  int64_t ldx;             /* >= n (ROW_MAJOR) or >= K (COL_MAJOR)          */
+  wg_order y_order;
+  int64_t ldy;             /* >= n (ROW_MAJOR) or >= M (COL_MAJOR)          */
+} wg_gemm_desc;
+
+/* wg_gemm with X and Y laid out per d (wg_gemm(ctx, w, x, n, ldx, ...) is
+ * wg_gemm_ex with {n, WG_ROW_MAJOR, ldx, WG_ROW_MAJOR, ldy}).  y's bytes
+ * span [y, y + ((R-1)*ldy + C) * size) for its R x C storage (M x n
+ * row-major, n x M column-major), x's likewise, compared as wg_gemm's.
+ * Errors as wg_gemm's, in its order, plus NULL_POINTER and MISALIGNED for
+ * d (after ep and info's) and BAD_OPTION for an order outside wg_order
+ * (with the act and epilogue options).  On error nothing is written. */
+WG_API wg_status wg_gemm_ex(wg_context *ctx, const wg_weights *w, const wg_gemm_desc *d,
+                            const uint8_t *x, wg_act_format act, const wg_epilogue *ep,
+                            void *y, wg_run_info *info);
+
+/* ------------------------------------------------------------------------ */
+/* gemmlowp-compatible entry (docs/gemmlowp.md).                             */
+/* ------------------------------------------------------------------------ */
+/* gemmlowp::GemmWithOutputPipeline<uint8_t, ...> in one call: lhs (M x K)
+ * and rhs (K x N) uint8, each in either order, with gemmlowp's offsets
+ * (ADDED to every code: lhs_offset = -weight zero point, rhs_offset =
+ * -activation zero point), 32-bit accumulation
+ *     acc[m,n] = sum_k (lhs[m,k] + lhs_offset) * (rhs[k,n] + rhs_offset)
+ * modulo 2^32, then the output stage:
+ *   WG_GEMMLOWP_INT32  result int32: acc (the empty pipeline);
+ *   WG_GEMMLOWP_UINT8  result uint8, OutputStageQuantizeDownInt32ByFixedPoint
+ *                      (= ...ToUint8ScaleByFixedPoint), OutputStageClamp and
+ *                      OutputStageSaturatingCastToUint8 in that order:
+ *     v = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(acc,
+ *             result_fixedpoint_multiplier), result_shift)
+ *         + result_offset_after_shift                      (modulo 2^32)
+ *     v = min(max(v, clamp_min), clamp_max)
+ *     q = min(max(v, 0), 255)
+ * bit for bit as gemmlowp computes them (test/gemmlowp). */
+typedef enum wg_gemmlowp_output {
+  WG_GEMMLOWP_UINT8 = 0,
+  WG_GEMMLOWP_INT32 = 1
+} wg_gemmlowp_output;
+
+typedef struct wg_gemmlowp_desc {
+  int64_t m, n, k;
+  wg_order lhs_order;
+  int64_t ld_lhs;          /* as wg_order: >= k row-major, >= m col-major   */
+  int32_t lhs_offset;      /* -255 .. 0                                     */
+  wg_order rhs_order;
+  int64_t ld_rhs;          /* >= n row-major, >= k col-major                */
+  int32_t rhs_offset;      /* -255 .. 0                                     */
+  wg_order result_order;
+  int64_t ld_result;       /* >= n row-major, >= m col-major                */
+  wg_gemmlowp_output output;
+  int32_t result_fixedpoint_multiplier;  /* any int32 (UINT8 only, as the  */
+  int32_t result_shift;                  /* 0 .. 31     fields below)      */
+  int32_t result_offset_after_shift;     /* any int32                      */
+  int32_t clamp_min, clamp_max;          /* clamp_min <= clamp_max; 0 and
+                                            255 clamp nothing              */
+} wg_gemmlowp_desc;
+
+/* Fills the shape and orders of a desc: m, n, k, ld_* dense for row-major
+ * operands, offsets 0, UINT8 output with multiplier 2^30, shift 0, offset
+ * 0 and clamp [0, 255].  Set what differs. */
+WG_API wg_gemmlowp_desc wg_gemmlowp_desc_default(int64_t m, int64_t n, int64_t k);
+
+/* The result of d's GEMM into `result` (uint8_t, or int32_t aligned to 4,
+ * per d->output), on ctx's threads and kernels.  lhs is packed on every
+ * call (prepack with wg_weights_pack_ex and call wg_gemm_ex to pay that
+ * once).  result's bytes must not overlap lhs's or rhs's (ALIASING).
+ * Errors: NULL_POINTER (ctx, d, lhs, rhs, result), MISALIGNED (d, info,
+ * an int32 result), BAD_SIZE (m, n, k < 1), BAD_STRIDE, SIZE_OVERFLOW,
+ * BAD_OPTION (an order, output, offset or shift outside its range,
+ * clamp_min > clamp_max), ALIASING, NO_MEMORY, THREAD.  On error nothing
+ * is written to result or info. */
+WG_API wg_status wg_gemmlowp_gemm(wg_context *ctx, const wg_gemmlowp_desc *d,
+                                  const uint8_t *lhs, const uint8_t *rhs, void *result,
+                                  wg_run_info *info);
 
 /* ------------------------------------------------------------------------ */
 /* 2-D convolution, lowered to the same GEMM.                                */
@@ -349,11 +490,52 @@ WG_API int64_t wg_conv2d_out_w(const wg_conv2d_desc *d);
  * weights' storage or ep's per-row arrays (ALIASING).  Errors as wg_gemm,
  * plus BAD_OPTION for an unknown layout, BAD_SIZE for a window that does
  * not fit, SIZE_OVERFLOW for a field >= 2^31, and UNSUPPORTED for weights
- * whose K does not match d. */
+ * whose K does not match d (or packed grouped).  wg_conv2d_ex with no
+ * options. */
 WG_API wg_status wg_conv2d(wg_context *ctx, const wg_weights *w,
                            const wg_conv2d_desc *d, const uint8_t *x,
                            wg_act_format act, const wg_epilogue *ep, void *y,
                            wg_run_info *info);
+
+/* What an engine adds to a convolution: groups and an output slice.  All
+ * zero (`= {0}`; or no options, NULL) is wg_conv2d's convolution, so a
+ * field added later starts as 0 = as before (docs/api.md, "Groups and
+ * output slices").  Every field below 2^31 (else SIZE_OVERFLOW). */
+typedef struct wg_conv2d_options {
+  int64_t groups;             /* G: 0 or 1 = ungrouped; else input channels
+                                 [g*C/G, (g+1)*C/G) feed output channels
+                                 [g*M/G, (g+1)*M/G) only; C a multiple of G
+                                 (else BAD_SIZE); weights from
+                                 wg_weights_pack_grouped with the same G.
+                                 G = C is a depthwise convolution (M = C x
+                                 the channel multiplier)                    */
+  int64_t out_channels;       /* T: channels of the output tensor y points
+                                 at (0: M), >= out_channel_offset + M (else
+                                 BAD_STRIDE): the NHWC pixel stride, and the
+                                 NCHW image stride over out_h * out_w; the
+                                 convolution's ldy                         */
+  int64_t out_channel_offset; /* o: the first of them this call writes, so
+                                 that layers concatenate in place           */
+} wg_conv2d_options;
+
+/* wg_conv2d with options (NULL: none).  K = (C/G) * kernel_h * kernel_w
+ * (wg_weights_pack_grouped).  Y is a tensor of T channels in d->layout of
+ * which the call writes channels [o, o + M), and no other byte.  With
+ * P = out_h * out_w and S the element size, the bytes it may write,
+ * [y + o*S, y + ((batch*P - 1)*T + o + M) * S) for NHWC and
+ * [y + o*P*S, y + ((batch - 1)*T + o + M) * P * S) for NCHW, are compared
+ * whole (stride gaps included) with x's, the weights' storage and ep's
+ * per-row arrays (ALIASING).  Errors as wg_conv2d's, in its order, plus
+ * MISALIGNED for opt (with d's), BAD_SIZE for a negative field of opt (with
+ * d's) and for C not a multiple of G (after SIZE_OVERFLOW of the fields),
+ * BAD_STRIDE for T < o + M, UNSUPPORTED for weights packed for another G.
+ * What runs: G = C with a kernel that has depthwise rows (the AVX2 and
+ * portable ones) is the "depthwise" method, any other G > 1 one
+ * implicit-im2col GEMM per group ("implicit_im2col"). */
+WG_API wg_status wg_conv2d_ex(wg_context *ctx, const wg_weights *w,
+                              const wg_conv2d_desc *d, const wg_conv2d_options *opt,
+                              const uint8_t *x, wg_act_format act,
+                              const wg_epilogue *ep, void *y, wg_run_info *info);
 
 /* ------------------------------------------------------------------------ */
 /* Plans: which kernel and method a call would run, before running it.       */
@@ -386,6 +568,13 @@ WG_API wg_status wg_plan_gemm(wg_context *ctx, const wg_weights *w, const uint8_
                               int64_t n, int64_t ldx, wg_act_format act,
                               const wg_epilogue *ep, int64_t ldy, wg_plan *out);
 
+/* What wg_gemm_ex(ctx, w, d, x, act, ep, y, info) would run, as
+ * wg_plan_gemm (x for its address only).  Errors as wg_plan_gemm's, plus
+ * d's as wg_gemm_ex's.  On error *out is untouched. */
+WG_API wg_status wg_plan_gemm_ex(wg_context *ctx, const wg_weights *w, const wg_gemm_desc *d,
+                                 const uint8_t *x, wg_act_format act, const wg_epilogue *ep,
+                                 wg_plan *out);
+
 /* What wg_conv2d(ctx, w, d, x, act, ep, y, info) would run, as
  * wg_plan_gemm (no x: the method does not depend on where the input
  * lies).  A plan of an NCHW direct convolution makes the weights'
@@ -395,6 +584,11 @@ WG_API wg_status wg_plan_gemm(wg_context *ctx, const wg_weights *w, const uint8_
  * out as in wg_plan_gemm.  On error *out is untouched. */
 WG_API wg_status wg_plan_conv2d(wg_context *ctx, const wg_weights *w, const wg_conv2d_desc *d,
                                 wg_act_format act, const wg_epilogue *ep, wg_plan *out);
+
+/* What wg_conv2d_ex would run, as wg_plan_conv2d ("depthwise" included). */
+WG_API wg_status wg_plan_conv2d_ex(wg_context *ctx, const wg_weights *w,
+                                   const wg_conv2d_desc *d, const wg_conv2d_options *opt,
+                                   wg_act_format act, const wg_epilogue *ep, wg_plan *out);
 
 /* ------------------------------------------------------------------------ */
 /* Bit-packed general-register arithmetic (SWAR): carry mode and statistics. */
@@ -462,7 +656,7 @@ WG_API wg_swar_options wg_swar_options_default(void);
  * arrays, or each other), BAD_CODE (an activation >= 2^act.bits),
  * UNSUPPORTED (acc_bits > 8, > 7 for BUFFER; BUFFER with act.bits > 7;
  * counts or a correction outside CARRY; weights with a code outside
- * -1..1), NO_MEMORY.  On error nothing is written to y or to the count
+ * -1..1; grouped weights), NO_MEMORY.  On error nothing is written to y or to the count
  * arrays. */
 WG_API wg_status wg_swar_gemm(const wg_weights *w, const uint8_t *x, int64_t n,
                               int64_t ldx, wg_act_format act,

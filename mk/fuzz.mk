@@ -21,6 +21,7 @@ FUZZ_COV := -fsanitize=fuzzer-no-link
 # not paths to explore, and with a comparison hook on each of them it took
 # about half of every execution.
 $(BUILD)/fuzz/kernels/core/reference.o: FUZZ_COV := -fno-sanitize=fuzzer,fuzzer-no-link
+$(BUILD)/fuzz/kernels/core/reference_conv.o: FUZZ_COV := -fno-sanitize=fuzzer,fuzzer-no-link
 $(BUILD)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $@"

@@ -26,8 +26,10 @@ cross_pkgs() {  # debian-arch gnu-triplet lane...
 }
 TEST_PKGS="build-essential pkg-config qemu-user \
   $(all_skipped test-python || echo python3-numpy) \
+  $(all_skipped test-gemmlowp || echo libgemmlowp-dev) \
   $(all_skipped test-fuzz || echo clang libclang-rt-14-dev) \
   $(all_skipped test-avx2-memcheck || echo valgrind) \
+  $(all_skipped test-avx512-simde || echo libsimde-dev) \
   $(cross_pkgs arm64 aarch64-linux-gnu test-arm64 test-arm64-asan) \
   $(cross_pkgs armhf arm-linux-gnueabihf test-armhf) \
   $(cross_pkgs s390x s390x-linux-gnu test-s390x) \

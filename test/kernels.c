@@ -13,7 +13,7 @@ int wgt_kernel_accepts(const wg_kernel *k, wg_weight_format wf, int wbits, int a
   /* The format's widest codes: INT wbits wide, else {-1, 0, 1}. */
   int lo = wf == WG_WEIGHTS_INT ? -(1 << (wbits - 1)) : -1;
   int hi = wf == WG_WEIGHTS_INT ? (1 << (wbits - 1)) - 1 : 1;
-  wg_problem p = {wf, wbits, lo, hi, abits, b};
+  wg_problem p = {wf, wbits, lo, hi, abits, b, 0};
   return wg_kernel_accepts(k, &p);
 }
 

@@ -22,4 +22,18 @@ int wgt_avx2_runs_ternary(const wgt_kernel *k);
 void wgt_avx2_case(wgt_case *c, const wgt_kernel *k, int64_t m, int64_t n, int64_t kk,
                    int variant);
 
+/* Sizes below, at and above a kernel's tile, KU, kc and nc, one
+ * dimension at a time: M, N, K = sizes[dim][j] in dimension dim, base in
+ * the other two (every quick_step-th size under WG_TEST_QUICK), rotating
+ * the epilogue (wgt_avx2_case) and the strides' padding. */
+typedef struct wgt_dims {
+  const int64_t *sizes[3];
+  int len[3];
+  int64_t base[3];
+  int quick_step;
+} wgt_dims;
+/* Runs them for list[0..n)'s runnable kernels; returns the cases run, or
+ * -1 after reporting the first failure. */
+int wgt_sizes_one_dim(const wgt_kernel *list, int n, const wgt_dims *d);
+
 #endif

@@ -192,6 +192,10 @@ TEST(threads_avx2_in_place_counts_and_runner) {
   CHECK(wg_context_create(1, &ce) == WG_OK && wg_context_create(2, &cp) == WG_OK &&
             wg_context_set_parallel_for(ce, reverse_runner, NULL, 3) == WG_OK &&
             wg_context_set_gemm_in_place(cp, 0) == WG_OK &&
+            /* named: on an AVX-512 VNNI CPU automatic choice ranks the
+             * VNNI kernel first (docs/avx512.md) */
+            wg_context_force_kernel(ce, in_place()->name) == WG_OK &&
+            wg_context_force_kernel(cp, in_place()->name) == WG_OK &&
             wg_weights_pack(ce, w, m, k, k, WG_WEIGHTS_TERNARY, 2, &pw) == WG_OK,
         "set-up");
   CHECK(wg_gemm(ce, pw, xa, n, ldx, act, &ep, y0, n, &ie) == WG_OK &&
@@ -270,6 +274,7 @@ TEST(avx2_in_place_large_x_bad_codes) {
         CHECK(wg_context_create(mode < 3 ? mode + 1 : 1, &ctx) == WG_OK &&
                   (mode < 3 || wg_context_set_parallel_for(ctx, reverse_runner, NULL, 3) ==
                                    WG_OK) &&
+                  wg_context_force_kernel(ctx, in_place()->name) == WG_OK &&
                   wg_weights_pack(ctx, w, m, k, k, WG_WEIGHTS_TERNARY, 2, &pw) == WG_OK &&
                   wg_gemm(ctx, pw, x, n, ldx, act, &ep, y, n, &info) == WG_OK &&
                   strcmp(info.method, "gemm_in_place") == 0,

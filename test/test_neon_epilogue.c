@@ -1,10 +1,11 @@
-/* The NEON epilogue (kernels/neon/epilogue_neon.c) on the data where a
- * vector step could differ from the scalar contract: -0.0 through ReLU,
+/* The NEON epilogue (kernels/neon/epilogue_neon.c) and the AVX-512 one
+ * (kernels/avx512/epilogue_avx512.h) on the data where a vector step could
+ * differ from the scalar contract: -0.0 through ReLU,
  * exact halves, overflow to infinity, denormals, scales and biases with
  * full 24-bit mantissas (fused vs separate multiply-add), fixed-point
  * multipliers, shifts and biases at their limits (saturation, rounding of
  * negative halves), every cyclic mode at every b with the largest slopes.
- * Each NEON kernel, every output compared with the reference. */
+ * Each NEON and AVX-512 kernel, every output compared with the reference. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,10 @@ static int one(const wgt_kernel *kn, int b, wg_cyclic cyc, int slope, wg_output_
   wg_weight_format wf = kn->wf;
   wgt_fill_weights(&r, w, (size_t)(m * k), wf, 8, data);
   wgt_fill_acts(&r, x, (size_t)(k * n), 8, data);
-  /* Rows of zero weights give c = 0: -0.0 + -0.0 and zero points. */
-  memset(w + 0 * k, 0, (size_t)k);
-  memset(w + 5 * k, 0, (size_t)k);
+  /* Rows of zero weights give c = 0: -0.0 + -0.0 and zero points (binary
+   * codes have no 0: rows of +1 and -1 alternating, c = 0 at even K). */
+  for (int64_t j = 0; j < k; j++)
+    w[j] = w[5 * k + j] = (int8_t)(wf == WG_WEIGHTS_BINARY ? (j % 2 ? -1 : 1) : 0);
   epi_rows e;
   make_rows(&e, &r);
   wg_epilogue ep = wg_epilogue_default();
@@ -84,7 +86,7 @@ static int one(const wgt_kernel *kn, int b, wg_cyclic cyc, int slope, wg_output_
   return res;
 }
 
-TEST(neon_epilogue_edge_values_every_kernel) {
+TEST(neon_avx512_epilogue_edge_values_every_kernel) {
   static const int bs[] = {2, 3, 7, 8, 9, 15, 16, 32};
   static const int slopes[] = {1, 2, 3, 65536};
   static const wg_output_kind outs[] = {WG_OUTPUT_INT32, WG_OUTPUT_FLOAT32,
@@ -92,6 +94,7 @@ TEST(neon_epilogue_edge_values_every_kernel) {
   int kernels = 0, cases = 0;
   wgt_kernel list[WGT_MAX_KERNELS];
   int nk = wgt_neon_kernels(list);
+  nk += wgt_kernels(0, "avx512", list + nk, WGT_MAX_KERNELS - nk);
   for (int i = 0; i < nk; i++) {
     const wgt_kernel *kn = &list[i];
     const char *name = kn->name;
@@ -114,8 +117,10 @@ TEST(neon_epilogue_edge_values_every_kernel) {
             int data = (int)(seed % 3);
             int64_t k = data == WGT_RANDOM ? 67 : 1031; /* extremes wrap b < 32 often */
             if (wgt_quick() && k > 67 && b < 32) k = 67;
-            int r = one(kn, b, (wg_cyclic)cyc, slopes[si], outs[o], (int)(seed & 1),
-                        data, k, seed);
+            /* ReLU on and off for every output kind: seed steps by 4 per
+             * (b, cyc, slope), so its low bit alone fixes each kind's */
+            int relu = (int)((seed ^ (seed >> 2)) & 1);
+            int r = one(kn, b, (wg_cyclic)cyc, slopes[si], outs[o], relu, data, k, seed);
             CHECK(r == WGT_PASS, "%s", name);
             cases++;
           }
@@ -124,6 +129,6 @@ TEST(neon_epilogue_edge_values_every_kernel) {
     }
     kernels++;
   }
-  if (!kernels) SKIP("no NEON kernel runs here");
-  printf("    %d NEON kernels, %d epilogue cases\n", kernels, cases);
+  if (!kernels) SKIP("no NEON or AVX-512 kernel runs here");
+  printf("    %d NEON / AVX-512 kernels, %d epilogue cases\n", kernels, cases);
 }

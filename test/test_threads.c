@@ -449,11 +449,12 @@ TEST(threads_shared_b_busy_or_stale_chunks) {
   wg_act_format act = {4, 0};
   wg_problem pr = wg_make_problem(w, act, &p.ep);
   const wg_kernel *k = wg_choose_kernel(ctx, w, &pr);
-  wg_run r = wg_gemm_run_of(k, w, p.x, p.n, p.n, act, &p.ep, y, p.n);
+  const wg_gemm_desc gd = {p.n, WG_ROW_MAJOR, p.n, WG_ROW_MAJOR, p.n};
+  wg_run r = wg_gemm_run_of(k, w, &gd, p.x, act, &p.ep, y);
   wg_driver_plan pl;
   size_t need = wg_driver_plan_run(&r, 2, &pl);
   if (!pl.shared_bytes) {
-    SKIP("kernel %s: depth blocks, no shared B", k->name);
+    wgt_skip("kernel %s: no shared B for this shape", k->name); /* then the clean-up */
   } else {
     uint8_t *shared = aligned_alloc(64, (pl.shared_bytes + 63) & ~(size_t)63);
     uint8_t *mem = aligned_alloc(64, WG_SCRATCH_TAG + ((need + 63) & ~(size_t)63));

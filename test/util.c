@@ -120,11 +120,13 @@ static void describe(const char *kernel, int threads, const wgt_case *c,
                      uint64_t seed, char *buf, size_t n) {
   snprintf(buf, n,
            "kernel=%s threads=%d M=%lld N=%lld K=%lld wf=%d wbits=%d abits=%d "
-           "zx=%d b=%d cyc=%d k=%d out=%d data=%d x_place=%d packed=%d seed=%llu",
+           "zx=%d b=%d cyc=%d k=%d out=%d data=%d x_place=%d packed=%d x_order=%d "
+           "y_order=%d wunsigned=%d zw=%d seed=%llu",
            kernel ? kernel : "auto", threads, (long long)c->m, (long long)c->n,
            (long long)c->k, (int)c->wf, c->wbits, c->abits, c->zx,
            c->ep.acc_bits, (int)c->ep.cyclic, c->ep.slope, (int)c->ep.output,
-           c->data, c->x_place, c->packed, (unsigned long long)seed);
+           c->data, c->x_place, c->packed, (int)c->x_order, (int)c->y_order, c->wunsigned,
+           c->zw, (unsigned long long)seed);
 }
 
 int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
@@ -132,19 +134,26 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
   char what[400];
   describe(kernel, threads, c, seed, what, sizeof what);
   wgt_rng r = {seed};
-  int64_t ldw = c->k + c->ldw_pad, ldx = c->n + c->ldx_pad,
-          ldy = c->n + c->ldy_pad;
+  /* X's and Y's storage: rows of ldx and ldy elements */
+  int xt = c->x_order == WG_COL_MAJOR, yt = c->y_order == WG_COL_MAJOR;
+  int ex = xt || yt || c->wunsigned || c->zw;
+  int64_t xrows = xt ? c->n : c->k, yrows = yt ? c->n : c->m;
+  int64_t ldw = c->k + c->ldw_pad, ldx = (xt ? c->k : c->n) + c->ldx_pad,
+          ldy = (yt ? c->m : c->n) + c->ldy_pad;
   size_t es = wg_output_size(c->ep.output);
   int8_t *w = malloc((size_t)(c->m * ldw));
-  uint8_t *xbuf = malloc((size_t)(c->k * ldx) + (c->x_place ? 128 : 0));
+  uint8_t *xbuf = malloc((size_t)(xrows * ldx) + (c->x_place ? 128 : 0));
   uint8_t *x = xbuf;
   if (c->x_place)
     x = wgt_place(xbuf, (c->x_place - 1) % 64);
-  size_t ybytes = (size_t)(c->m * ldy) * es;
+  size_t ybytes = (size_t)(yrows * ldy) * es;
   unsigned char *ybuf = malloc(ybytes + 2 * GUARD);
   unsigned char *want = malloc(ybytes);
-  wgt_fill_weights(&r, w, (size_t)(c->m * ldw), c->wf, c->wbits, c->data);
-  wgt_fill_acts(&r, x, (size_t)(c->k * ldx), c->abits, c->data);
+  if (c->wunsigned) /* uint8 codes 0 .. 2^wbits - 1 */
+    wgt_fill_acts(&r, (uint8_t *)w, (size_t)(c->m * ldw), c->wbits, c->data);
+  else
+    wgt_fill_weights(&r, w, (size_t)(c->m * ldw), c->wf, c->wbits, c->data);
+  wgt_fill_acts(&r, x, (size_t)(xrows * ldx), c->abits, c->data);
   wgt_epi_data d;
   wgt_epi_data_make(&d, &r, c->m);
   wg_epilogue ep = c->ep;
@@ -168,7 +177,12 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
     result = WGT_FAIL;
     goto out;
   }
-  st = wg_weights_pack(ctx, w, c->m, c->k, ldw, c->wf, c->wbits, &pw);
+  if (ex) {
+    wg_weights_desc wd = {c->m, c->k, WG_ROW_MAJOR, ldw, c->wf, c->wbits, c->wunsigned, c->zw};
+    st = wg_weights_pack_ex(ctx, w, &wd, &pw);
+  } else {
+    st = wg_weights_pack(ctx, w, c->m, c->k, ldw, c->wf, c->wbits, &pw);
+  }
   if (st != WG_OK) {
     wgt_fail(__FILE__, __LINE__, "%s: pack: %s", what, wg_status_name(st));
     result = WGT_FAIL;
@@ -176,7 +190,12 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
   }
   wg_act_format act = {c->abits, c->zx};
   wg_run_info info = {0};
-  st = wg_gemm(ctx, pw, x, c->n, ldx, act, &ep, y, ldy, &info);
+  if (ex) {
+    wg_gemm_desc gd = {c->n, c->x_order, ldx, c->y_order, ldy};
+    st = wg_gemm_ex(ctx, pw, &gd, x, act, &ep, y, &info);
+  } else {
+    st = wg_gemm(ctx, pw, x, c->n, ldx, act, &ep, y, ldy, &info);
+  }
   if (st == WG_ERR_UNSUPPORTED && kernel) {
     result = WGT_CANNOT;
     goto out;
@@ -198,14 +217,15 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
     result = WGT_FAIL;
     goto out;
   }
-  wg_ref_gemm(w, ldw, c->m, c->k, x, ldx, c->n, c->zx, &ep, want, ldy, 1);
+  wg_ref_gemm_ex(w, c->wunsigned, ldw, 1, c->zw, c->m, c->k, x, xt ? 1 : ldx, xt ? ldx : 1,
+                 c->n, c->zx, &ep, want, yt ? 1 : ldy, yt ? ldy : 1);
   for (int g = 0; g < GUARD; g++)
     if (ybuf[g] != CANARY || ybuf[GUARD + ybytes + g] != CANARY) {
       wgt_fail(__FILE__, __LINE__, "%s: wrote outside the output buffer", what);
       result = WGT_FAIL;
       goto out;
     }
-  for (int64_t i = 0; i < c->m && result == WGT_PASS; i++)
+  for (int64_t i = 0; i < yrows && result == WGT_PASS; i++)
     for (int64_t j = 0; j < ldy; j++) {
       size_t off = (size_t)(i * ldy + j) * es;
       if (memcmp(y + off, want + off, es) != 0) {
@@ -214,7 +234,7 @@ int wgt_gemm_case(const char *kernel, int threads, const wgt_case *c,
         elem_str(got, sizeof got, c->ep.output, y + off);
         wgt_fail(__FILE__, __LINE__,
                  "%s: y[%lld,%lld]%s expected %s got %s (ran %s)", what,
-                 (long long)i, (long long)j, j >= c->n ? " (stride gap)" : "",
+                 (long long)i, (long long)j, j >= (yt ? c->m : c->n) ? " (stride gap)" : "",
                  exp, got, info.kernel);
         result = WGT_FAIL;
         break;

@@ -24,6 +24,10 @@ typedef struct wgt_case {
                                           boundary                        */
   int packed;                          /* 1: X packed, never read in place */
   const char *method;                  /* the method that must run, or NULL */
+  /* wg_gemm_ex / wg_weights_pack_ex (any of them set; 0 keeps wg_gemm): */
+  wg_order x_order, y_order;           /* X N x K, Y N x M when COL_MAJOR */
+  int wunsigned;                       /* INT weights as uint8 codes      */
+  int zw;                              /* the weights' zero point         */
 } wgt_case;
 
 /* `off` bytes past the first 64-byte boundary in buf (which needs 63 + off

@@ -440,19 +440,21 @@ static inline void wg_avx2_rows_bytes(const wg_rtile *t, __m256i (*c)[2]) {
   }
 }
 
-/* An in-place GEMM tile (kernel.h wg_rtile): row i's 64 column sums are the
+/* Up to six rows of 64 byte sums (kernel.h wg_rtile gives the rows, y and
+ * strides; the first `cols` columns are stored): row i's column sums are the
  * bytes of c[i][0] (columns 0-31) and c[i][1] (32-63), congruent modulo
- * 2^8.  int8 and float-requantized uint8 outputs activate in the bytes
- * (above); the others are sign-extended to 32-bit lanes, sixteen columns at
- * a time, and go through the same finish as a 6 x 16 GEMM tile (one loop,
- * so the finish is inlined once). */
-static inline void wg_avx2_finish_rows(const wg_rtile *t, __m256i (*c)[2]) {
-  if (wg_avx2_rows_bytes_ok(t)) {
+ * 2^8.  With all 64 columns, int8 and float-requantized uint8 outputs
+ * activate in the bytes (above); the others are sign-extended to 32-bit
+ * lanes, sixteen columns at a time, and go through the same finish as a
+ * 6 x 16 GEMM tile (one loop, so the finish is inlined once).  The in-place
+ * GEMM and the lookup-table kernel (lanes = columns) finish here. */
+static inline void wg_avx2_finish_bytes64(const wg_rtile *t, int cols, __m256i (*c)[2]) {
+  if (cols == 64 && wg_avx2_rows_bytes_ok(t)) {
     wg_avx2_rows_bytes(t, c);
     return;
   }
   size_t es = wg_output_size(t->epi->output);
-  for (int q = 0; q < 4; q++) {
+  for (int q = 0; q < 4 && 16 * q < cols; q++) {
     __m256i s[6][2];
     for (int i = 0; i < 6; i++) {
       __m128i x = q & 1 ? _mm256_extracti128_si256(c[i][q >> 1], 1)
@@ -466,13 +468,18 @@ static inline void wg_avx2_finish_rows(const wg_rtile *t, __m256i (*c)[2]) {
         .epi = t->epi,
         .m0 = t->m0,
         .rows = t->rows,
-        .cols = 16,
+        .cols = cols - 16 * q < 16 ? cols - 16 * q : 16,
         .y = (char *)t->y + (size_t)(16 * q * t->ys_n) * es,
         .ys_m = t->ys_m,
         .ys_n = t->ys_n,
     };
     wg_avx2_finish_tile(&tile, 6, s);
   }
+}
+
+/* An in-place GEMM tile: all 64 columns. */
+static inline void wg_avx2_finish_rows(const wg_rtile *t, __m256i (*c)[2]) {
+  wg_avx2_finish_bytes64(t, 64, c);
 }
 
 /* The byte outputs a direct-convolution tile finishes (wg_direct.epi_ok):

@@ -172,9 +172,9 @@ static const uint8_t *rowsrc_next(rowsrc *r, uint8_t *buf) {
   if (r->k >= s->k) {
     memset(buf, 0, (size_t)r->cols);
     p = buf;
-  } else if (!s->is_conv) {
+  } else if (wg_bsrc_plain(s)) {
     p = s->x + r->k * s->ldx + r->n0;
-  } else if (s->layout == WG_NCHW) {
+  } else if (s->is_conv && s->layout == WG_NCHW) {
     p = r->shifted ? rowsrc_shifted(r) : walk_nchw(r, buf);
     if (++r->tw == s->kw) {
       r->tw = 0;
@@ -204,7 +204,11 @@ static void bcols(const wg_bsrc *s, int64_t k0, int64_t depth, int64_t n0,
   }
 }
 
-static int by_columns(const wg_bsrc *s) { return s->is_conv && s->layout == WG_NHWC; }
+/* NHWC convolutions, and X stored N x K (wg_gemm_ex), whose columns of B
+ * are runs in place. */
+static int by_columns(const wg_bsrc *s) {
+  return s->trans || (s->is_conv && s->layout == WG_NHWC);
+}
 
 /* Four rows of 16 columns into 16 column quads (64 bytes). */
 static inline void quads16(const uint8_t *const r[4], int64_t c, uint8_t *dst) {
@@ -332,7 +336,7 @@ static void quads_nhwc_in_place(const wg_bsrc *s, int64_t k0, int64_t kgroups, i
       }
       int64_t ih = oh[j] * s->sh - s->pt + th * s->dh, iw = ow[j] * s->sw - s->pl + tw * s->dw;
       col[j] = ih >= 0 && ih < s->h && iw >= 0 && iw < s->w
-                   ? s->x + ((img[j] * s->h + ih) * s->w + iw) * s->c + ci
+                   ? s->x + ((img[j] * s->h + ih) * s->w + iw) * s->cs + ci
                    : pad;
     }
     dst = quads_from_columns(col, cw, run / 4, dst);
@@ -378,6 +382,18 @@ static void pack_b_rows(const wg_bsrc *s, int ku, int64_t k0, int64_t kgroups, i
   }
 }
 
+void wg_avx2_rows_apply(const wg_bsrc *s, int64_t k0, int64_t steps, int per, int64_t n0,
+                        int64_t cols, wg_avx2_rows_fn use, void *arg) {
+  uint8_t buf[4][WG_AVX2_MAX_NC];
+  rowsrc src;
+  rowsrc_init(&src, s, k0, n0, cols);
+  for (int64_t i = 0; i < steps; i++) {
+    const uint8_t *r[4];
+    for (int q = 0; q < per; q++) r[q] = rowsrc_next(&src, buf[q]);
+    use(r, i, arg);
+  }
+}
+
 void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
                           int64_t n0, int64_t cols, uint8_t *dst) {
   const int64_t nr = WG_AVX2_NR, panel = kgroups * 4 * nr;
@@ -386,10 +402,11 @@ void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
     return;
   }
   uint8_t pad[WG_AVX2_NHWC_RUN];
-  if (s->c % 4 == 0) memset(pad, s->pad, sizeof pad);
+  int in_place = s->is_conv && s->c % 4 == 0;
+  if (in_place) memset(pad, s->pad, sizeof pad);
   for (int64_t p = 0; p * nr < cols; p++) {
     int pc = (int)(cols - p * nr < nr ? cols - p * nr : nr);
-    if (s->c % 4 == 0)
+    if (in_place)
       quads_nhwc_in_place(s, k0, kgroups, n0 + p * nr, pc, pad, dst + p * panel);
     else
       panel_by_columns(s, 4, k0, kgroups, n0 + p * nr, pc, dst + p * panel);

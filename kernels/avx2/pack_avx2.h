@@ -56,6 +56,15 @@ void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
 void wg_avx2_pack_b_pairs16(const wg_bsrc *s, int64_t k0, int64_t kgroups,
                             int64_t n0, int64_t cols, uint16_t *dst);
 
+/* Rows k0 .. k0+steps*per of B over columns [n0, n0+cols), cols <=
+ * WG_AVX2_MAX_NC, through the row sources of pack_avx2.c (NCHW rows from
+ * shifted images, plain rows in place), handed to use(r, i, arg) per at a
+ * time (per <= 4), r[q] row k0 + i*per + q with cols readable bytes: the
+ * lookup-table kernel builds its tables from them. */
+typedef void (*wg_avx2_rows_fn)(const uint8_t *const r[4], int64_t i, void *arg);
+void wg_avx2_rows_apply(const wg_bsrc *s, int64_t k0, int64_t steps, int per, int64_t n0,
+                        int64_t cols, wg_avx2_rows_fn use, void *arg);
+
 /* Direct-convolution weight panels (kernel.h wg_direct.pack_w): sixteen
  * output channels' depth quads per group, the quads A layout with MR = 16.
  * One function for every kernel that uses the layout, so that they share

@@ -36,6 +36,7 @@
 #include "epilogue_avx2.h"
 #include "eligible_avx2.h"
 #include "pack_avx2.h"
+#include "depthwise_row_avx2.h"
 
 #define WG_K_CPU WG_CPU_AVX2
 #define WG_K_MR 6
@@ -484,4 +485,7 @@ static void WG_K_FN(run_rows)(const wg_rtile *t) {
 #undef WG_AX_B1
 #undef WG_AX_T
 
+/* Every AVX2 kernel's depthwise row: its sums are the contract's whatever
+ * the kernel's lanes (kernel.h, wg_dwrow). */
+#define WG_K_DEPTHWISE_ROW wg_avx2_depthwise_row
 #include "../core/kernel_def.h"

@@ -28,7 +28,7 @@ static uint8_t conv_at(const struct wg_bsrc *s, int64_t k, int64_t n) {
   int64_t iw = in_coord(ow, tw, s->sw, s->pl, s->dw, s->w);
   if (ih < 0 || iw < 0) return s->pad;
   if (s->layout == WG_NCHW) return s->x[(ci * s->h + ih) * s->w + iw];
-  return s->x[((img * s->h + ih) * s->w + iw) * s->c + ci];
+  return s->x[((img * s->h + ih) * s->w + iw) * s->cs + ci];
 }
 
 /* NCHW: a row of B is, per output row oh, a strided run of one input row. */
@@ -62,6 +62,10 @@ const uint8_t *wg_bsrc_row(const struct wg_bsrc *s, int64_t k, int64_t n0,
     memset(tmp, 0, (size_t)len);
     return tmp;
   }
+  if (s->trans) { /* one byte of each of len rows of X */
+    for (int64_t j = 0; j < len; j++) tmp[j] = s->x[(n0 + j) * s->ldx + k];
+    return tmp;
+  }
   if (!s->is_conv) return s->x + k * s->ldx + n0;
   if (s->layout == WG_NCHW) {
     /* In place when the run stays inside one output row, stride 1, and no
@@ -86,6 +90,11 @@ const uint8_t *wg_bsrc_col(const struct wg_bsrc *s, int64_t n, int64_t k0,
   if (valid > len) valid = len;
   if (valid < 0) valid = 0;
   if (valid < len) memset(tmp + valid, 0, (size_t)(len - valid));
+  if (s->trans) { /* column n of B is row n of X */
+    if (valid == len) return s->x + n * s->ldx + k0;
+    if (valid > 0) memcpy(tmp, s->x + n * s->ldx + k0, (size_t)valid);
+    return tmp;
+  }
   if (!s->is_conv) {
     for (int64_t j = 0; j < valid; j++) tmp[j] = s->x[(k0 + j) * s->ldx + n];
     return tmp;
@@ -98,7 +107,7 @@ const uint8_t *wg_bsrc_col(const struct wg_bsrc *s, int64_t n, int64_t k0,
       int64_t ih = in_coord(oh, tap / s->kw, s->sh, s->pt, s->dh, s->h);
       int64_t iw = in_coord(ow, tap % s->kw, s->sw, s->pl, s->dw, s->w);
       if (ih >= 0 && iw >= 0)
-        return s->x + ((img * s->h + ih) * s->w + iw) * s->c + ci;
+        return s->x + ((img * s->h + ih) * s->w + iw) * s->cs + ci;
     }
     int64_t j = 0;
     while (j < valid) {
@@ -109,7 +118,7 @@ const uint8_t *wg_bsrc_col(const struct wg_bsrc *s, int64_t n, int64_t k0,
       if (ih < 0 || iw < 0)
         memset(tmp + j, s->pad, (size_t)run);
       else
-        memcpy(tmp + j, s->x + ((img * s->h + ih) * s->w + iw) * s->c + ci,
+        memcpy(tmp + j, s->x + ((img * s->h + ih) * s->w + iw) * s->cs + ci,
                (size_t)run);
       j += run;
       ci = 0;

@@ -22,10 +22,17 @@ struct wg_bsrc {
   const uint8_t *x;      /* matrix base, or this image (NCHW) / batch (NHWC) */
   int64_t ldx;           /* matrix only                                    */
   int is_conv;
+  int trans;             /* matrix only: B[k, n] at x[n*ldx + k] (X stored
+                            N x K, wg_gemm_ex's WG_COL_MAJOR)               */
   wg_layout layout;
   uint8_t pad;           /* the zero-point code                            */
   int64_t c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
+  int64_t cs;            /* NHWC: bytes from one pixel to the next (>= c:
+                            a group's channels within wider pixels)      */
 };
+
+/* A plain row-major matrix: row k of B at x + k*ldx, read in place. */
+static inline int wg_bsrc_plain(const struct wg_bsrc *s) { return !s->is_conv && !s->trans; }
 
 /* B[k, n0 .. n0+len) contiguous: a pointer into the source when that run is
  * contiguous there, else the run gathered into tmp (len bytes). */

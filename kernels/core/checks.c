@@ -64,7 +64,8 @@ int wg_spans_overlap(wg_span a, wg_span b) {
 int wg_overlaps_operands(wg_span s, const wg_weights *w, const wg_epilogue *ep, int64_t m) {
   if (w) {
     if (wg_spans_overlap(s, wg_span_of(w, (int64_t)sizeof *w)) ||
-        wg_spans_overlap(s, wg_span_of(w->rowsum, w->m * 4)))
+        wg_spans_overlap(s, wg_span_of(w->rowsum, w->m * 4)) ||
+        wg_spans_overlap(s, wg_span_of(w->dw, w->dw ? w->m * w->k : 0)))
       return 1;
     for (int i = 0; i < w->npacks; i++)
       if (wg_spans_overlap(s, wg_span_of(w->packs[i].data, (int64_t)w->packs[i].bytes)))
@@ -177,17 +178,4 @@ wg_status wg_check_matrix_shape(const wg_weights *w, const uint8_t *x, int64_t n
       !wg_mul_ok(span, (int64_t)(es ? es : 1), &span))
     return WG_ERR_SIZE_OVERFLOW;
   return WG_OK;
-}
-
-wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
-                               int64_t ldx, wg_act_format act,
-                               const wg_epilogue *ep, const void *y,
-                               int64_t ldy, const wg_run_info *info) {
-  wg_status st = wg_check_matrix_shape(w, x, n, ldx, ep, y, ldy, info);
-  if (st == WG_OK) st = wg_check_act(act);
-  if (st == WG_OK) st = wg_check_epilogue(ep, w->m);
-  if (st == WG_OK)
-    st = wg_check_output(y, wg_span_matrix(y, w->m, n, ldy, (int64_t)wg_output_size(ep->output)),
-                         wg_span_matrix(x, w->k, n, ldx, 1), w, ep, info);
-  return st;
 }

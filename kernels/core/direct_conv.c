@@ -204,14 +204,14 @@ static void run_task(void *arg, int64_t t, uint8_t *mem) {
         .epi = &r->epi,
         .oc0 = oc0,
         .ocs = (int)(m - oc0 < d->nr ? m - oc0 : d->nr),
-        .ys_pix = stage ? d->nr : m,
+        .ys_pix = stage ? d->nr : r->ys_n, /* NHWC: the output's pixel stride */
     };
     for (int64_t p = p0; p < p1; p++) {
       int64_t n0 = p * d->mr;
       tile.pix = table + (p - p0) * pl->taps * d->mr;
       tile.pixels = (int)(pl->npix - n0 < d->mr ? pl->npix - n0 : d->mr);
       tile.y = stage ? (char *)stage + (size_t)((n0 - p0 * d->mr) * d->nr)
-                     : y + (size_t)(n0 * m + oc0) * es;
+                     : y + (size_t)(n0 * r->ys_n + oc0) * es;
       d->run(&tile);
     }
     if (stage) {

@@ -20,7 +20,7 @@ wg_status wg_find_kernel(const char *name, const wg_kernel **out) {
 
 wg_problem wg_make_problem(const wg_weights *w, wg_act_format act,
                            const wg_epilogue *ep) {
-  wg_problem p = {w->format, w->bits, w->wmin, w->wmax, act.bits, ep->acc_bits};
+  wg_problem p = {w->format, w->bits, w->wmin, w->wmax, act.bits, ep->acc_bits, 0};
   return p;
 }
 
@@ -34,7 +34,7 @@ int wg_kernel_accepts(const wg_kernel *k, const wg_problem *p) {
  * bound on abits) and no b is below 2, so a kernel that rejects the
  * weights with 1-bit activations and b = 2 rejects every call on them. */
 int wg_kernel_serves_weights(const wg_kernel *k, const wg_weights *w) {
-  wg_problem easiest = {w->format, w->bits, w->wmin, w->wmax, 1, 2};
+  wg_problem easiest = {w->format, w->bits, w->wmin, w->wmax, 1, 2, 0};
   return wg_kernel_runnable(k) && wg_kernel_accepts(k, &easiest);
 }
 
@@ -47,8 +47,11 @@ static int usable(const wg_kernel *k, const wg_weights *w, const wg_problem *p) 
 const wg_kernel *wg_choose_kernel(const wg_context *ctx, const wg_weights *w,
                                   const wg_problem *p) {
   if (ctx->forced) return usable(ctx->forced, w, p) ? ctx->forced : NULL;
-  for (int i = 0; i < wg_kernel_table_size; i++)
-    if (usable(wg_kernels[i], w, p)) return wg_kernels[i];
+  for (int i = 0; i < wg_kernel_table_size; i++) {
+    const wg_kernel *k = wg_kernels[i];
+    int64_t min_m = p->conv_nhwc && k->auto_min_m_nhwc ? k->auto_min_m_nhwc : k->auto_min_m;
+    if (usable(k, w, p) && w->m >= min_m) return k;
+  }
   return NULL;
 }
 

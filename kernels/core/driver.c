@@ -105,11 +105,21 @@ static uint8_t *block_panels(const wg_driver_plan *pl, const wg_bsrc *src, const
   return own;
 }
 
+/* Weights with a zero point: the tile's starting sums, its columns' terms
+ * (colsum.c) in every row, as the partial sums of an earlier block. */
+static void seed_tile(const wg_kernel *k, const uint32_t *terms, int cols, uint32_t *part) {
+  for (int i = 0; i < k->mr; i++)
+    for (int j = 0; j < k->nr; j++) part[i * k->nr + j] = j < cols ? terms[j] : 0;
+}
+
 /* The micro-kernels of one depth block [k0, k0 + depth): every MR x NR tile
  * of the task, its sums parked in `partial` unless the block is the last
- * (then the epilogue writes them to the image's output ybase). */
+ * (then the epilogue writes them to the image's output ybase).  With
+ * `terms` (zero-point weights), the first block starts from them: in the
+ * tile's parked sums, or in `seed` when there is one block. */
 static void run_block(const wg_driver_plan *pl, const task_span *s, int64_t k0, int64_t depth,
-                      const uint8_t *bpack, size_t bpanel, uint32_t *partial, char *ybase) {
+                      const uint8_t *bpack, size_t bpanel, uint32_t *partial,
+                      const uint32_t *terms, uint32_t *seed, char *ybase) {
   const wg_run *r = pl->r;
   const wg_kernel *k = r->kern;
   int64_t groups = depth / k->ku;
@@ -120,14 +130,21 @@ static void run_block(const wg_driver_plan *pl, const task_span *s, int64_t k0, 
     int64_t nn = s->n0 + jp * k->nr, cols = s->ncols - jp * k->nr;
     for (int64_t ip = s->p0; ip < s->p1; ip++) {
       int64_t m0 = ip * k->mr, rows = r->w->m - m0;
+      uint32_t *part = single ? NULL : partial + ((ip - s->p0) * npan + jp) * k->mr * k->nr;
+      int first = k0 == 0;
+      if (first && terms) {
+        if (!part) part = seed;
+        seed_tile(k, terms + jp * k->nr, (int)(cols < k->nr ? cols : k->nr), part);
+        first = 0;
+      }
       wg_tile tile = {
           .kgroups = groups,
           .a = (const char *)pl->ap->data + (size_t)ip * pl->ap->panel_bytes +
                (size_t)(k0 / k->ku) * k->a_group_bytes,
           .b = bpack + jp * bpanel,
-          .first = k0 == 0,
+          .first = first,
           .last = k0 + depth >= pl->kpad,
-          .partial = single ? NULL : partial + ((ip - s->p0) * npan + jp) * k->mr * k->nr,
+          .partial = part,
           .epi = &r->epi,
           .m0 = m0,
           .rows = (int)(rows < k->mr ? rows : k->mr),
@@ -155,18 +172,23 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
    * the chunk once. */
   wg_scratch_tag *tag = (wg_scratch_tag *)mem;
   uint8_t *bpack = mem + WG_SCRATCH_TAG;
-  uint32_t *partial = (uint32_t *)(bpack + pl->bpack_bytes);
+  uint32_t *terms = (uint32_t *)(bpack + pl->bpack_bytes), *seed = terms + pl->zw_words - k->mr * k->nr;
+  uint32_t *partial = terms + pl->zw_words;
   int packed = wg_scratch_holds(tag, pl->reuse_id, s.img, s.jc);
 
   struct wg_bsrc src = r->src;
   src.x += s.img * r->x_img;
+  if (pl->zw_words)
+    wg_zw_column_terms(&src, r->w->zw, r->epi.zx, s.n0, s.ncols, terms);
+  else
+    terms = NULL;
   char *ybase = (char *)r->y + (size_t)(s.img * r->y_img) * wg_output_size(r->epi.output);
   for (int64_t k0 = 0; k0 < pl->kpad; k0 += pl->kc) {
     int64_t depth = pl->kpad - k0 < pl->kc ? pl->kpad - k0 : pl->kc;
     int64_t groups = depth / k->ku;
     size_t bpanel = (size_t)groups * k->b_group_bytes;
     bpack = block_panels(pl, &src, &s, k0, groups, bpanel, packed, tag, bpack);
-    run_block(pl, &s, k0, depth, bpack, bpanel, partial, ybase);
+    run_block(pl, &s, k0, depth, bpack, bpanel, partial, terms, seed, ybase);
   }
 }
 
@@ -269,12 +291,16 @@ static int64_t taper_chunks(wg_driver_plan *pl, const split *s) {
 
 /* A task's scratch: the widest chunk's packed B panels and, across several
  * depth blocks, the partial sums of its widest row range. */
-static size_t plan_scratch(wg_driver_plan *pl, const wg_kernel *k, int64_t npan, size_t bpanel) {
+static size_t plan_scratch(wg_driver_plan *pl, const wg_run *r, int64_t npan, size_t bpanel) {
+  const wg_kernel *k = r->kern;
   pl->bpack_bytes = ((size_t)npan * bpanel + 63) & ~(size_t)63;
+  /* zero-point weights: the chunk's column terms and one tile's seed,
+   * whole 64-byte lines */
+  if (r->w->zw) pl->zw_words = ((size_t)(npan + k->mr) * (size_t)k->nr + 15) & ~(size_t)15;
   size_t partial_bytes =
       pl->kc >= pl->kpad ? 0 : (size_t)(pl->ppc * npan) * (size_t)(k->mr * k->nr) * 4;
   if (pl->kc >= pl->kpad) pl->reuse_id = wg_reuse_id();
-  return pl->bpack_bytes + partial_bytes;
+  return pl->bpack_bytes + pl->zw_words * 4 + partial_bytes;
 }
 
 size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
@@ -300,7 +326,7 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   pl.ppc = wg_split_widest(s.mpanels, pl.mch);
   pl.tasks = r->nimg * pl.nch * pl.mch;
 
-  size_t need = plan_scratch(&pl, k, npan, s.bpanel);
+  size_t need = plan_scratch(&pl, r, npan, s.bpanel);
   *out = pl;
   return need;
 }

@@ -78,6 +78,9 @@ int64_t wg_gemm_rows_span(const wg_context *ctx, const wg_run *r, int64_t *n0,
   if (!ctx->gemm_in_place) return *why = "gemm: in-place GEMM switched off", 0;
   if (!k->run_rows || r->src.is_conv || r->nimg != 1)
     return *why = "gemm: the kernel has no in-place tile", 0;
+  if (r->src.trans) return *why = "gemm: X column-major (N x K), its rows are not B's", 0;
+  if (r->w->zw)
+    return *why = "gemm: the weights' zero point needs the packed path's column sums", 0;
   if (r->w->k > k->rows_max_depth)
     return *why = "gemm: K beyond the in-place tile's depth block", 0;
   /* Rows must start on 32-byte boundaries (64 where the stride allows), so

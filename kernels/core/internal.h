@@ -44,6 +44,8 @@ typedef struct wg_apack {
   size_t panel_bytes;   /* one MR-row panel, whole padded depth */
   void *data;
   size_t bytes;         /* the whole allocation at data (aliasing checks) */
+  size_t group_bytes;   /* from one group's panels to the next's (grouped
+                           weights: each group's rows start a new panel) */
 } wg_apack;
 
 /* Direct-convolution panels of OIHW filters reordered tap-major, for one
@@ -56,9 +58,18 @@ typedef struct wg_tap_pack {
 
 struct wg_weights {
   int64_t m, k;
+  int64_t groups;       /* G of wg_weights_pack_grouped (1: ungrouped) */
+  /* Grouped weights with few taps: the codes tap-major, dw[t*m + row],
+   * for the depthwise path (depthwise.c); NULL otherwise. */
+  int8_t *dw;
   wg_weight_format format;
   int bits, wmin, wmax;
   int32_t *rowsum;
+  /* The weights' zero point left for the call to subtract (wg_weights_pack_ex):
+   * z = sum W*X - zw*sum_k X - zx*rowsum, the zw*sum_k X (zero-point
+   * corrected) added per call by the driver (colsum.c); 0 when the codes
+   * were packed as W - zw already. */
+  int32_t zw;
   int npacks;
   wg_apack packs[64];
   /* Made on demand by calls that may run concurrently: read without a
@@ -70,6 +81,20 @@ struct wg_weights {
 };
 
 const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k);
+/* wg_weights_pack_grouped, or with call_abits > 0 weights for calls with
+ * call_abits-bit activations and b = call_b only: packed for the one kernel
+ * ctx chooses for them (UNSUPPORTED: none), not for every kernel that
+ * might serve them (wg_gemmlowp_gemm packs per call). */
+wg_status wg_weights_pack_for(const wg_context *ctx, const int8_t *src, int64_t ngroups,
+                              int64_t m, int64_t k, int64_t ldw, wg_weight_format format,
+                              int bits, int call_abits, int call_b, wg_weights **out);
+/* wg_weights_pack_ex, packed likewise for one kind of call (weights_ex.c). */
+wg_status wg_weights_pack_ex_for(const wg_context *ctx, const void *w, const wg_weights_desc *d,
+                                 int call_abits, int call_b, wg_weights **out);
+/* Group g of grouped weights as ungrouped weights of m / groups rows
+ * (their packs, row sums and sizes; nothing made on demand), into *view,
+ * which lives no longer than w. */
+void wg_weights_group_view(const wg_weights *w, int64_t g, wg_weights *view);
 /* The kernel's direct-convolution panels of OIHW weights with `c` channels
  * and `taps` filter taps, reordered tap-major as the direct kernel reads
  * them; made on first use and kept.  NULL: no memory, none possible, or
@@ -112,13 +137,13 @@ typedef struct wg_run {
   wg_epi epi;
   void *y;
   int64_t ys_m, ys_n;
+  int64_t groups;       /* conv2d: G >= 1 (groups.c); 0 for a GEMM */
 } wg_run;
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r);
-/* The run of a checked wg_gemm call: kernel k on a row-major X (K x n,
- * stride ldx) into a row-major Y (stride ldy), one image (gemm.c). */
-wg_run wg_gemm_run_of(const wg_kernel *k, const wg_weights *w, const uint8_t *x, int64_t n,
-                      int64_t ldx, wg_act_format act, const wg_epilogue *ep, void *y,
-                      int64_t ldy);
+/* The run of a checked wg_gemm_ex call: kernel k on X into Y, laid out
+ * per d, one image (gemm.c). */
+wg_run wg_gemm_run_of(const wg_kernel *k, const wg_weights *w, const wg_gemm_desc *d,
+                      const uint8_t *x, wg_act_format act, const wg_epilogue *ep, void *y);
 
 /* wg_driver_run in two steps, for a caller that runs the driver's tasks
  * among its own (gemm_rows.c): the split of `r` for `par` threads, and its
@@ -131,6 +156,10 @@ typedef struct wg_driver_plan {
   int taper;                /* chunks shrink along the list (threads)    */
   int64_t ppc, mch;         /* MR-panels of the widest row range, ranges */
   size_t bpack_bytes;
+  /* Weights with a zero point (w->zw): uint32 words after the packed B of
+   * a task's scratch for its columns' terms (colsum.c) and one tile's
+   * starting sums; 0 otherwise. */
+  size_t zw_words;
   int64_t tasks;
   /* Identifies this plan's packed chunks in a task's scratch (unique per
    * plan), so that a thread's next task of the same chunk need not pack
@@ -145,6 +174,11 @@ typedef struct wg_driver_plan {
   uint8_t *shared;
 } wg_driver_plan;
 size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *pl);
+/* -zw * sum_{k<K} (B[k, n] - zx) modulo 2^32 for n in [n0, n0 + len), into
+ * out (colsum.c): where the driver starts the tiles of weights whose zero
+ * point zw was not packed into their codes. */
+void wg_zw_column_terms(const wg_bsrc *s, int32_t zw, uint32_t zx, int64_t n0, int64_t len,
+                        uint32_t *out);
 void wg_driver_task(void *plan, int64_t t, uint8_t *mem);
 
 /* The in-place GEMM (gemm_rows.c): the columns of run `r` it takes, from
@@ -162,6 +196,13 @@ const wg_apack *wg_direct_conv_weights(const wg_context *ctx, const wg_run *r,
                                        const char **why);
 wg_status wg_direct_conv_run(wg_context *ctx, const wg_run *r, const wg_apack *wp);
 
+/* Grouped convolutions (groups.c): whether run `r` (G > 1) can take its
+ * kernel's depthwise path (*why as above), running it (depthwise.c), and
+ * running one implicit-im2col GEMM per group. */
+int wg_depthwise_ok(const wg_context *ctx, const wg_run *r, const char **why);
+wg_status wg_depthwise_run(wg_context *ctx, const wg_run *r);
+wg_status wg_grouped_run(wg_context *ctx, const wg_run *r);
+
 /* The one decision of which kernel runs a checked call and how (plan.c),
  * made alike for the run and for wg_plan_gemm / wg_plan_conv2d, so that a
  * plan cannot disagree with the run. */
@@ -170,6 +211,7 @@ typedef struct wg_decision {
   int kernel_index;       /* the kernel's index in the table */
   int64_t n0, in_place;   /* gemm_in_place: columns [n0, n0 + in_place) */
   const wg_apack *direct; /* "direct": the weight panels it reads */
+  int depthwise;          /* "depthwise": the kernel's depthwise rows */
 } wg_decision;
 /* Sets r->kern (r built with any kernel: only its kern changes) and *dc
  * for a checked call with act and ep; UNSUPPORTED if no kernel may compute
@@ -265,13 +307,6 @@ wg_status wg_check_output(const void *y, wg_span ys, wg_span xs, const wg_weight
 wg_status wg_check_matrix_shape(const wg_weights *w, const uint8_t *x, int64_t n,
                                 int64_t ldx, const wg_epilogue *ep, const void *y,
                                 int64_t ldy, const wg_run_info *info);
-/* Every argument of wg_gemm but the codes (the caller runs wg_codes_check
- * on its threads): the shape, act, the epilogue, then the outputs'
- * alignment and aliasing. */
-wg_status wg_check_matrix_args(const wg_weights *w, const uint8_t *x, int64_t n,
-                               int64_t ldx, wg_act_format act,
-                               const wg_epilogue *ep, const void *y,
-                               int64_t ldy, const wg_run_info *info);
 /* The codes check (codes.c): WG_OK if every byte of the r x c region (row
  * stride ld) is <= maxcode, else BAD_CODE (or NO_MEMORY), checked on the
  * context's threads. */

@@ -19,6 +19,8 @@ enum {
   WG_CPU_AVX2 = 1u << 0,
   WG_CPU_NEON = 1u << 1,
   WG_CPU_DOTPROD = 1u << 2,
+  WG_CPU_AVX512BW = 1u << 3,   /* F + BW + VL, zmm and opmask state on */
+  WG_CPU_AVX512VNNI = 1u << 4, /* the same plus AVX512_VNNI (vpdpbusd) */
 };
 
 /* The WG_CPU_* bits of every feature of the table this process has,

@@ -57,6 +57,7 @@ typedef struct wg_problem {
   int wmin, wmax;  /* the actual smallest / largest weight code            */
   int abits;       /* activation code width (codes < 2^abits)              */
   int acc_bits;    /* b                                                    */
+  int conv_nhwc;   /* 1: an NHWC convolution (auto_min_m_nhwc applies)     */
 } wg_problem;
 
 /* The epilogue of one call, resolved: per-row data already offset to m = 0. */
@@ -79,10 +80,18 @@ typedef struct wg_bsrc wg_bsrc;
 typedef struct wg_tile {
   int64_t kgroups;        /* depth of this block in units of KU            */
   const void *a, *b;      /* packed panels, already at this depth block    */
-  int first, last;        /* first / last depth block of the output tile   */
+  int first, last;        /* first / last depth block of the output tile;
+                             first is 0 on the first block too when the
+                             driver starts the tile from partial (weights
+                             with a zero point: colsum.c)                   */
   uint32_t *partial;      /* MR x NR, row stride NR: the sums so far
                              between depth blocks (read unless first,
-                             written unless last)                           */
+                             written unless last).  wg_tile_finish parks
+                             uint32 sums; the driver writes them only to
+                             seed INT weights' zero-point terms (uint32),
+                             so a kernel with byte lanes that serves no
+                             INT weights may park MR x NR bytes there (the
+                             lookup-table kernel)                           */
   /* used only when last: */
   const wg_epi *epi;
   int64_t m0;             /* first output row (indexes per-row epi data)   */
@@ -154,6 +163,25 @@ typedef struct wg_rtile {
   int64_t ys_m, ys_n;
 } wg_rtile;
 
+/* One output row of a depthwise convolution (groups = channels: output
+ * channel m reads input channel m / mult only), finished into y: the sums
+ * over the taps of W * X, the zero-point code standing in the padding,
+ * are taken modulo 2^32 (exact for every b: K = KH*KW taps, so no lane
+ * width to respect) and go through the epilogue as any kernel's sums do
+ * (the zero-point correction included). */
+typedef struct wg_dwrow {
+  const wg_bsrc *src;     /* geometry; src->x is this image (NCHW: its
+                             C planes; NHWC: pixels src->cs bytes apart) */
+  const int8_t *w;        /* the codes tap-major: w[t*m + channel]       */
+  int64_t m, mult;        /* output channels (C * mult), the multiplier  */
+  int64_t oh;             /* the output row                              */
+  int64_t ch;             /* NCHW: the output channel of this row        */
+  uint32_t *acc;          /* scratch: OW * m sums (NHWC), OW (NCHW)      */
+  const wg_epi *epi;
+  void *y;                /* output (oh, 0, channel 0), NCHW (ch, oh, 0)  */
+  int64_t ys_m, ys_n;     /* element strides between channels, pixels   */
+} wg_dwrow;
+
 typedef struct wg_kernel {
   const char *name;        /* <acc>_<weights>_x_<acts>_<MR>x<NR>__<isa>     */
   uint32_t cpu;            /* WG_CPU_* bits it needs                        */
@@ -192,6 +220,18 @@ typedef struct wg_kernel {
   int rows_nr;
   int64_t rows_max_depth;
   void (*run_rows)(const wg_rtile *t);
+  /* Automatic choice only for weights of at least this many rows (0: any
+   * M; forcing by name ignores it): a kernel whose per-block set-up is
+   * amortised over the output rows (the lookup-table kernel's tables,
+   * measured in docs/lut.md) gives way to the next kernel below it. */
+  int64_t auto_min_m;
+  /* The same for NHWC convolutions (0: auto_min_m), where the kernels below
+   * it read the input pixels in place (the direct path) and so win up to a
+   * larger M (docs/lut.md). */
+  int64_t auto_min_m_nhwc;
+  /* Optional (NULL: grouped implicit im2col): one row of a depthwise
+   * convolution (wg_dwrow). */
+  void (*depthwise_row)(const wg_dwrow *t);
 } wg_kernel;
 
 /* The kernel table (kernel_table.c), in priority order. */

@@ -28,6 +28,9 @@
  *                            NULL: the optional paths of kernel.h, off
  *   WG_K_ROWS_NR, WG_K_ROWS_MAX_DEPTH
  *                            0
+ *   WG_K_AUTO_MIN_M          0: chosen automatically for any M
+ *   WG_K_DEPTHWISE_ROW       NULL: depthwise convolutions go through
+ *                            grouped implicit im2col
  */
 #include "kernel.h"
 #include "kernel_name.h"
@@ -62,6 +65,15 @@
 #ifndef WG_K_RUN_ROWS
 #define WG_K_RUN_ROWS NULL
 #endif
+#ifndef WG_K_AUTO_MIN_M
+#define WG_K_AUTO_MIN_M 0
+#endif
+#ifndef WG_K_AUTO_MIN_M_NHWC
+#define WG_K_AUTO_MIN_M_NHWC 0
+#endif
+#ifndef WG_K_DEPTHWISE_ROW
+#define WG_K_DEPTHWISE_ROW NULL
+#endif
 
 const wg_kernel WG_K_CAT(wg_kernel_, WG_K_STEM) = {
     .name = WG_K_STR(WG_K_STEM),
@@ -79,6 +91,9 @@ const wg_kernel WG_K_CAT(wg_kernel_, WG_K_STEM) = {
     .rows_nr = WG_K_ROWS_NR,
     .rows_max_depth = WG_K_ROWS_MAX_DEPTH,
     .run_rows = WG_K_RUN_ROWS,
+    .auto_min_m = WG_K_AUTO_MIN_M,
+    .auto_min_m_nhwc = WG_K_AUTO_MIN_M_NHWC,
+    .depthwise_row = WG_K_DEPTHWISE_ROW,
 };
 
 #undef WG_K_STEM
@@ -100,3 +115,6 @@ const wg_kernel WG_K_CAT(wg_kernel_, WG_K_STEM) = {
 #undef WG_K_ROWS_NR
 #undef WG_K_ROWS_MAX_DEPTH
 #undef WG_K_RUN_ROWS
+#undef WG_K_AUTO_MIN_M
+#undef WG_K_AUTO_MIN_M_NHWC
+#undef WG_K_DEPTHWISE_ROW

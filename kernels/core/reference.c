@@ -38,15 +38,25 @@ void wg_ref_output(const wg_epilogue *ep, int64_t m, int64_t z, void *y) {
   }
 }
 
-void wg_ref_gemm(const int8_t *w, int64_t ldw, int64_t m, int64_t k,
-                 const uint8_t *x, int64_t ldx, int64_t n, int zx,
-                 const wg_epilogue *ep, void *y, int64_t ys_m, int64_t ys_n) {
+void wg_ref_gemm_ex(const void *w, int w_unsigned, int64_t ws_m, int64_t ws_k, int zw,
+                    int64_t m, int64_t k, const uint8_t *x, int64_t xs_k, int64_t xs_n,
+                    int64_t n, int zx, const wg_epilogue *ep, void *y, int64_t ys_m,
+                    int64_t ys_n) {
   size_t es = wg_output_size(ep->output);
   for (int64_t i = 0; i < m; i++)
     for (int64_t j = 0; j < n; j++) {
       int64_t z = 0;
-      for (int64_t kk = 0; kk < k; kk++)
-        z += (int64_t)w[i * ldw + kk] * ((int64_t)x[kk * ldx + j] - zx);
+      for (int64_t kk = 0; kk < k; kk++) {
+        int64_t at = i * ws_m + kk * ws_k;
+        int64_t wv = w_unsigned ? ((const uint8_t *)w)[at] : ((const int8_t *)w)[at];
+        z += (wv - zw) * ((int64_t)x[kk * xs_k + j * xs_n] - zx);
+      }
       wg_ref_output(ep, i, z, (char *)y + (size_t)(i * ys_m + j * ys_n) * es);
     }
+}
+
+void wg_ref_gemm(const int8_t *w, int64_t ldw, int64_t m, int64_t k,
+                 const uint8_t *x, int64_t ldx, int64_t n, int zx,
+                 const wg_epilogue *ep, void *y, int64_t ys_m, int64_t ys_n) {
+  wg_ref_gemm_ex(w, 0, ldw, 1, 0, m, k, x, ldx, 1, n, zx, ep, y, ys_m, ys_n);
 }

@@ -39,6 +39,7 @@ void wg_weights_destroy(wg_weights *w) {
   for (int i = 0; i < w->npacks; i++) free(w->packs[i].data);
   for (int i = 0; i < w->ntap; i++) free(w->tap[i].pack.data);
   free(w->rowsum);
+  free(w->dw);
   free(w);
 }
 
@@ -59,7 +60,7 @@ const wg_apack *wg_weights_tap_major(const wg_weights *cw, const wg_kernel *k, i
   wg_weights *w = (wg_weights *)cw; /* only the on-demand cache changes */
   const wg_direct *d = k->direct;
   const wg_apack *src = wg_weights_find_direct(cw, k);
-  if (!src || d->ku != 4 || c * taps != w->k) return NULL;
+  if (!src || d->ku != 4 || c * taps != w->k || w->groups != 1) return NULL;
   /* One call extends the cache at a time, the others wait for it.  Not a
    * mutex: tap_owner is wg_forks() + 1 of the extending process, so that
    * in a fork child a value from an ancestor, a call that does not exist
@@ -109,8 +110,24 @@ const wg_apack *wg_weights_tap_major(const wg_weights *cw, const wg_kernel *k, i
 
 int64_t wg_weights_rows(const wg_weights *w) { return w ? w->m : 0; }
 int64_t wg_weights_depth(const wg_weights *w) { return w ? w->k : 0; }
+int64_t wg_weights_groups(const wg_weights *w) { return w ? w->groups : 0; }
 
-/* Panels of `mr` rows, `ku` depths per group of `group_bytes`. */
+void wg_weights_group_view(const wg_weights *w, int64_t g, wg_weights *view) {
+  int64_t mg = w->m / w->groups;
+  memcpy(view, w, sizeof *view);
+  view->m = mg;
+  view->groups = 1;
+  view->rowsum = w->rowsum + g * mg;
+  view->dw = NULL;
+  for (int i = 0; i < w->npacks; i++)
+    view->packs[i].data = (char *)w->packs[i].data + (size_t)g * w->packs[i].group_bytes;
+  /* nothing made on demand: the view is not the cache's owner */
+  atomic_store_explicit(&view->ntap, 0, memory_order_relaxed);
+  atomic_store_explicit(&view->tap_owner, 0, memory_order_relaxed);
+}
+
+/* Panels of `mr` rows, `ku` depths per group of `group_bytes`; each of
+ * the weights' G groups of rows starts a panel of its own. */
 static wg_status add_pack(wg_weights *w,
                           void (*pack)(const int8_t *, int64_t, int, int64_t, void *),
                           int mr, int ku, size_t group_bytes, const int8_t *src,
@@ -118,9 +135,10 @@ static wg_status add_pack(wg_weights *w,
   if (find_pack(w, pack)) return WG_OK;
   if (w->npacks == (int)(sizeof w->packs / sizeof w->packs[0]))
     return WG_ERR_UNSUPPORTED;
-  int64_t groups = (w->k + ku - 1) / ku, panels = (w->m + mr - 1) / mr;
+  int64_t groups = (w->k + ku - 1) / ku, mg = w->m / w->groups;
+  int64_t ppg = (mg + mr - 1) / mr, panels;
   int64_t panel, total;
-  if (!wg_mul_ok(groups, (int64_t)group_bytes, &panel) ||
+  if (!wg_mul_ok(ppg, w->groups, &panels) || !wg_mul_ok(groups, (int64_t)group_bytes, &panel) ||
       !wg_mul_ok(panel, panels, &total))
     return WG_ERR_SIZE_OVERFLOW;
   /* 64-byte alignment, and 64 bytes of slack past the last panel: a kernel
@@ -129,12 +147,15 @@ static wg_status add_pack(wg_weights *w,
   size_t bytes = (size_t)total & ~(size_t)63;
   void *data = aligned_alloc(64, bytes ? bytes : 64);
   if (!data) return WG_ERR_NO_MEMORY;
-  for (int64_t p = 0; p < panels; p++) {
-    int64_t rows = w->m - p * mr;
-    if (rows > mr) rows = mr;
-    pack(src + p * mr * ldw, ldw, (int)rows, w->k, (char *)data + (size_t)(p * panel));
-  }
+  for (int64_t g = 0; g < w->groups; g++)
+    for (int64_t p = 0; p < ppg; p++) {
+      int64_t rows = mg - p * mr;
+      if (rows > mr) rows = mr;
+      pack(src + (g * mg + p * mr) * ldw, ldw, (int)rows, w->k,
+           (char *)data + (size_t)((g * ppg + p) * panel));
+    }
   wg_apack *ap = &w->packs[w->npacks++];
+  ap->group_bytes = (size_t)(ppg * panel);
   ap->pack_a = pack;
   ap->panel_bytes = (size_t)panel;
   ap->data = data;
@@ -142,11 +163,37 @@ static wg_status add_pack(wg_weights *w,
   return WG_OK;
 }
 
+/* Grouped weights with at most this many taps keep a tap-major copy of
+ * their codes for the depthwise path (a depthwise filter has KH*KW). */
+#define WG_DW_MAX_TAPS 64
+
+/* The codes tap-major (depthwise.c reads a tap's channels contiguously). */
+static wg_status add_tap_major_copy(wg_weights *w, const int8_t *src, int64_t ldw) {
+  if (w->groups == 1 || w->k > WG_DW_MAX_TAPS) return WG_OK;
+  w->dw = malloc((size_t)(w->m * w->k));
+  if (!w->dw) return WG_ERR_NO_MEMORY;
+  for (int64_t i = 0; i < w->m; i++)
+    for (int64_t t = 0; t < w->k; t++) w->dw[t * w->m + i] = src[i * ldw + t];
+  return WG_OK;
+}
+
 wg_status wg_weights_pack(const wg_context *ctx, const int8_t *src, int64_t m,
                           int64_t k, int64_t ldw, wg_weight_format format,
                           int bits, wg_weights **out) {
+  return wg_weights_pack_grouped(ctx, src, 1, m, k, ldw, format, bits, out);
+}
+
+wg_status wg_weights_pack_grouped(const wg_context *ctx, const int8_t *src, int64_t ngroups,
+                                  int64_t m, int64_t k, int64_t ldw, wg_weight_format format,
+                                  int bits, wg_weights **out) {
+  return wg_weights_pack_for(ctx, src, ngroups, m, k, ldw, format, bits, 0, 0, out);
+}
+
+wg_status wg_weights_pack_for(const wg_context *ctx, const int8_t *src, int64_t ngroups,
+                              int64_t m, int64_t k, int64_t ldw, wg_weight_format format,
+                              int bits, int call_abits, int call_b, wg_weights **out) {
   if (!ctx || !src || !out) return WG_ERR_NULL_POINTER;
-  if (m < 1 || k < 1) return WG_ERR_BAD_SIZE;
+  if (m < 1 || k < 1 || ngroups < 1 || m % ngroups != 0) return WG_ERR_BAD_SIZE;
   if (ldw < k) return WG_ERR_BAD_STRIDE;
   int64_t span;
   if (!wg_mul_ok(m - 1, ldw, &span) || !wg_add_ok(span, k, &span) ||
@@ -154,19 +201,27 @@ wg_status wg_weights_pack(const wg_context *ctx, const int8_t *src, int64_t m,
     return WG_ERR_SIZE_OVERFLOW;
   int lo, hi;
   if (!code_range(format, bits, &lo, &hi)) return WG_ERR_BAD_OPTION;
+  /* Row by row, without a branch per code (the loop vectorizes: it had
+   * cost 5 ns a code, more than packing; wg_gemmlowp_gemm packs per call). */
   int wmin = 127, wmax = -128;
-  for (int64_t i = 0; i < m; i++)
+  for (int64_t i = 0; i < m; i++) {
+    const int8_t *row = src + i * ldw;
+    int rmin = 127, rmax = -128, zero = 0;
     for (int64_t j = 0; j < k; j++) {
-      int v = src[i * ldw + j];
-      if (v < lo || v > hi || (format == WG_WEIGHTS_BINARY && v == 0))
-        return WG_ERR_BAD_CODE;
-      if (v < wmin) wmin = v;
-      if (v > wmax) wmax = v;
+      int v = row[j];
+      rmin = v < rmin ? v : rmin;
+      rmax = v > rmax ? v : rmax;
+      zero |= v == 0;
     }
+    if (rmin < lo || rmax > hi || (format == WG_WEIGHTS_BINARY && zero)) return WG_ERR_BAD_CODE;
+    wmin = rmin < wmin ? rmin : wmin;
+    wmax = rmax > wmax ? rmax : wmax;
+  }
   wg_weights *w = calloc(1, sizeof *w);
   if (!w) return WG_ERR_NO_MEMORY;
   w->m = m;
   w->k = k;
+  w->groups = ngroups;
   w->format = format;
   w->bits = format == WG_WEIGHTS_INT ? bits : format == WG_WEIGHTS_TERNARY ? 2 : 1;
   w->wmin = wmin;
@@ -182,16 +237,26 @@ wg_status wg_weights_pack(const wg_context *ctx, const int8_t *src, int64_t m,
     memcpy(&w->rowsum[i], &s, sizeof s);
   }
   /* Pack for every kernel that may serve these weights (dispatch.c): the
-   * choice of any call on them, forced or not, is one of these. */
-  wg_status st = WG_OK;
+   * choice of any call on them, forced or not, is one of these; or, for
+   * weights of one call, only for the kernel ctx chooses for it. */
+  wg_status st = add_tap_major_copy(w, src, ldw);
+  const wg_kernel *only = NULL;
+  if (st == WG_OK && call_abits) {
+    /* the problem a GEMM call makes of them (plan.c), so the same choice */
+    wg_epilogue e = wg_epilogue_default();
+    e.acc_bits = call_b;
+    wg_problem p = wg_make_problem(w, (wg_act_format){call_abits, 0}, &e);
+    if (!(only = wg_choose_kernel(ctx, w, &p))) st = WG_ERR_UNSUPPORTED;
+  }
   for (int i = 0; i < wg_kernel_table_size && st == WG_OK; i++) {
     const wg_kernel *kk = wg_kernels[i];
-    if (wg_kernel_serves_weights(kk, w)) {
+    if (wg_kernel_serves_weights(kk, w) && (!only || kk == only)) {
       st = add_pack(w, kk->pack_a, kk->mr, kk->ku, kk->a_group_bytes, src, ldw);
       /* The direct-convolution panels only where a direct convolution
-       * could run: K a multiple of 4 (channels % 4 == 0) within its depth. */
+       * could run: ungrouped, K a multiple of 4 (channels % 4 == 0) within
+       * its depth. */
       const wg_direct *d = kk->direct;
-      if (st == WG_OK && d && k % d->ku == 0 && k <= d->max_depth)
+      if (st == WG_OK && d && k % d->ku == 0 && k <= d->max_depth && ngroups == 1)
         st = add_pack(w, d->pack_w, d->nr, d->ku, d->w_group_bytes, src, ldw);
     }
   }

@@ -15,6 +15,7 @@
 
 #include "../core/kernel.h"
 #include "../core/kernel_name.h"
+#include "depthwise_row_c.h"
 #include "pack_rowmajor_c.h"
 
 static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k,
@@ -52,5 +53,6 @@ static void WG_K_FN(run)(const wg_tile *t) {
 #define WG_K_B_GROUP WG_K_NR
 /* Lanes that wrap exactly serve every operand range: only b limits them. */
 #define WG_K_ELIGIBLE NULL
+#define WG_K_DEPTHWISE_ROW wg_depthwise_row_c
 #include "../core/kernel_def.h"
 #undef WG_UK_LANE

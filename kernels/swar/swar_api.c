@@ -82,10 +82,13 @@ static wg_status check(const wg_weights *w, const uint8_t *x, int64_t n,
   if (o->mode != WG_SWAR_CARRY &&
       (o->carries || o->lane_carries || o->carry_correction))
     return WG_ERR_UNSUPPORTED;
+  /* grouped weights are packed group by group: wg_conv2d's only */
+  if (w->groups != 1) return WG_ERR_UNSUPPORTED;
   /* Binary weights promise no zero: the binary layout saves a mask. */
   *im = wg_swar_find_impl(w->format == WG_WEIGHTS_BINARY, o->reg_bits, (int)o->mode);
   wg_problem p = wg_make_problem(w, act, ep);
-  if (!wg_kernel_accepts((*im)->kernel, &p)) return WG_ERR_UNSUPPORTED;
+  /* a zero point left to the call has no place in a SWAR lane sum */
+  if (w->zw || !wg_kernel_accepts((*im)->kernel, &p)) return WG_ERR_UNSUPPORTED;
   return WG_OK;
 }
 

@@ -91,7 +91,7 @@ static inline void wg_swar_pack_b(const wg_bsrc *src, int64_t k0,
   uint8_t *out = dst;
   for (int64_t g = 0; g < kgroups; g++, out += 2 * nr * reg_bytes) {
     int64_t k = k0 + g * reg_bytes;
-    if (nr == 4 && cols == 4 && !src->is_conv && k + reg_bytes <= src->k) {
+    if (nr == 4 && cols == 4 && wg_bsrc_plain(src) && k + reg_bytes <= src->k) {
       wg_swar_pack_group4(src->x + k * src->ldx + n0, src->ldx, reg_bytes,
                           lane_bits, binary, out);
       continue;

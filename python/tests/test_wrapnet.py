@@ -21,11 +21,16 @@ class TestWrapNet(unittest.TestCase):
     def test_every_model(self):
         kernels = available_kernels()
         extra = rng(700).integers(0, 256, (4, 28, 28), dtype=np.uint8)
-        checked = 0
+        checked = integer_models = 0
         for gold in MODELS:
             name = os.path.basename(gold)[:-4]
             model = sim.read_model(gold[:-4] + ".wgm")
-            self.assertEqual(model["float_acts"], 0, name)
+            if model["float_acts"]:
+                # Float models (float and qw rows) run no kernel; their
+                # golden vectors are checked against the C float inference
+                # by test-wrapnet (wrapnet_demo --check).
+                continue
+            integer_models += 1
             pixels, runs = sim.read_golden(gold, model)
             images = np.concatenate([pixels, extra])
             for acc, cyc, golden in runs:
@@ -49,7 +54,8 @@ class TestWrapNet(unittest.TestCase):
                                         f"{name} acc {acc} cyclic {cyc} kernel {kname}: "
                                         f"layer {i} differs")
                     checked += 1
-        self.assertGreater(checked, len(MODELS))
+        self.assertGreater(integer_models, 0)
+        self.assertGreater(checked, integer_models)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,16 @@ class SwarMode(enum.IntEnum):
     CARRY = 2
 
 
+class Order(enum.IntEnum):
+    ROW_MAJOR = 0
+    COL_MAJOR = 1
+
+
+class GemmlowpOutput(enum.IntEnum):
+    UINT8 = 0
+    INT32 = 1
+
+
 class Quantizer(enum.IntEnum):
     BINARY = 0
     TERNARY = 1
@@ -88,6 +98,8 @@ ENUMS = {
     "wg_layout": (Layout, lambda e: "WG_" + e.name),
     "wg_swar_mode": (SwarMode, lambda e: "WG_SWAR_" + e.name),
     "wg_quantizer": (Quantizer, lambda e: "WG_QUANT_" + e.name),
+    "wg_order": (Order, lambda e: "WG_" + e.name),
+    "wg_gemmlowp_output": (GemmlowpOutput, lambda e: "WG_GEMMLOWP_" + e.name),
 }
 c_enum = c_int
 
@@ -125,9 +137,35 @@ class wg_conv2d_desc(Structure):
         "pad_right", "dilation_h", "dilation_w")]
 
 
+class wg_conv2d_options(Structure):
+    _fields_ = [("groups", c_int64), ("out_channels", c_int64),
+                ("out_channel_offset", c_int64)]
+
+
 class wg_plan(Structure):
     _fields_ = [("kernel", c_char_p), ("method", c_char_p), ("kernel_reason", c_char_p),
                 ("method_reason", c_char_p), ("kernel_index", c_int)]
+
+
+class wg_weights_desc(Structure):
+    _fields_ = [("m", c_int64), ("k", c_int64), ("order", c_enum), ("ldw", c_int64),
+                ("format", c_enum), ("bits", c_int), ("is_unsigned", c_int),
+                ("zero_point", c_int)]
+
+
+class wg_gemm_desc(Structure):
+    _fields_ = [("n", c_int64), ("x_order", c_enum), ("ldx", c_int64), ("y_order", c_enum),
+                ("ldy", c_int64)]
+
+
+class wg_gemmlowp_desc(Structure):
+    _fields_ = [("m", c_int64), ("n", c_int64), ("k", c_int64),
+                ("lhs_order", c_enum), ("ld_lhs", c_int64), ("lhs_offset", c_int32),
+                ("rhs_order", c_enum), ("ld_rhs", c_int64), ("rhs_offset", c_int32),
+                ("result_order", c_enum), ("ld_result", c_int64), ("output", c_enum),
+                ("result_fixedpoint_multiplier", c_int32), ("result_shift", c_int32),
+                ("result_offset_after_shift", c_int32), ("clamp_min", c_int32),
+                ("clamp_max", c_int32)]
 
 
 class wg_swar_options(Structure):
@@ -159,8 +197,9 @@ class wg_step_choice(Structure):
 
 
 STRUCTS = {cls.__name__: cls for cls in (
-    wg_act_format, wg_epilogue, wg_run_info, wg_conv2d_desc, wg_plan,
-    wg_swar_options, wg_overflow_stats, wg_step_choice)}
+    wg_act_format, wg_epilogue, wg_run_info, wg_conv2d_desc, wg_conv2d_options, wg_plan,
+    wg_swar_options, wg_overflow_stats, wg_step_choice, wg_weights_desc, wg_gemm_desc,
+    wg_gemmlowp_desc)}
 
 # Opaque handles and callbacks.
 wg_context_p = c_void_p
@@ -188,23 +227,42 @@ PROTOTYPES = {
                                              c_void_p, c_int]),
     "wg_weights_pack": (c_enum, [wg_context_p, c_void_p, c_int64, c_int64,
                                  c_int64, c_enum, c_int, POINTER(wg_weights_p)]),
+    "wg_weights_pack_ex": (c_enum, [wg_context_p, c_void_p, POINTER(wg_weights_desc),
+                                    POINTER(wg_weights_p)]),
     "wg_weights_destroy": (None, [wg_weights_p]),
     "wg_weights_rows": (c_int64, [wg_weights_p]),
     "wg_weights_depth": (c_int64, [wg_weights_p]),
+    "wg_weights_pack_grouped": (c_enum, [wg_context_p, c_void_p, c_int64, c_int64, c_int64,
+                                         c_int64, c_enum, c_int, POINTER(wg_weights_p)]),
+    "wg_weights_groups": (c_int64, [wg_weights_p]),
     "wg_epilogue_default": (wg_epilogue, []),
     "wg_gemm": (c_enum, [wg_context_p, wg_weights_p, c_void_p, c_int64, c_int64,
                          wg_act_format, POINTER(wg_epilogue), c_void_p, c_int64,
                          POINTER(wg_run_info)]),
+    "wg_gemm_ex": (c_enum, [wg_context_p, wg_weights_p, POINTER(wg_gemm_desc), c_void_p,
+                            wg_act_format, POINTER(wg_epilogue), c_void_p,
+                            POINTER(wg_run_info)]),
+    "wg_gemmlowp_desc_default": (wg_gemmlowp_desc, [c_int64, c_int64, c_int64]),
+    "wg_gemmlowp_gemm": (c_enum, [wg_context_p, POINTER(wg_gemmlowp_desc), c_void_p, c_void_p,
+                                  c_void_p, POINTER(wg_run_info)]),
     "wg_conv2d_out_h": (c_int64, [POINTER(wg_conv2d_desc)]),
     "wg_conv2d_out_w": (c_int64, [POINTER(wg_conv2d_desc)]),
     "wg_conv2d": (c_enum, [wg_context_p, wg_weights_p, POINTER(wg_conv2d_desc),
                            c_void_p, wg_act_format, POINTER(wg_epilogue),
                            c_void_p, POINTER(wg_run_info)]),
+    "wg_conv2d_ex": (c_enum, [wg_context_p, wg_weights_p, POINTER(wg_conv2d_desc),
+                              POINTER(wg_conv2d_options), c_void_p, wg_act_format,
+                              POINTER(wg_epilogue), c_void_p, POINTER(wg_run_info)]),
     "wg_plan_gemm": (c_enum, [wg_context_p, wg_weights_p, c_void_p, c_int64, c_int64,
                               wg_act_format, POINTER(wg_epilogue), c_int64,
                               POINTER(wg_plan)]),
+    "wg_plan_gemm_ex": (c_enum, [wg_context_p, wg_weights_p, POINTER(wg_gemm_desc), c_void_p,
+                                 wg_act_format, POINTER(wg_epilogue), POINTER(wg_plan)]),
     "wg_plan_conv2d": (c_enum, [wg_context_p, wg_weights_p, POINTER(wg_conv2d_desc),
                                 wg_act_format, POINTER(wg_epilogue), POINTER(wg_plan)]),
+    "wg_plan_conv2d_ex": (c_enum, [wg_context_p, wg_weights_p, POINTER(wg_conv2d_desc),
+                                   POINTER(wg_conv2d_options), wg_act_format,
+                                   POINTER(wg_epilogue), POINTER(wg_plan)]),
     "wg_swar_options_default": (wg_swar_options, []),
     "wg_swar_gemm": (c_enum, [wg_weights_p, c_void_p, c_int64, c_int64,
                               wg_act_format, POINTER(wg_epilogue),

@@ -7,8 +7,8 @@ import numpy as np
 
 from . import _arrays, epilogue as _ep
 from ._handle import Handle, Using
-from .capi import (Layout, Status, WeightFormat, lib, wg_act_format,
-                   wg_conv2d_desc, wg_parallel_for_fn, wg_plan, wg_run_info)
+from .capi import (Layout, Status, WeightFormat, lib, wg_act_format, wg_conv2d_desc,
+                   wg_conv2d_options, wg_parallel_for_fn, wg_plan, wg_run_info)
 from .errors import check, raise_status
 
 RunInfo = collections.namedtuple("RunInfo", "kernel method")
@@ -65,18 +65,24 @@ class Weights(_Owned):
     any thread and any context.  Freed by close(), by leaving a `with`
     block or by garbage collection, whichever comes first."""
 
-    def __init__(self, ctx, codes, format=WeightFormat.TERNARY, bits=8):
+    def __init__(self, ctx, codes, format=WeightFormat.TERNARY, bits=8, groups=1):
         fmt = _arrays.enum_value(WeightFormat, format, "format")
         addr, m, k, ld = _arrays.matrix(codes, np.int8, "codes")
         out = ctypes.c_void_p()
         with Using(ctx._h) as (pc,):
-            check(lib.wg_weights_pack(pc, addr, m, k, ld, int(fmt), int(bits),
-                                      ctypes.byref(out)), "wg_weights_pack")
+            if groups == 1:
+                check(lib.wg_weights_pack(pc, addr, m, k, ld, int(fmt), int(bits),
+                                          ctypes.byref(out)), "wg_weights_pack")
+            else:
+                check(lib.wg_weights_pack_grouped(pc, addr, int(groups), m, k, ld, int(fmt),
+                                                  int(bits), ctypes.byref(out)),
+                      "wg_weights_pack_grouped")
         self._h = Handle(out.value, lib.wg_weights_destroy, "weights")
         self.format = fmt
         self.bits = int(bits)
         self.rows = int(lib.wg_weights_rows(out.value))
         self.depth = int(lib.wg_weights_depth(out.value))
+        self.groups = int(lib.wg_weights_groups(out.value))
 
     @property
     def shape(self):
@@ -227,10 +233,12 @@ class Context(_Owned):
         check(status, function)
 
     # -- weights -------------------------------------------------------
-    def pack(self, codes, format=WeightFormat.TERNARY, bits=8):
+    def pack(self, codes, format=WeightFormat.TERNARY, bits=8, groups=1):
         """Packs M x K int8 codes (rows contiguous, any row stride):
-        format "int" (bits 2..8), "ternary" or "binary"."""
-        return Weights(self, codes, format, bits)
+        format "int" (bits 2..8), "ternary" or "binary".  groups > 1: the
+        weights of a grouped convolution (wg_weights_pack_grouped): M all
+        output channels, K one group's depth (C/groups * kh * kw)."""
+        return Weights(self, codes, format, bits, groups)
 
     # -- GEMM ------------------------------------------------------------
     def gemm(self, weights, x, *, act_bits=8, zero_point=0, epilogue=None, out=None,
@@ -273,53 +281,59 @@ class Context(_Owned):
         return _plan(out)
 
     def plan_conv2d(self, weights, x_shape, *, kernel_size, stride=1, padding=0, dilation=1,
-                    layout=Layout.NCHW, act_bits=8, zero_point=0, epilogue=None,
-                    **epilogue_fields):
+                    layout=Layout.NCHW, act_bits=8, zero_point=0, epilogue=None, groups=None,
+                    out_channels=0, out_channel_offset=0, **epilogue_fields):
         """The Plan of conv2d on an input of shape x_shape with the same
         arguments, without running it or needing the input
-        (wg_plan_conv2d)."""
+        (wg_plan_conv2d_ex)."""
         ep = _ep.make(epilogue, epilogue_fields)
         d = conv2d_desc(tuple(x_shape), layout, kernel_size, stride, padding, dilation)
+        opt = conv2d_options(weights, groups, out_channels, out_channel_offset)
         cep, keep = ep.to_c(weights.rows)
         out = wg_plan()
         with Using(self._h, weights._h) as (pc, pw):
-            st = lib.wg_plan_conv2d(pc, pw, ctypes.byref(d),
-                                    wg_act_format(int(act_bits), int(zero_point)),
-                                    ctypes.byref(cep), ctypes.byref(out))
+            st = lib.wg_plan_conv2d_ex(pc, pw, ctypes.byref(d), ctypes.byref(opt),
+                                       wg_act_format(int(act_bits), int(zero_point)),
+                                       ctypes.byref(cep), ctypes.byref(out))
         del keep
-        check(st, "wg_plan_conv2d")
+        check(st, "wg_plan_conv2d_ex")
         return _plan(out)
 
     # -- convolution -----------------------------------------------------
     def conv2d(self, weights, x, *, kernel_size, stride=1, padding=0, dilation=1,
                layout=Layout.NCHW, act_bits=8, zero_point=0, epilogue=None, out=None,
-               **epilogue_fields):
+               groups=None, out_channels=0, out_channel_offset=0, **epilogue_fields):
         """2-D convolution of a dense uint8 batch x ((N, C, H, W) for NCHW,
-        (N, H, W, C) for NHWC) with weights of K = C * kh * kw (OIHW order
-        for NCHW, OHWI for NHWC).  padding: p, (ph, pw) or (top, left,
-        bottom, right), filled with zero_point.  Returns (y, RunInfo), y
-        dense in the same layout with M channels."""
+        (N, H, W, C) for NHWC) with weights of K = C/groups * kh * kw (OIHW
+        order for NCHW, OHWI for NHWC, over a group's channels).  padding: p,
+        (ph, pw) or (top, left, bottom, right), filled with zero_point.
+        groups: the weights' (default), C for depthwise.  out_channels T
+        (0: M) and out_channel_offset o: y is a tensor of T channels of
+        which the call writes channels [o, o + M) only (concatenation in
+        place; pass out= to fill an existing one, else a zeroed one is made).
+        Returns (y, RunInfo), y in the same layout (wg_conv2d_ex)."""
         ep = _ep.make(epilogue, epilogue_fields)
         dtype = ep.dtype
         xaddr = _arrays.dense(x, np.uint8, "x", ndim=4)
         d = conv2d_desc(x.shape, layout, kernel_size, stride, padding, dilation)
+        opt = conv2d_options(weights, groups, out_channels, out_channel_offset)
         m = weights.rows
-        shape = conv2d_output_shape(d, m)
+        shape = conv2d_output_shape(d, int(out_channels) or m)
         if out is None:
             # A descriptor C will reject has no output shape: a 1-element
             # buffer stands in (every such fault is checked before writing).
-            out = np.empty(shape if 0 not in shape else (1,), dtype)
+            out = np.zeros(shape if 0 not in shape else (1,), dtype)
             yaddr = out.ctypes.data
         else:
             yaddr = _arrays.dense(out, dtype, "out", writable=True, shape=shape)
         cep, keep = ep.to_c(m)
         info = wg_run_info()
         with Using(self._h, weights._h) as (pc, pw):
-            st = lib.wg_conv2d(pc, pw, ctypes.byref(d), xaddr,
-                               wg_act_format(int(act_bits), int(zero_point)),
-                               ctypes.byref(cep), yaddr, ctypes.byref(info))
+            st = lib.wg_conv2d_ex(pc, pw, ctypes.byref(d), ctypes.byref(opt), xaddr,
+                                  wg_act_format(int(act_bits), int(zero_point)),
+                                  ctypes.byref(cep), yaddr, ctypes.byref(info))
         del keep, x
-        self._after(st, "wg_conv2d")
+        self._after(st, "wg_conv2d_ex")
         if 0 in shape:  # C accepted a descriptor without output: cannot be
             raise RuntimeError("wrapgemm: wg_conv2d succeeded on an empty output")
         return out, _run_info(info)
@@ -356,6 +370,13 @@ def conv2d_desc(x_shape, layout=Layout.NCHW, kernel_size=1, stride=1, padding=0,
         if len(pads) != 4:
             raise ValueError(f"padding: p, (ph, pw) or (top, left, bottom, right), got {padding}")
     return wg_conv2d_desc(int(lay), n, c, h, w, kh, kw, sh, sw, *pads, dh, dw)
+
+
+def conv2d_options(weights, groups=None, out_channels=0, out_channel_offset=0):
+    """The wg_conv2d_options of a call on `weights`: groups None takes the
+    weights' own."""
+    g = weights.groups if groups is None else int(groups)
+    return wg_conv2d_options(g, int(out_channels), int(out_channel_offset))
 
 
 def conv2d_output_shape(desc, channels):

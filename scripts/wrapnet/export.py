@@ -3,6 +3,10 @@ integers exactly as the C library computes, and writes golden vectors.
 
 Usage: python3 export.py WORKDIR MODELDIR
        python3 export.py --eval WTYPE CHECKPOINT...   (ablations: accuracy only)
+       python3 export.py --golden-float MODEL.wgm...  (MODEL.wgg of float-activation
+           models already written, e.g. the committed small float/qw models; reads
+           the model with python/tests/wrapnet_sim.py, which loads the library:
+           make lib first)
 
 Model file (.wgm), little-endian; the C reader is examples/wrapnet_model.c:
 
@@ -46,6 +50,10 @@ Golden file (.wgg):
       the full-precision ones keep 32 / none), then for every image and every
       layer, that layer's output after pooling: uint8 codes (NCHW) or, for the
       last layer, float32 logits.
+    A float-activation model (float_acts = 1: the float and qw models) has
+    one run, acc_bits 32, cyclic 0, and float32 outputs for every layer: its
+    C inference (wn_forward_float) fixes the order of every float operation
+    and run_float_c below follows it, so these are bit-exact too.
 """
 import ctypes
 import os
@@ -62,8 +70,10 @@ import wrapnet as W
 # `wrapnet_demo --images 2000` must print the very same numbers (the full
 # test set is the C side's job; numpy is slow on the shared machine).
 CROSS = 2000
+GOLDEN_IMAGES = 2   # test images per golden file (make test reads them all)
 FORMAT = {"binary": 2, "ternary": 1, "sawb2": 0, "fp": 0}
 WBITS = {"binary": 1, "ternary": 2, "sawb2": 3, "fp": 12}
+FLOAT_RUN = [(32, 0)]   # the one run of a float-activation model's golden file
 
 
 def fmaf32(c, s, t):
@@ -141,11 +151,11 @@ def build_layers(net, kind):
     kind: 'fp' (float net), 'qw' (quantized weights, float activations) or
     'int' (quantized weights and activations)."""
     layers = []
-    geo = [(28, 28), (14, 14), (7, 7), (7, 7)]
-    for i in range(4):
+    arch = net.arch
+    for i in range(arch.n_conv):
         conv, bn = net.convs[i], net.bns[i]
         g, beta = bn_affine(bn)
-        quant = i in W.QUANT_LAYERS and kind != "fp"
+        quant = i in arch.quant_layers and kind != "fp"
         if quant:
             codes, alpha = W.weight_codes(conv.weight, net.wtype)
             codes = codes.reshape(codes.shape[0], -1).to(torch.int64)
@@ -163,18 +173,20 @@ def build_layers(net, kind):
         s = alpha * in_step * g / next_step
         t = beta / next_step
         layers.append(dict(
-            kind=0, cin=W.CHANNELS[i], cout=W.CHANNELS[i + 1], h=geo[i][0], w=geo[i][1],
-            pool=2 if W.POOL_AFTER[i] else 0, wtype=wtype, codes=codes.numpy(),
+            kind=0, cin=arch.channels[i], cout=arch.channels[i + 1], h=arch.geo[i][0],
+            w=arch.geo[i][1], pool=2 if arch.pool_after[i] else 0, wtype=wtype,
+            codes=codes.numpy(),
             in_bits=8 if i == 0 or kind != "int" else net.bits[i],
             out_bits=net.bits[i + 1] if kind == "int" else 0,
             acc_bits=net.cyclic_bits if (quant and net.cyclic_bits) else 32,
-            cyclic=1 if (quant and net.cyclic_bits and kind == "int") else 0,
+            # slope 0: trained through the bare modulo, so wrap only
+            cyclic=1 if (quant and net.cyclic_bits and net.slope and kind == "int") else 0,
             slope=net.slope, relu=1,
             scale=s.float().numpy(), bias=t.float().numpy()))
     codes, sc = fixed_codes(net.fc.weight)
-    in_step = net.steps[4] if kind == "int" else 1.0
+    in_step = net.steps[arch.fc] if kind == "int" else 1.0
     layers.append(dict(
-        kind=1, cin=W.FC_IN, cout=10, h=1, w=1, pool=0, wtype="fp", codes=codes.numpy(),
+        kind=1, cin=arch.fc_in, cout=10, h=1, w=1, pool=0, wtype="fp", codes=codes.numpy(),
         in_bits=8, out_bits=0, acc_bits=32, cyclic=0, slope=1, relu=0,
         scale=(sc * in_step).float().numpy(),
         bias=net.fc.bias.detach().float().numpy()))
@@ -194,7 +206,7 @@ def run_int(layers, pixels, acc=None, cyc=None):
         cw = torch.from_numpy(L["codes"].astype(np.float32))
         if L["kind"] == 0:
             # float32 convolution of integers is exact: every partial sum is
-            # an integer below 2047 * 255 * 9 < 2^24 (576 * 255 * 3 for the
+            # an integer below 2047 * 255 * 9 < 2^24 (2304 * 255 * 3 for the
             # quantized layers), whatever order the library adds in.
             z = F.conv2d(torch.from_numpy(x), cw.view(L["cout"], L["cin"], 3, 3),
                          padding=1).numpy().astype(np.int64)
@@ -243,14 +255,61 @@ def write_model(path, name, layers, float_acts):
                 f.write(codes.astype("<i2").tobytes())
 
 
-def write_golden(path, layers, pixels, runs):
+def run_float_c(layers, pixels):
+    """A float-activation model exactly as examples/wrapnet_infer.c's
+    wn_forward_float computes it in float32: per output, the products
+    w[m,k] * x[k] added one by one for k = 0, 1, ... (OIHW order; zero
+    weights skipped, which changes no bit: the running sum starts at +0 and
+    never becomes -0), each product and sum rounded once (no contraction),
+    then scale * sum + bias rounded twice, ReLU (v < 0 -> 0), and the
+    2x2 max pool by the same comparisons.  Returns every layer's output."""
+    x = pixels.astype(np.float32)[:, None]
+    outs = []
+    for L in layers:
+        w = L["codes"].astype(np.float32)              # exact: |code| <= 2047
+        if L["kind"] == 0:
+            n, hh, ww = len(x), L["h"], L["w"]
+            xp = np.zeros((n, L["cin"], hh + 2, ww + 2), np.float32)
+            xp[:, :, 1:-1, 1:-1] = x
+            col = np.stack([xp[:, ci, kh:kh + hh, kw:kw + ww].reshape(n, -1)
+                            for ci in range(L["cin"]) for kh in range(3) for kw in range(3)],
+                           1)                           # (n, K, H*W)
+            acc = np.zeros((n, L["cout"], hh * ww), np.float32)
+            for k in range(w.shape[1]):
+                acc += w[None, :, k, None] * col[:, None, k, :]
+            scale = L["scale"].astype(np.float32)[None, :, None]
+            bias = L["bias"].astype(np.float32)[None, :, None]
+            y = (scale * acc + bias).reshape(n, L["cout"], hh, ww)
+        else:
+            xf = x.reshape(len(x), -1)
+            acc = np.zeros((len(x), L["cout"]), np.float32)
+            for k in range(w.shape[1]):
+                acc += w[None, :, k] * xf[:, k, None]
+            y = L["scale"].astype(np.float32) * acc + L["bias"].astype(np.float32)
+        if L["relu"]:
+            y = np.where(y < 0, np.float32(0), y)
+        if L["pool"]:
+            y = y[:, :, :y.shape[2] // 2 * 2, :y.shape[3] // 2 * 2]
+            u = np.where(y[:, :, 0::2, 0::2] > y[:, :, 0::2, 1::2],
+                         y[:, :, 0::2, 0::2], y[:, :, 0::2, 1::2])
+            v = np.where(y[:, :, 1::2, 0::2] > y[:, :, 1::2, 1::2],
+                         y[:, :, 1::2, 0::2], y[:, :, 1::2, 1::2])
+            y = np.where(u > v, u, v)
+        outs.append(y.astype(np.float32))
+        x = outs[-1]
+    return outs
+
+
+def write_golden(path, layers, pixels, runs, float_model=False):
+    """float_model: a float-activation model, runs must be FLOAT_RUN."""
     with open(path, "wb") as f:
         f.write(b"WGGOLD01")
         f.write(struct.pack("<II", len(pixels), len(runs)))
         f.write(pixels.astype(np.uint8).tobytes())
         for acc, cyc in runs:
             f.write(struct.pack("<II", acc, cyc))
-            outs = run_int(layers, pixels, acc, cyc)
+            outs = run_float_c(layers, pixels) if float_model else \
+                run_int(layers, pixels, acc, cyc)
             for i in range(len(pixels)):
                 for o in outs:
                     f.write(o[i].astype("<f4" if o.dtype == np.float32 else np.uint8).tobytes())
@@ -266,7 +325,7 @@ def accuracy_int(layers, x, y, acc=None, cyc=None):
 
 def load_net(path, wtype):
     d = torch.load(path)
-    net = W.Net()
+    net = W.Net(d.get("arch", "small"))
     net.load_state_dict(d["state"])
     net.wtype = wtype
     for key in ("steps", "bits", "quant_acts", "cyclic_bits", "slope", "penalty_bits"):
@@ -286,12 +345,29 @@ def evaluate_checkpoints(paths):
         layers = build_layers(net, "int")
         acc = accuracy_int(layers, xte.numpy(), yte.numpy())
         print(f"{os.path.basename(p)}: k {net.slope} acc {net.cyclic_bits} bits "
-              f"{net.bits[1:4]} integer accuracy {acc:.2f}%", flush=True)
+              f"{net.bits[1:-1]} integer accuracy {acc:.2f}%", flush=True)
+
+
+def golden_float_of_files(paths):
+    """export.py --golden-float: golden vectors of existing float models."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "..", "python"))
+    from tests import wrapnet_sim as sim  # the model reader
+    xte, _ = W.load_split(False)
+    for path in paths:
+        model = sim.read_model(path)
+        assert model["float_acts"] == 1, f"{path}: not a float-activation model"
+        write_golden(path[:-4] + ".wgg", model["layers"], xte.numpy()[:GOLDEN_IMAGES],
+                     FLOAT_RUN, float_model=True)
+        print(f"{path[:-4]}.wgg written", flush=True)
 
 
 def main():
     if sys.argv[1] == "--eval":
         evaluate_checkpoints(sys.argv[2:])
+        return
+    if sys.argv[1] == "--golden-float":
+        golden_float_of_files(sys.argv[2:])
         return
     work, outdir = sys.argv[1], sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
@@ -300,15 +376,25 @@ def main():
     xte, yte = xte.numpy(), yte.numpy()
     report = []
     net = load_net(os.path.join(work, "float.pt"), None)
-    write_model(os.path.join(outdir, "fmnist-float.wgm"), "float", build_layers(net, "fp"), 1)
+    # The small net keeps its file names; another architecture's names carry
+    # it (fmnist-vgg7-ternary-wrap8.wgm).
+    arch = net.arch.name
+    prefix = "fmnist" if arch == "small" else f"fmnist-{arch}"
+    tag = "" if arch == "small" else f"{arch} "
+    layers = build_layers(net, "fp")
+    write_model(os.path.join(outdir, f"{prefix}-float.wgm"), f"{tag}float", layers, 1)
+    write_golden(os.path.join(outdir, f"{prefix}-float.wgg"), layers, xte[:GOLDEN_IMAGES],
+                 FLOAT_RUN, float_model=True)
     report.append(f"float: python float, first {CROSS}: {W.evaluate(net, torch.from_numpy(xte[:CROSS]), torch.from_numpy(yte[:CROSS])):.2f}%")
-    gold_pix = xte[:2]
+    gold_pix = xte[:GOLDEN_IMAGES]
     for wtype in ("binary", "ternary", "sawb2"):
         if not os.path.exists(os.path.join(work, f"{wtype}-qw.pt")):
             continue
         net = load_net(os.path.join(work, f"{wtype}-qw.pt"), wtype)
-        write_model(os.path.join(outdir, f"fmnist-{wtype}-qw.wgm"), f"{wtype} qw",
-                    build_layers(net, "qw"), 1)
+        layers = build_layers(net, "qw")
+        base = os.path.join(outdir, f"{prefix}-{wtype}-qw")
+        write_model(base + ".wgm", f"{tag}{wtype} qw", layers, 1)
+        write_golden(base + ".wgg", layers, gold_pix, FLOAT_RUN, float_model=True)
         report.append(f"{wtype}-qw: python float activations, first {CROSS}: {W.evaluate(net, torch.from_numpy(xte[:CROSS]), torch.from_numpy(yte[:CROSS])):.2f}%")
         for phase in ("qa", "wrap8", "wrap12"):
             p = os.path.join(work, f"{wtype}-{phase}.pt")
@@ -316,9 +402,9 @@ def main():
                 continue
             net = load_net(p, wtype)
             layers = build_layers(net, "int")
-            base = os.path.join(outdir, f"fmnist-{wtype}-{phase}")
-            write_model(base + ".wgm", f"{wtype} {phase}", layers, 0)
-            native = (32, 0) if phase == "qa" else (net.cyclic_bits, 1)
+            base = os.path.join(outdir, f"{prefix}-{wtype}-{phase}")
+            write_model(base + ".wgm", f"{tag}{wtype} {phase}", layers, 0)
+            native = (32, 0) if phase == "qa" else (net.cyclic_bits, 1 if net.slope else 0)
             runs = [native] + ([(8, 0)] if phase == "qa" else [])
             write_golden(base + ".wgg", layers, gold_pix, runs)
             for acc, cyc in runs:
@@ -326,7 +412,8 @@ def main():
                               f"{accuracy_int(layers, xte[:CROSS], yte[:CROSS], acc, cyc):.2f}% "
                               f"(steps {[round(s, 5) for s in net.steps[1:]]}, bits {net.bits[1:]})")
             print(report[-1], flush=True)
-    with open(os.path.join(outdir, "python-accuracy.txt"), "w") as f:
+    acc_file = "python-accuracy.txt" if arch == "small" else f"python-accuracy-{arch}.txt"
+    with open(os.path.join(outdir, acc_file), "w") as f:
         f.write("\n".join(report) + "\n")
     print("\n".join(report))
 

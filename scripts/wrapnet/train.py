@@ -15,7 +15,14 @@ phase whose checkpoint exists is skipped, so an interrupted run resumes.
 
 Usage: python3 train.py OUT {float | binary | ternary | sawb2} [--epochs-scale F]
        [--p RATE] [--slope K] [--reg COEF] [--phases qa,wrap8,wrap12] [--tag SUFFIX]
-       [--pact [--pact-decay COEF]]
+       [--pact [--pact-decay COEF]] [--arch small|vgg7] [--float-epochs E]
+--arch picks the network (wrapnet.ARCHS; default the small net of make demo);
+the checkpoints record it and OUT must hold one architecture only.
+--float-epochs sets the float phase's budget in epochs (default 1, times
+--epochs-scale).  Within a phase, the state (network, Adam, schedule, batch
+index) is saved every 100 batches to OUT/<checkpoint>.part-<stage>.pt, so a
+run killed mid-phase resumes at that batch with the same arguments; the part
+files are removed once the phase's checkpoint is written.
 --pact (off by default; the committed models were trained without it) gives
 each quantized layer's input a learned PACT clip alpha in the qa/wrap phases:
 calibrated with wrapnet.calibrate_pact (alpha starts at the 99.99th
@@ -36,18 +43,34 @@ import torch.nn.functional as F
 import wrapnet as W
 
 
-def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0):
+def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0, part=None):
     """Adam with a one-cycle schedule over `images` random training images
     (a fraction of an epoch or several: the shared 2-core machine sets the
-    budget, see docs/wrapnet.md)."""
+    budget, see docs/wrapnet.md).  With `part` (a path), the state is saved
+    there every 100 batches and at the end, and resumed from it if present."""
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     nb = max(1, images // bs)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=nb, pct_start=0.15)
     g = torch.Generator().manual_seed(seed)
     perm = torch.cat([torch.randperm(len(x), generator=g) for _ in range(nb * bs // len(x) + 1)])
+    t0, tot, pen, start = time.time(), 0.0, 0.0, 0
+    if part and os.path.exists(part):
+        d = torch.load(part)
+        net.load_state_dict(d["net"])
+        opt.load_state_dict(d["opt"])
+        sched.load_state_dict(d["sched"])
+        start, tot, pen = d["b"], d["tot"], d["pen"]
+        print(f"    resumed at {start * bs} images from {part}", flush=True)
+
+    def save_part(done):
+        if part:
+            torch.save({"net": net.state_dict(), "opt": opt.state_dict(),
+                        "sched": sched.state_dict(), "b": done, "tot": tot, "pen": pen},
+                       part + ".tmp")
+            os.replace(part + ".tmp", part)
+
     net.train()
-    t0, tot, pen = time.time(), 0.0, 0.0
-    for b in range(nb):
+    for b in range(start, nb):
         idx = perm[b * bs:(b + 1) * bs]
         out = net(x[idx])
         loss = F.cross_entropy(out, y[idx])
@@ -64,6 +87,14 @@ def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0):
         if (b + 1) % 100 == 0 or b + 1 == nb:
             print(f"    {(b + 1) * bs} images: loss {tot / (b + 1):.4f} "
                   f"R^o {pen / (b + 1):.3f} ({time.time() - t0:.0f} s)", flush=True)
+            save_part(b + 1)
+
+
+def drop_parts(ckpt_path):
+    """Removes a finished phase's mid-phase states (run_epochs' `part`)."""
+    for stage in ("train", "warmup", "finetune"):
+        if os.path.exists(f"{ckpt_path}.part-{stage}"):
+            os.remove(f"{ckpt_path}.part-{stage}")
 
 
 def main():
@@ -72,7 +103,8 @@ def main():
     ap.add_argument("wtype", choices=["float", "binary", "ternary", "sawb2"])
     ap.add_argument("--epochs-scale", type=float, default=1.0)
     ap.add_argument("--p", type=float, default=0.05, help="target overflow rate")
-    ap.add_argument("--slope", type=int, default=2)
+    ap.add_argument("--slope", type=int, default=2,
+                    help="k of the smooth cyclic activation; 0: the bare modulo (k -> infinity)")
     ap.add_argument("--reg", type=float, default=0.01, help="R^o coefficient")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--train-images", type=int, default=60000, help="smoke tests use fewer")
@@ -81,6 +113,10 @@ def main():
     ap.add_argument("--pact", action="store_true", help="learned PACT clipping in qa/wrap phases")
     ap.add_argument("--pact-decay", type=float, default=2e-4,
                     help="L2 coefficient of the PACT alphas (the paper's CIFAR-10 weight decay)")
+    ap.add_argument("--arch", default="small", choices=sorted(W.ARCHS))
+    ap.add_argument("--float-epochs", type=float, default=1.0)
+    ap.add_argument("--calib-images", type=int, default=1000,
+                    help="training images of the step search (section 3.2)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -92,11 +128,15 @@ def main():
     xev, yev = xte[:2000], yte[:2000]  # training logs only; export.py measures all
     fpath = os.path.join(a.out, "float.pt")
 
-    net = W.Net()
+    net = W.Net(a.arch)
     if not os.path.exists(fpath):
-        print("phase float", flush=True)
-        run_epochs(net, xtr, ytr, ep(60000), 2e-3)
-        torch.save({"state": net.state_dict()}, fpath)
+        print(f"phase float ({a.arch})", flush=True)
+        t0 = time.process_time()
+        run_epochs(net, xtr, ytr, ep(int(60000 * a.float_epochs)), 2e-3,
+                   part=fpath + ".part-train")
+        torch.save({"state": net.state_dict(), "arch": a.arch}, fpath)
+        drop_parts(fpath)
+        print(f"  float CPU time {time.process_time() - t0:.0f} s", flush=True)
         print(f"  float test accuracy (first 2000) {W.evaluate(net, xev, yev):.2f}%", flush=True)
     if a.wtype == "float":
         return
@@ -107,7 +147,9 @@ def main():
 
     def load(phase):
         d = torch.load(ckpt(phase) if phase != "float" else fpath)
-        n = W.Net()
+        if d.get("arch", "small") != a.arch:
+            raise SystemExit(f"{a.out} holds {d.get('arch', 'small')} checkpoints, not {a.arch}")
+        n = W.Net(a.arch)
         n.load_state_dict(d["state"])
         n.wtype = None if phase == "float" else a.wtype
         for key in ("steps", "bits", "quant_acts", "cyclic_bits", "slope", "penalty_bits"):
@@ -121,7 +163,7 @@ def main():
         # "pact_alpha"; the state keeps the default keys so that export.py
         # and every other reader load it unchanged.
         state.pop("pact_alpha", None)
-        torch.save({"state": state, "steps": n.steps, "bits": n.bits,
+        torch.save({"state": state, "arch": a.arch, "steps": n.steps, "bits": n.bits,
                     "quant_acts": n.quant_acts, "cyclic_bits": n.cyclic_bits,
                     "slope": n.slope, "penalty_bits": n.penalty_bits, "acc": acc,
                     **(extra or {})},
@@ -131,16 +173,20 @@ def main():
         print(f"phase qw ({a.wtype} weights, float activations)", flush=True)
         net = load("float")
         net.wtype = a.wtype
-        run_epochs(net, xtr, ytr, ep(105000), 1e-3, seed=2)
+        t0 = time.process_time()
+        run_epochs(net, xtr, ytr, ep(105000), 1e-3, seed=2, part=ckpt("qw") + ".part-train")
+        print(f"  qw CPU time {time.process_time() - t0:.0f} s", flush=True)
         acc = W.evaluate(net, xev, yev)
         print(f"  qw test accuracy (first 2000) {acc:.2f}%", flush=True)
         save(net, "qw", acc)
+        drop_parts(ckpt("qw"))
 
-    calib_x = xtr[:1000]
+    calib_x = xtr[:a.calib_images]
     for phase, b in (("qa", 8), ("wrap8", 8), ("wrap12", 12)):
         if phase not in a.phases.split(",") or os.path.exists(ckpt(phase)):
             continue
         print(f"phase {phase}", flush=True)
+        t0 = time.process_time()
         net = load("qw")
         if a.pact:
             net.steps, net.bits, rates, clips = W.calibrate_pact(net, calib_x, b, a.p)
@@ -153,28 +199,32 @@ def main():
         pd = a.pact_decay
         if phase == "qa":
             net.quant_acts = True
-            run_epochs(net, xtr, ytr, ep(45000), 5e-4, seed=3, pact_decay=pd)
+            run_epochs(net, xtr, ytr, ep(45000), 5e-4, seed=3, pact_decay=pd,
+                       part=ckpt(phase) + ".part-train")
         else:
             net.cyclic_bits, net.slope = b, a.slope
             net.quant_acts = False
             print("  warm-up (float activations, cyclic)", flush=True)
-            run_epochs(net, xtr, ytr, ep(36000 if b == 8 else 24000), 5e-4, seed=4, pact_decay=pd)
+            run_epochs(net, xtr, ytr, ep(36000 if b == 8 else 24000), 5e-4, seed=4, pact_decay=pd,
+                       part=ckpt(phase) + ".part-warmup")
             print(f"  warm-up test accuracy (first 2000) {W.evaluate(net, xev, yev):.2f}%", flush=True)
             net.quant_acts = True
             print("  fine-tune (quantized activations, R^o)", flush=True)
             run_epochs(net, xtr, ytr, ep(120000 if b == 8 else 36000), 5e-4, reg=a.reg, seed=5,
-                       pact_decay=pd)
+                       pact_decay=pd, part=ckpt(phase) + ".part-finetune")
         extra = None
         if a.pact:
             net.sync_pact_steps()
             alpha = net.pact_alphas()
             print(f"  PACT alphas (initial) {[round(v, 4) for v in alpha0]} -> (learned) "
-                  f"{[round(v, 4) for v in alpha]}; steps {[round(s, 5) for s in net.steps[1:4]]} "
-                  f"bits {net.bits[1:4]}", flush=True)
+                  f"{[round(v, 4) for v in alpha]}; steps {[round(s, 5) for s in net.steps[1:-1]]} "
+                  f"bits {net.bits[1:-1]}", flush=True)
             extra = {"pact_alpha0": alpha0, "pact_alpha": alpha}
         acc = W.evaluate(net, xev, yev)
-        print(f"  {phase} test accuracy (first 2000) (fake-quantized) {acc:.2f}%", flush=True)
+        print(f"  {phase} test accuracy (first 2000) (fake-quantized) {acc:.2f}%; "
+              f"CPU time {time.process_time() - t0:.0f} s", flush=True)
         save(net, phase, acc, extra)
+        drop_parts(ckpt(phase))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,26 @@
 """WrapNet on Fashion-MNIST: data, weight quantizers, the network, calibration.
 
-The network is VGG-7 scaled down to 28x28 inputs:
+Two architectures (ARCHS; train.py / export.py --arch).  "small", the
+default (the models of `make demo`), VGG-7 scaled down to 28x28 inputs:
 
     L0  conv3x3  1 -> 16  full precision, BN, ReLU, maxpool 2     28 -> 14
     L1  conv3x3 16 -> 32  quantized (K = 144), BN, ReLU, maxpool 2 14 -> 7
     L2  conv3x3 32 -> 64  quantized (K = 288), BN, ReLU            7
     L3  conv3x3 64 -> 64  quantized (K = 576), BN, ReLU, maxpool 2  7 -> 3
     L4  dense 576 -> 10   full precision
+
+"vgg7", VGG-7's six convolutions and classifier (issue 20 item 1), with
+widths chosen for the shared 2-core CPU (docs/wrapnet.md, "The deeper
+net") and the last convolution at the paper's depth order, K = 2304:
+
+    L0  conv3x3   1 -> 32   full precision, maxpool 2   28 -> 14
+    L1  conv3x3  32 -> 32   quantized (K = 288)          14
+    L2  conv3x3  32 -> 64   quantized (K = 288), maxpool 14 -> 7
+    L3  conv3x3  64 -> 64   quantized (K = 576)          7
+    L4  conv3x3  64 -> 256  quantized (K = 576), maxpool 7 -> 3
+    L5  conv3x3 256 -> 256  quantized (K = 2304)         3
+    L6  dense 2304 -> 10    full precision
+    (every conv: BN, ReLU; the paper's hidden 1024-wide dense layer is left out)
 
 A quantized layer computes, in units of codes, z = sum_k W[m,k] * X[k,n] with
 integer weight codes W and activation codes X; then c = cyclic(wrap_b(z)) in
@@ -25,12 +39,33 @@ import torch.nn.functional as F
 import calib
 
 DATA_DIR = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
-QUANT_LAYERS = (1, 2, 3)
-CHANNELS = (1, 16, 32, 64, 64)
-POOL_AFTER = (True, True, False, True)
-FC_IN = 64 * 3 * 3
+
+
+class Arch:
+    """A stack of 3x3 convolutions (pad 1; BN, ReLU, optional 2x2 max pool)
+    on 28x28 images and a dense classifier.  Layer 0 and the classifier are
+    full precision; convolutions 1 .. n_conv-1 are the quantized layers.
+    Index n_conv (= fc) is the classifier in steps / bits lists."""
+
+    def __init__(self, name, channels, pool_after):
+        self.name, self.channels, self.pool_after = name, channels, pool_after
+        self.n_conv = len(channels) - 1
+        self.fc = self.n_conv
+        self.quant_layers = tuple(range(1, self.n_conv))
+        self.geo, h = [], 28
+        for p in pool_after:
+            self.geo.append((h, h))
+            h = h // 2 if p else h
+        self.fc_in = channels[-1] * h * h
+
+
+ARCHS = {a.name: a for a in (
+    Arch("small", (1, 16, 32, 64, 64), (True, True, False, True)),
+    Arch("vgg7", (1, 32, 32, 64, 64, 256, 256), (True, False, True, False, True, False)),
+)}
 # Full-precision layers are exported as 12-bit fixed-point codes so that their
-# sums are exact int32 in both Python and C (2047 * 255 * 576 < 2^31).
+# sums are exact int32 in both Python and C (2047 * 255 * 2304 < 2^31; the
+# largest full-precision depth is vgg7's classifier).
 FP_CODE_MAX = 2047
 # SAWB (PACT/SAWB paper, eq. 7) regression coefficients for 4 bins.
 SAWB_C1, SAWB_C2 = 2.587, 1.693
@@ -95,21 +130,26 @@ def weight_codes(w, wtype):
 def cyclic(z, b, k):
     """Smooth modulo of the paper, section 3: the float form of
     wg_cyclic_apply(wg_wrap(z, b), b, WG_CYCLIC_SMOOTH, k), identical on
-    integer inputs (remainder of integers below 2^24 is exact in float32)."""
+    integer inputs (remainder of integers below 2^24 is exact in float32).
+    k = 0 stands for k -> infinity, the bare modulo wg_wrap(z, b) (the
+    paper's Table 2, last column; its gradient is 1 everywhere)."""
     h = float(1 << (b - 1))
     m = torch.remainder(z + h, 2 * h) - h
+    if k == 0:
+        return m
     inner = (k + 1) * m.abs() <= k * h
     return torch.where(inner, m, torch.where(m > 0, k * h - k * m, -k * h - k * m))
 
 
 class Net(nn.Module):
-    def __init__(self):
+    def __init__(self, arch="small"):
         super().__init__()
-        c = CHANNELS
+        self.arch = ARCHS[arch]
+        c, n = self.arch.channels, self.arch.n_conv
         self.convs = nn.ModuleList(
-            [nn.Conv2d(c[i], c[i + 1], 3, padding=1, bias=False) for i in range(4)])
-        self.bns = nn.ModuleList([nn.BatchNorm2d(c[i + 1]) for i in range(4)])
-        self.fc = nn.Linear(FC_IN, 10)
+            [nn.Conv2d(c[i], c[i + 1], 3, padding=1, bias=False) for i in range(n)])
+        self.bns = nn.ModuleList([nn.BatchNorm2d(c[i + 1]) for i in range(n)])
+        self.fc = nn.Linear(self.arch.fc_in, 10)
         self.wtype = None          # None: float weights everywhere
         self.steps = None          # per quantized layer input step, and the FC input step
         self.bits = None           # activation bits of those inputs
@@ -126,11 +166,12 @@ class Net(nn.Module):
     # dy_q/dalpha = 1 where x >= alpha, else 0 (the paper's eq. 3).  Without
     # enable_pact nothing below changes the network (no parameter is added).
     def enable_pact(self, clips):
-        """Adds the parameter pact_alpha (one per QUANT_LAYERS entry),
+        """Adds the parameter pact_alpha (one per quantized layer),
         initialised to clips[i]; self.bits must already be set."""
         self.pact = True
         self.pact_alpha = nn.Parameter(
-            torch.tensor([float(clips[i]) for i in QUANT_LAYERS], dtype=torch.float32))
+            torch.tensor([float(clips[i]) for i in self.arch.quant_layers],
+                         dtype=torch.float32))
 
     def pact_alphas(self):
         return [float(a) for a in self.pact_alpha.detach()]
@@ -141,20 +182,22 @@ class Net(nn.Module):
 
     def in_step(self, i):
         """The input step of quantized layer i: with PACT, alpha / (2^ba - 1)."""
-        if self.pact and i in QUANT_LAYERS:
-            return float(self.pact_alpha[QUANT_LAYERS.index(i)].detach()) / ((1 << self.bits[i]) - 1)
+        ql = self.arch.quant_layers
+        if self.pact and i in ql:
+            return float(self.pact_alpha[ql.index(i)].detach()) / ((1 << self.bits[i]) - 1)
         return self.steps[i]
 
     def sync_pact_steps(self):
         """Writes the learned clips into self.steps (what checkpoints and the
         export use): steps[i] = alpha_i / (2^ba - 1)."""
-        for i in QUANT_LAYERS:
+        for i in self.arch.quant_layers:
             self.steps[i] = self.in_step(i)
 
     def quantize_input(self, h, i):
-        """Input of quantized layer i (or of the FC for i = 4) in code units."""
-        if self.pact and i in QUANT_LAYERS:
-            a = self.pact_alpha[QUANT_LAYERS.index(i)]
+        """Input of quantized layer i (or of the FC for i = arch.fc) in code units."""
+        ql = self.arch.quant_layers
+        if self.pact and i in ql:
+            a = self.pact_alpha[ql.index(i)]
             # clip(h, 0, alpha): d/dalpha = 1 where h >= alpha, d/dh = 1 below
             h = torch.where(h >= a, a, h.clamp(min=0))
             xs = h / self.in_step(i)   # detached step: alpha's gradient is the clip's
@@ -170,9 +213,9 @@ class Net(nn.Module):
         h = x.float() / 255.0
         h = h.unsqueeze(1) if h.dim() == 3 else h
         self.penalty = torch.zeros((), device=h.device)
-        for i in range(4):
+        for i in range(self.arch.n_conv):
             conv, bn = self.convs[i], self.bns[i]
-            if i in QUANT_LAYERS and self.wtype is not None:
+            if i in self.arch.quant_layers and self.wtype is not None:
                 codes, alpha = weight_codes(conv.weight, self.wtype)
                 wc = STE.apply(conv.weight / alpha.view(-1, 1, 1, 1), codes)
                 step = self.in_step(i) if self.steps is not None else 1.0
@@ -186,11 +229,12 @@ class Net(nn.Module):
             else:
                 h = conv(h)
             h = F.relu(bn(h))
-            if POOL_AFTER[i]:
+            if self.arch.pool_after[i]:
                 h = F.max_pool2d(h, 2)
         h = h.flatten(1)
         if self.steps is not None and self.quant_acts:
-            h = self.quantize_input(h, 4) * self.steps[4]
+            fc = self.arch.fc
+            h = self.quantize_input(h, fc) * self.steps[fc]
         return self.fc(h)
 
 
@@ -206,7 +250,7 @@ def evaluate(net, x, y, bs=1000):
 def overflow_rate(xcodes, wcodes, b):
     """Share of outputs whose exact sum lies outside [-2^(b-1), 2^(b-1)).
     float32 is exact here: every product and partial sum is an integer below
-    576 * 255 * 3 < 2^24, so no summation order can round."""
+    2304 * 255 * 3 < 2^24, so no summation order can round."""
     z = F.conv2d(xcodes, wcodes, padding=1)
     h = float(1 << (b - 1))
     return ((z < -h) | (z >= h)).double().mean().item()
@@ -222,9 +266,10 @@ def calibrate(net, x, b, p, grid=8):
     with the steps already chosen for the layers before it.  The clip is the
     99.99th percentile of the layer's float input.  Returns steps, bits,
     rates."""
-    steps, bits, rates = [None] * 5, [8] * 5, [0.0] * 5
+    n = net.arch.fc + 1
+    steps, bits, rates = [None] * n, [8] * n, [0.0] * n
     net.eval()
-    for li in QUANT_LAYERS:
+    for li in net.arch.quant_layers:
         h = layer_input(net, x, li, steps, bits)
         hn = h.numpy()
         wcodes = weight_codes(net.convs[li].weight, net.wtype)[0]
@@ -239,8 +284,9 @@ def calibrate(net, x, b, p, grid=8):
         print(f"  calib L{li}: clip {clip:.4f} step {float(step):.5f} bits {ba} "
               f"overflow({b}) {100 * r:.2f}%", flush=True)
     # FC input: 8-bit codes up to the 99.99th percentile.
-    h = layer_input(net, x, 4, steps, bits)
-    steps[4], bits[4] = percentile(h, 0.9999, 4) / 255.0, 8
+    fc = net.arch.fc
+    h = layer_input(net, x, fc, steps, bits)
+    steps[fc], bits[fc] = percentile(h, 0.9999, fc) / 255.0, 8
     return steps, bits, rates
 
 
@@ -253,9 +299,10 @@ def calibrate_pact(net, x, b, p, clips=None):
     smallest step) whose step overflows a b-bit accumulator on at most p of
     the outputs, 1 bit if none does.
     Returns steps, bits, rates and the clips used (the initial alphas)."""
-    steps, bits, rates, used = [None] * 5, [8] * 5, [0.0] * 5, [None] * 5
+    n = net.arch.fc + 1
+    steps, bits, rates, used = [None] * n, [8] * n, [0.0] * n, [None] * n
     net.eval()
-    for li in QUANT_LAYERS:
+    for li in net.arch.quant_layers:
         h = layer_input(net, x, li, steps, bits)
         wcodes = weight_codes(net.convs[li].weight, net.wtype)[0]
         clip = clips[li] if clips is not None else percentile(h, 0.9999, li)
@@ -269,8 +316,9 @@ def calibrate_pact(net, x, b, p, clips=None):
         used[li] = clip
         print(f"  calib (PACT) L{li}: clip {clip:.4f} step {step:.5f} bits {ba} "
               f"overflow({b}) {100 * r:.2f}%", flush=True)
-    h = layer_input(net, x, 4, steps, bits)
-    steps[4], bits[4] = percentile(h, 0.9999, 4) / 255.0, 8
+    fc = net.arch.fc
+    h = layer_input(net, x, fc, steps, bits)
+    steps[fc], bits[fc] = percentile(h, 0.9999, fc) / 255.0, 8
     return steps, bits, rates, used
 
 
@@ -281,7 +329,7 @@ def percentile(h, q, seed):
 
 
 def layer_input(net, x, li, steps, bits):
-    """Float input of layer li (4 = FC) with layers before li quantized at
+    """Float input of layer li (arch.fc: the FC) with layers before li quantized at
     their steps (activations quantized) and no cyclic activation."""
     saved = (net.steps, net.bits, net.quant_acts, net.cyclic_bits)
     outs = []
@@ -290,7 +338,7 @@ def layer_input(net, x, li, steps, bits):
             h = x[i:i + 500].float().unsqueeze(1) / 255.0
             for k in range(li):
                 conv, bn = net.convs[k], net.bns[k]
-                if k in QUANT_LAYERS:
+                if k in net.arch.quant_layers:
                     codes, alpha = weight_codes(conv.weight, net.wtype)
                     qmax = (1 << bits[k]) - 1
                     xc = torch.clamp(torch.round(h / steps[k]), 0, qmax)
@@ -298,7 +346,7 @@ def layer_input(net, x, li, steps, bits):
                 else:
                     h = conv(h)
                 h = F.relu(bn(h))
-                if POOL_AFTER[k]:
+                if net.arch.pool_after[k]:
                     h = F.max_pool2d(h, 2)
             outs.append(h)
     net.steps, net.bits, net.quant_acts, net.cyclic_bits = saved

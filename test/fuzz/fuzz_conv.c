@@ -1,50 +1,43 @@
-/* libFuzzer harness: one wg_conv2d call chosen by the input's header bytes
- * (either layout, any window, asymmetric padding, stride, dilation, batch;
- * a forced or the automatic kernel; the direct convolution on or off; 1-3
- * pool threads or an engine's parallel-for), on tensors the input's seed
- * fills (fuzz_input.h), compared bit for bit with the convolution from its
- * definition through the reference epilogue; the whole output buffer and X
- * must hold nothing else.  A planted fault must return its status and write
- * nothing.  Channels reach 512, so K = C*KH*KW crosses the direct
- * convolution's depth limit and the depth blocks. */
+/* libFuzzer harness: one wg_conv2d or wg_conv2d_ex call chosen by the
+ * input's header bytes (either layout, any window, asymmetric padding,
+ * stride, dilation, batch; a forced or the automatic kernel; the direct
+ * convolution on or off; 1-3 pool threads or an engine's parallel-for) and
+ * the bytes after its seed (groups: depthwise with a multiplier or any
+ * divisor of C; an output slice of a wider tensor; fuzz_conv_options.h), on
+ * tensors the input's seed fills (fuzz_input.h), compared bit for bit with
+ * wg_ref_conv2d; the whole output buffer (the channels around and between
+ * slices included) and X must hold nothing else, and wg_plan_conv2d_ex must
+ * agree.  A planted fault (of the data, the epilogue or the options) must
+ * return its status and write nothing.  Channels reach 512, so K = C*KH*KW
+ * crosses the direct convolution's depth limit and the depth blocks. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/kernel.h"
 #include "core/reference.h"
+#include "fuzz_conv_options.h"
 #include "fuzz_input.h"
 #include "wrapgemm.h"
 
 
-/* z[m][pixel] summed literally; the padding holds the zero-point code.  No
- * coverage hooks: these loops are the oracle, not paths to explore. */
-__attribute__((no_sanitize("coverage"), noinline)) static void reference(
-    const wg_conv2d_desc *d, int64_t m, const int8_t *w, int64_t ldw, const uint8_t *x, int zx,
-    const wg_epilogue *ep, int64_t oh, int64_t ow, unsigned char *y) {
-  size_t es = wg_output_size(ep->output);
-  int64_t C = d->channels, H = d->height, W = d->width, KH = d->kernel_h, KW = d->kernel_w;
-  for (int64_t b = 0; b < d->batch; b++)
-    for (int64_t o = 0; o < m; o++)
-      for (int64_t py = 0; py < oh; py++)
-        for (int64_t px = 0; px < ow; px++) {
-          int64_t z = 0;
-          for (int64_t ci = 0; ci < C; ci++)
-            for (int64_t kh = 0; kh < KH; kh++)
-              for (int64_t kw = 0; kw < KW; kw++) {
-                int64_t ih = py * d->stride_h - d->pad_top + kh * d->dilation_h;
-                int64_t iw = px * d->stride_w - d->pad_left + kw * d->dilation_w;
-                int v = zx;
-                if (ih >= 0 && ih < H && iw >= 0 && iw < W)
-                  v = d->layout == WG_NCHW ? x[((b * C + ci) * H + ih) * W + iw]
-                                           : x[((b * H + ih) * W + iw) * C + ci];
-                int64_t k = d->layout == WG_NCHW ? (ci * KH + kh) * KW + kw
-                                                 : (kh * KW + kw) * C + ci;
-                z += (int64_t)w[o * ldw + k] * (v - zx);
-              }
-          int64_t at = d->layout == WG_NCHW ? ((b * m + o) * oh + py) * ow + px
-                                            : ((b * oh + py) * ow + px) * m + o;
-          wg_ref_output(ep, o, z, y + (size_t)at * es);
-        }
+/* The oracle: wg_ref_conv2d (reference_conv.c, built without coverage
+ * hooks: its loops are the oracle, not paths to explore) on a dense copy of
+ * the m x kk weights, which the harness gives a row stride ldw. */
+static void fuzz_ref_conv(const wg_conv2d_desc *d, const wg_conv2d_options *opt,
+                          const int8_t *w, int64_t m, int64_t kk, int64_t ldw, const uint8_t *x,
+                          int zx, const wg_epilogue *ep, unsigned char *y) {
+  int8_t *dense = malloc((size_t)(m * kk));
+  if (!dense) abort();
+  for (int64_t i = 0; i < m; i++) memcpy(dense + i * kk, w + i * ldw, (size_t)kk);
+  wg_ref_conv2d(d, opt, dense, m, x, zx, ep, y);
+  free(dense);
+}
+
+/* Whether the kernel of that name has depthwise rows (kernel.h). */
+static int fuzz_has_depthwise_rows(const char *name) {
+  for (int i = 0; i < wg_kernel_table_size; i++)
+    if (strcmp(wg_kernels[i]->name, name) == 0) return wg_kernels[i]->depthwise_row != NULL;
+  abort(); /* a kernel name outside the table */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -107,8 +100,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_mix wmix = fuzz_mix_of(take(&c)), xmix = fuzz_mix_of(take(&c));
   unsigned emix = take(&c);
   fuzz_rng rng = fuzz_seed(&c);
+  /* After the seed: groups, slice, option fault (fuzz_conv_options.h). */
+  fuzz_conv_opts co = fuzz_conv_opts_of(take(&c), take(&c), take(&c));
+  if (co.fault) fault = FUZZ_NONE; /* one fault per input */
+  fuzz_conv_groups(&co, cc, &d.channels);
 
-  int64_t kk = d.channels * d.kernel_h * d.kernel_w;
+  int64_t kk = d.channels / co.groups * d.kernel_h * d.kernel_w;
   int64_t oh = wg_conv2d_out_h(&d), ow = wg_conv2d_out_w(&d);
   int window = oh > 0 && ow > 0;
   /* At most ~2M multiply-adds in the reference and 50K weights to pack
@@ -117,6 +114,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (window && 2000000 / (d.batch * oh * ow * kk) < cap)
     cap = 2000000 / (d.batch * oh * ow * kk);
   m = m < cap ? m : cap < 1 ? 1 : cap;
+  if (co.groups > 1) { /* whole groups: the cap in groups, at least one row each */
+    int64_t mg = fuzz_conv_group_rows(&co, mb);
+    m = co.groups * (mg < cap / co.groups ? mg : cap / co.groups < 1 ? 1 : cap / co.groups);
+  }
+  fuzz_conv_slice(&co, m);
+  wg_conv2d_options bad;
+  wg_status opt_want;
+  fuzz_conv_plant(&rng, &co, d.channels, m, window, &bad, &opt_want);
   size_t es = wg_output_size(ep.output);
   int fits = fuzz_output_fits(&ep);
   if (!window || !fuzz_fault_fits(fault, &ep)) fault = FUZZ_NONE;
@@ -130,7 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   /* X dense, ending at the end of its allocation, with room on both sides
    * for an overlapping output if that is the fault. */
-  int64_t outs = window ? d.batch * m * oh * ow : 1;
+  int64_t tch = co.opt.out_channels ? co.opt.out_channels : m;
+  int64_t outs = window ? d.batch * tch * oh * ow : 1;
   size_t ybytes = (size_t)outs * es;
   size_t xn = (size_t)(d.batch * d.channels * d.height * d.width);
   size_t slack = fault == FUZZ_ALIASING ? (ybytes + 127) & ~(size_t)63 : 0;
@@ -152,7 +158,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (fault == FUZZ_ALIASING) { /* over a byte of X or of a per-row array the call reads */
     const uint8_t *t = rng_below(&rng, 2) ? fuzz_row_byte(&rng, &ep, m) : NULL;
     if (!t) t = x + rng_below(&rng, (uint32_t)xn);
-    y = fuzz_alias_y(t, rng_below(&rng, (uint32_t)outs), es);
+    int64_t lo, hi; /* an element of the slice's range, stride gaps included */
+    fuzz_slice_range(&d, &co.opt, m, oh * ow, &lo, &hi);
+    y = fuzz_alias_y(t, lo + rng_below(&rng, (uint32_t)(hi - lo)), es);
   }
   fuzz_epi_rows rows_copy = rows;
   fuzz_x_snapshot(&xb);
@@ -162,17 +170,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int forced = kernel >= 0 && wg_kernel_available(kernel);
   if (forced && wg_context_force_kernel(ctx, wg_kernel_name(kernel)) != WG_OK) abort();
   if (wg_context_set_direct_conv(ctx, direct) != WG_OK) abort();
-  wg_status st = wg_weights_pack(ctx, w, m, kk, ldw, wf, wbits, &pw);
+  wg_status st = co.pack_groups > 1
+                     ? wg_weights_pack_grouped(ctx, w, co.pack_groups, m, kk, ldw, wf, wbits, &pw)
+                     : wg_weights_pack(ctx, w, m, kk, ldw, wf, wbits, &pw);
   if (fault == FUZZ_BAD_WCODE) {
     if (st != WG_ERR_BAD_CODE) abort(); /* a weight outside its format packed */
   } else {
     if (st != WG_OK) abort();
+    if (wg_weights_groups(pw) != co.pack_groups) abort();
+    wg_conv2d_options misbuf_opt[2];
+    const wg_conv2d_options *optp = !co.use ? NULL
+                                    : co.fault == FUZZ_OPT_MISALIGNED
+                                        ? fuzz_misaligned_opts(&rng, &bad, misbuf_opt)
+                                        : &bad;
+    /* The plan of the same call, before or after it: the same status, and
+     * on success its kernel and method (only with no fault of X, Y or the
+     * epilogue, which a plan does not see or checks differently). */
+    wg_plan plan, plan_unset;
+    memset(&plan, 0xA5, sizeof plan);
+    plan_unset = plan;
+    wg_status pst = WG_OK;
+    int planned = fault == FUZZ_NONE;
+    if (planned && co.plan_first) pst = wg_plan_conv2d_ex(ctx, pw, &d, optp, act, &ep, &plan);
     wg_run_info info = {"unset", "unset"};
-    st = wg_conv2d(ctx, pw, &d, x, act, &ep, y, &info);
-    wg_status want = fault ? fuzz_fault_status(fault) : window ? WG_OK : WG_ERR_BAD_SIZE;
+    st = optp ? wg_conv2d_ex(ctx, pw, &d, optp, x, act, &ep, y, &info)
+              : wg_conv2d(ctx, pw, &d, x, act, &ep, y, &info);
+    if (planned && !co.plan_first)
+      pst = optp ? wg_plan_conv2d_ex(ctx, pw, &d, optp, act, &ep, &plan)
+                 : wg_plan_conv2d(ctx, pw, &d, act, &ep, &plan);
+    wg_status want = fault ? fuzz_fault_status(fault) : co.fault ? opt_want
+                     : window ? WG_OK : WG_ERR_BAD_SIZE;
     fuzz_trace("conv %s N=%lld C=%lld %lldx%lld win=%lldx%lld s=%lld,%lld d=%lld,%lld "
                "pad=%lld,%lld,%lld,%lld m=%lld w=%d/%d act=%d zx=%d b=%d cyc=%d/%d out=%d "
-               "kernel=%s fault=%d threads=%u direct=%d: %s %s %s\n",
+               "kernel=%s fault=%d threads=%u direct=%d G=%lld/%lld T=%lld o=%lld opt=%d "
+               "optfault=%d: %s %s %s\n",
                d.layout ? "nhwc" : "nchw", (long long)d.batch, (long long)d.channels,
                (long long)d.height, (long long)d.width, (long long)d.kernel_h,
                (long long)d.kernel_w, (long long)d.stride_h, (long long)d.stride_w,
@@ -180,16 +211,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                (long long)d.pad_left, (long long)d.pad_bottom, (long long)d.pad_right,
                (long long)m, wf, wbits, act.bits, act.zero_point, ep.acc_bits, ep.cyclic,
                ep.slope, ep.output, forced ? wg_kernel_name(kernel) : "auto", fault,
-               tb / 4 % 8, direct, wg_status_name(st), info.kernel, info.method);
+               tb / 4 % 8, direct, (long long)co.groups, (long long)co.pack_groups,
+               (long long)co.opt.out_channels, (long long)co.opt.out_channel_offset, co.use,
+               co.fault, wg_status_name(st), info.kernel, info.method);
     fuzz_check_status(st, want, fits, forced);
+    if (planned && pst != st) abort(); /* plan and call disagree */
     if (st == WG_OK) {
-      reference(&d, m, w, ldw, x, act.zero_point, &ep, oh, ow, out.want + (y - out.buf));
+      fuzz_ref_conv(&d, co.use ? &co.opt : NULL, w, m, kk, ldw, x, act.zero_point, &ep,
+                    out.want + (y - out.buf));
       if (forced && strcmp(info.kernel, wg_kernel_name(kernel)) != 0) abort();
-      if (strcmp(info.method, "implicit_im2col") != 0 &&
-          (strcmp(info.method, "direct") != 0 || !direct))
+      if (co.groups > 1) { /* depthwise rows exactly when they can run */
+        int rows = co.groups == d.channels && direct && fuzz_has_depthwise_rows(info.kernel);
+        if (strcmp(info.method, rows ? "depthwise" : "implicit_im2col") != 0) abort();
+      } else if (strcmp(info.method, "implicit_im2col") != 0 &&
+                 (strcmp(info.method, "direct") != 0 || !direct)) {
         abort(); /* direct although switched off, or no method */
-    } else if (strcmp(info.kernel, "unset") != 0 || strcmp(info.method, "unset") != 0) {
-      abort(); /* info written on error */
+      }
+      if (planned && (strcmp(plan.kernel, info.kernel) != 0 ||
+                      strcmp(plan.method, info.method) != 0))
+        abort();
+    } else {
+      if (strcmp(info.kernel, "unset") != 0 || strcmp(info.method, "unset") != 0)
+        abort(); /* info written on error */
+      if (planned && memcmp(&plan, &plan_unset, sizeof plan) != 0) abort();
     }
   }
   if (memcmp(out.buf, out.want, out.total) != 0) abort(); /* results, guards, on error */
