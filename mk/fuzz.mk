@@ -2,10 +2,12 @@
 # committed seed corpus (clang, x86-64 host builds only).
 FUZZ_SECONDS ?= 20
 # Two harnesses: fuzz_api (wg_gemm through every kernel) and fuzz_conv
-# (wg_conv2d: windows, padding, layouts, direct or implicit im2col, threads).
+# (wg_conv2d and wg_conv2d_ex: windows, padding, layouts, direct or implicit
+# im2col, threads; groups, depthwise, output slices, bad options).
 FUZZ_NAMES := fuzz_api fuzz_conv
 # An input is a header of about 30 bytes and a seed from which the harness
-# fills every tensor (test/fuzz/fuzz_input.h); longer inputs add nothing.
+# fills every tensor (test/fuzz/fuzz_input.h), for fuzz_conv then 3 option
+# bytes (test/fuzz/fuzz_conv_options.h); longer inputs add nothing.
 # test/fuzz/make_corpus.py writes the seed corpora.
 FUZZ_MAX_LEN := 64
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/%)

@@ -36,6 +36,7 @@
 #include "epilogue_avx2.h"
 #include "eligible_avx2.h"
 #include "pack_avx2.h"
+#include "pack_a_avx2.h"
 #include "depthwise_row_avx2.h"
 
 #define WG_K_CPU WG_CPU_AVX2
@@ -260,7 +261,7 @@ static void WG_K_FN(run)(const wg_tile *t) {
 /* The packing wrappers.  Both layouts hold 4 bytes per row (A) or column
  * (B) per depth group. */
 static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
-  WG_K_CAT(wg_pack_a_, WG_AX_LAYOUT)(w, ldw, rows, k, WG_K_MR, dst);
+  WG_K_CAT(wg_avx2_pack_a_, WG_AX_LAYOUT)(w, ldw, rows, k, WG_K_MR, dst);
 }
 
 static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,

@@ -174,8 +174,9 @@ wg_status wg_gemmlowp_gemm(wg_context *ctx, const wg_gemmlowp_desc *d, const uin
   wg_weights_desc wd = {d->m, d->k, d->lhs_order, d->ld_lhs, WG_WEIGHTS_INT, 8, 1,
                         -d->lhs_offset};
   wg_weights *w;
-  /* for this call's kernel only: 8-bit activations, b = 32 */
-  st = wg_weights_pack_ex_for(ctx, lhs, &wd, 8, 32, &w);
+  /* for this call's kernel only: 8-bit activations, b = 32; what
+   * wg_weights_pack_ex makes of wd, in two passes (weights_once.c) */
+  st = wg_weights_pack_u8_once(ctx, lhs, &wd, 8, 32, &w);
   if (st != WG_OK) return st;
   st = run(ctx, d, w, rhs, result, info);
   wg_weights_destroy(w);

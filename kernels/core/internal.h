@@ -84,13 +84,27 @@ const wg_apack *wg_weights_find(const wg_weights *w, const wg_kernel *k);
 /* wg_weights_pack_grouped, or with call_abits > 0 weights for calls with
  * call_abits-bit activations and b = call_b only: packed for the one kernel
  * ctx chooses for them (UNSUPPORTED: none), not for every kernel that
- * might serve them (wg_gemmlowp_gemm packs per call). */
+ * might serve them (what wg_weights_pack_u8_once must make, in fewer
+ * passes: test_weights_once.c compares the two). */
 wg_status wg_weights_pack_for(const wg_context *ctx, const int8_t *src, int64_t ngroups,
                               int64_t m, int64_t k, int64_t ldw, wg_weight_format format,
                               int bits, int call_abits, int call_b, wg_weights **out);
 /* wg_weights_pack_ex, packed likewise for one kind of call (weights_ex.c). */
 wg_status wg_weights_pack_ex_for(const wg_context *ctx, const void *w, const wg_weights_desc *d,
                                  int call_abits, int call_b, wg_weights **out);
+/* The same for a checked desc of unsigned 8-bit INT codes (any zero point
+ * 0..255, any order): no code can be invalid, so in two passes over the
+ * codes, their range and then the one kernel's panels with the row sums on
+ * the way (weights_once.c; wg_gemmlowp_gemm's per-call packing). */
+wg_status wg_weights_pack_u8_once(const wg_context *ctx, const uint8_t *w,
+                                  const wg_weights_desc *d, int call_abits, int call_b,
+                                  wg_weights **out);
+/* The smallest INT width (2..8) holding the codes [lo, hi] (weights_ex.c). */
+int wg_int_width(int lo, int hi);
+/* Adds room for one kernel's panels to w, unfilled (weights.c). */
+wg_status wg_weights_new_pack(wg_weights *w,
+                              void (*pack)(const int8_t *, int64_t, int, int64_t, void *),
+                              int mr, int ku, size_t group_bytes, wg_apack **out);
 /* Group g of grouped weights as ungrouped weights of m / groups rows
  * (their packs, row sums and sizes; nothing made on demand), into *view,
  * which lives no longer than w. */

@@ -126,13 +126,13 @@ void wg_weights_group_view(const wg_weights *w, int64_t g, wg_weights *view) {
   atomic_store_explicit(&view->tap_owner, 0, memory_order_relaxed);
 }
 
-/* Panels of `mr` rows, `ku` depths per group of `group_bytes`; each of
- * the weights' G groups of rows starts a panel of its own. */
-static wg_status add_pack(wg_weights *w,
-                          void (*pack)(const int8_t *, int64_t, int, int64_t, void *),
-                          int mr, int ku, size_t group_bytes, const int8_t *src,
-                          int64_t ldw) {
-  if (find_pack(w, pack)) return WG_OK;
+/* Room for panels of `mr` rows, `ku` depths per group of `group_bytes`;
+ * each of the weights' G groups of rows starts a panel of its own.  The
+ * caller fills them (panel p of group g at data + (g*ppg + p)*panel_bytes,
+ * ppg = ceil((m/G) / mr)). */
+wg_status wg_weights_new_pack(wg_weights *w,
+                              void (*pack)(const int8_t *, int64_t, int, int64_t, void *),
+                              int mr, int ku, size_t group_bytes, wg_apack **out) {
   if (w->npacks == (int)(sizeof w->packs / sizeof w->packs[0]))
     return WG_ERR_UNSUPPORTED;
   int64_t groups = (w->k + ku - 1) / ku, mg = w->m / w->groups;
@@ -147,19 +147,33 @@ static wg_status add_pack(wg_weights *w,
   size_t bytes = (size_t)total & ~(size_t)63;
   void *data = aligned_alloc(64, bytes ? bytes : 64);
   if (!data) return WG_ERR_NO_MEMORY;
-  for (int64_t g = 0; g < w->groups; g++)
-    for (int64_t p = 0; p < ppg; p++) {
-      int64_t rows = mg - p * mr;
-      if (rows > mr) rows = mr;
-      pack(src + (g * mg + p * mr) * ldw, ldw, (int)rows, w->k,
-           (char *)data + (size_t)((g * ppg + p) * panel));
-    }
   wg_apack *ap = &w->packs[w->npacks++];
   ap->group_bytes = (size_t)(ppg * panel);
   ap->pack_a = pack;
   ap->panel_bytes = (size_t)panel;
   ap->data = data;
   ap->bytes = bytes ? bytes : 64;
+  *out = ap;
+  return WG_OK;
+}
+
+/* The panels of wg_weights_new_pack, packed from src. */
+static wg_status add_pack(wg_weights *w,
+                          void (*pack)(const int8_t *, int64_t, int, int64_t, void *),
+                          int mr, int ku, size_t group_bytes, const int8_t *src,
+                          int64_t ldw) {
+  if (find_pack(w, pack)) return WG_OK;
+  wg_apack *ap;
+  wg_status st = wg_weights_new_pack(w, pack, mr, ku, group_bytes, &ap);
+  if (st != WG_OK) return st;
+  int64_t mg = w->m / w->groups, ppg = (mg + mr - 1) / mr;
+  for (int64_t g = 0; g < w->groups; g++)
+    for (int64_t p = 0; p < ppg; p++) {
+      int64_t rows = mg - p * mr;
+      if (rows > mr) rows = mr;
+      pack(src + (g * mg + p * mr) * ldw, ldw, (int)rows, w->k,
+           (char *)ap->data + (size_t)(g * ppg + p) * ap->panel_bytes);
+    }
   return WG_OK;
 }
 

@@ -57,8 +57,8 @@ static wg_status check_desc(const wg_context *ctx, const void *w, const wg_weigh
   return WG_OK;
 }
 
-/* The smallest INT width (2..8) holding [lo, hi]. */
-static int width_of(int lo, int hi) {
+/* The smallest INT width (2..8) holding [lo, hi] (also weights_once.c). */
+int wg_int_width(int lo, int hi) {
   int b = 2;
   while (b < 8 && (lo < -(1 << (b - 1)) || hi > (1 << (b - 1)) - 1)) b++;
   return b;
@@ -107,7 +107,7 @@ wg_status wg_weights_pack_ex_for(const wg_context *ctx, const void *w, const wg_
   if (fold && zc)
     for (int64_t i = 0; i < m * k; i++) c[i] = (int8_t)(c[i] - zc);
   wg_weight_format f = d->format;
-  int bits = f != WG_WEIGHTS_INT ? d->bits : fold ? width_of(cmin - zc, cmax - zc) : 8;
+  int bits = f != WG_WEIGHTS_INT ? d->bits : fold ? wg_int_width(cmin - zc, cmax - zc) : 8;
   wg_weights *pw = NULL;
   if (!bad) st = wg_weights_pack_for(ctx, c, 1, m, k, k, f, bits, call_abits, call_b, &pw);
   free(c);

@@ -221,8 +221,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     out.want + (y - out.buf));
       if (forced && strcmp(info.kernel, wg_kernel_name(kernel)) != 0) abort();
       if (co.groups > 1) { /* depthwise rows exactly when they can run */
-        int rows = co.groups == d.channels && direct && fuzz_has_depthwise_rows(info.kernel);
-        if (strcmp(info.method, rows ? "depthwise" : "implicit_im2col") != 0) abort();
+        int dw = co.groups == d.channels && direct && fuzz_has_depthwise_rows(info.kernel);
+        if (strcmp(info.method, dw ? "depthwise" : "implicit_im2col") != 0) abort();
       } else if (strcmp(info.method, "implicit_im2col") != 0 &&
                  (strcmp(info.method, "direct") != 0 || !direct)) {
         abort(); /* direct although switched off, or no method */

@@ -99,7 +99,9 @@ static inline void fuzz_conv_plant(fuzz_rng *r, fuzz_conv_opts *co, int64_t chan
                                    int window, wg_conv2d_options *bad, wg_status *want) {
   *bad = co->opt;
   int64_t *field[3] = {&bad->groups, &bad->out_channels, &bad->out_channel_offset};
-  int64_t *f = field[rng_below(r, 3)];
+  int64_t *f = co->fault == FUZZ_OPT_NEGATIVE || co->fault == FUZZ_OPT_OVERFLOW
+                   ? field[rng_below(r, 3)]
+                   : NULL; /* no draw otherwise: inputs without options keep their data */
   switch (co->fault) {
     case FUZZ_OPT_NEGATIVE: {
       static const int64_t neg[4] = {-1, -2, -((int64_t)1 << 31), INT64_MIN};

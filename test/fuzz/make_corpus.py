@@ -9,7 +9,9 @@ methods, layouts, outputs, cyclic functions, thread set-ups, the deep depth
 blocks, each planted fault and each value mix.  The decoders here mirror the
 harnesses' and each case names the values it wants; a byte is searched for
 that decodes to them, so the files stay right if a mapping changes (edit
-both).  Run from anywhere: python3 test/fuzz/make_corpus.py (it replaces
+both).  fuzz_conv's cases with groups, a slice or an option fault add three
+bytes after the seed (conv_tail, fuzz_conv_options.h); libFuzzer lengthens
+inputs slowly, so without such seeds it did not reach those bytes in 90 s.  Run from anywhere: python3 test/fuzz/make_corpus.py (it replaces
 both directories).  A harness built with -DFUZZ_STATS prints what each file
 decodes to and what the call returned (fuzz_input.h).
 """
@@ -17,11 +19,18 @@ import os
 import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NKERNELS = 15  # x86-64 table: kernel byte b -> b % 16 - 1 (-1 = automatic)
-KERNELS = ["acc8_ternary_6x16_avx2", "acc16_6x16_avx2", "acc32_6x16_avx2",
-           "acc32_madd16_avx2", "acc8_4x32_c", "acc16_4x16_c", "acc32_4x8_c",
-           "bin_swar64exact", "bin_swar32exact", "bin_swar64buf", "bin_swar32buf",
-           "ter_swar64exact", "ter_swar32exact", "ter_swar64buf", "ter_swar32buf"]
+# The x86-64 kernel table (kernels/isa_list.inc order; the AVX-512 ones are
+# forced only where the CPU has them, else the call is automatic).
+KERNELS = ["acc32_int8_x_u8_8x32__avx512vnni", "acc8_binary_x_u8_4x5__avx512bw",
+           "acc8_ternary_x_u8_4x6__avx512bw", "acc8_ternary_x_u8_8x64_lut3__avx2",
+           "acc8_ternary_x_u8_6x16__avx2", "acc16_int8_x_u8_6x16__avx2",
+           "acc32_int8_x_u8_6x16__avx2", "acc32_int8_x_u8_6x16_madd16__avx2",
+           "acc8_int8_x_u8_4x32__c", "acc16_int8_x_u8_4x16__c", "acc32_int8_x_u8_4x8__c",
+           "acc8_binary_x_u8_1x4__swar64exact", "acc8_binary_x_u8_1x4__swar32exact",
+           "acc7_binary_x_u7_2x4__swar64buf", "acc7_binary_x_u7_2x4__swar32buf",
+           "acc8_ternary_x_u8_1x4__swar64exact", "acc8_ternary_x_u8_1x4__swar32exact",
+           "acc7_ternary_x_u7_2x4__swar64buf", "acc7_ternary_x_u7_2x4__swar32buf"]
+NKERNELS = len(KERNELS)  # kernel byte b -> b % (NKERNELS + 1) - 1 (-1 = automatic)
 OUTPUTS = ["int8", "int16", "int32", "u8float", "u8fixed", "float32"]
 FAULTS = ["none", "zx", "xcode", "wcode", "nonfinite", "outzp", "misaligned", "aliasing"]
 ACC = [2, 3, 4, 5, 6, 7, 8, 8, 9, 10, 12, 15, 16, 16, 32, 32]
@@ -87,7 +96,7 @@ def api_header(c):
 
 
 def conv_header(c):
-    cc = pick(lambda b: {"C": [64, 128, 252, 256, 260, 512, 36, 100][b // 8 % 8] if b % 8 == 0
+    cc = c["cc"] if "cc" in c else pick(lambda b: {"C": [64, 128, 252, 256, 260, 512, 36, 100][b // 8 % 8] if b % 8 == 0
                          else 1 + b // 8 % 23 if b % 8 < 3 else 4 * (1 + b // 8 % 8)},
               C=c.get("C", 8))
     kh, kw = c.get("kernel_hw", (3, 3))
@@ -95,6 +104,7 @@ def conv_header(c):
     dh, dw = c.get("dilation", (1, 1))
     pt, pl, pb, pr = c.get("pad", (1, 1, 1, 1))
     m = c.get("m", 8)
+    mb = c["mg"] - 1 if "mg" in c else m - 1 if m <= 35 else 240 + (m - 19) // 3
     ob = pick(lambda b: {"out": (("u8float", "int8")[b // 2 % 2]) if b % 2 else OUTPUTS[b // 2 % 6],
                          "relu": b // 12 % 2, "ob": 1 + b // 24 % 8},
               out=c.get("out", "int8"), relu=c.get("relu", 0), ob=c.get("out_bits", 8))
@@ -105,7 +115,7 @@ def conv_header(c):
         cc, c.get("H", 6) - 1, c.get("W", 6) - 1, (kh - 1) + 5 * (kw - 1),
         (sh - 1) + 3 * (sw - 1) + 9 * (dh - 1) + 18 * (dw - 1),
         pt | pl << 2 | pb << 4 | pr << 6,
-        m - 1 if m <= 35 else 240 + (m - 19) // 3,
+        mb,
         pick(fmt, wf=c.get("wf", "ternary"), wbits=c.get("wbits", 8)),
         pick(actb, bits=bits), pick(zx_of(bits), zx=c.get("zx", 0)),
         pick(acc, acc=c.get("acc", 8)),
@@ -116,6 +126,31 @@ def conv_header(c):
         pick(mix, **c.get("wmix", {"edge": 48, "favour": 0})),
         pick(mix, **c.get("xmix", {"edge": 48, "favour": 0})),
         c.get("emix", 0)])
+
+
+# After the seed (fuzz_conv_options.h): groups, slice, option fault.  None
+# of them (the cases above) is the plain wg_conv2d.
+OPT_FAULTS = ["none", "negative", "overflow", "groups_c", "slice", "other_g", "misaligned"]
+def dw_channel_byte(C, mult): return C - 1  # C = 1 + cc % (64 / mult), C <= 64 / mult
+def divisors(C): return [g for g in range(2, min(C, 64) + 1) if C % g == 0]
+
+
+def conv_tail(c):
+    g = c.get("groups")
+    if g is None:
+        gb = 0
+    elif g == "one":  # the groups field 1: ungrouped
+        gb = 4
+    elif g == "dw":
+        mult = c.get("mult", 1)
+        gb = 3 if mult == 1 else 1 + 4 * (mult - 1)
+    else:
+        gb = 2 + 4 * divisors(c["C"]).index(g)
+    t = c.get("slice")  # (T - M, o)
+    sb = 0 if t is None else 1 | t[0] << 1 | t[1] << 4
+    f = OPT_FAULTS.index(c.get("optfault", "none"))
+    fb = (0 if f == 0 else 160 + 2 * (f - 1)) | c.get("plan_first", 0)
+    return bytes([gb, sb, fb])
 
 
 def wf_of(k): return "ternary" if "ter" in k else "binary" if "bin" in k else "int"
@@ -153,11 +188,11 @@ API = [
     # weights beyond L2 in one depth block, 2 threads: B packed once for all
     dict(m=64, n=100, k="big", wf="ternary", acc=8, out="int8", threads=2, seed=15,
          name="big_shared_b"),
-    dict(m=4, n=33, k=600, acc=12, cyclic="smooth", slope=3, out="int16", kernel="acc16_4x16_c",
+    dict(m=4, n=33, k=600, acc=12, cyclic="smooth", slope=3, out="int16", kernel="acc16_int8_x_u8_4x16__c",
          seed=5, name="deep_600_c"),
     # saturating maddubs pairs: largest codes and weights throughout
     dict(m=6, n=48, k=64, wbits=7, bits=8, acc=16, out="int16", xmix=MAXED,
-         wmix={"edge": 256, "favour": 1}, kernel="acc16_6x16_avx2", seed=6,
+         wmix={"edge": 256, "favour": 1}, kernel="acc16_int8_x_u8_6x16__avx2", seed=6,
          name="maddubs_edge"),
     dict(m=8, n=40, k=31, wbits=8, bits=8, zx=255, acc=16, out="int16", xmix=MAXED,
          wmix={"edge": 256, "favour": 1}, seed=12, name="full_range_extremes"),
@@ -192,7 +227,7 @@ CONV = [
          out="u8float", cyclic="abs", xoff=3, yoff=1, threads=2, seed=31, name="direct_nhwc_5x1"),
     dict(layout="nchw", C=24, m=13, H=9, W=12, kernel_hw=(1, 3), stride=(1, 2), acc=8,
          out="int8", wf="int", wbits=7, xmix=MAXED, wmix={"edge": 256, "favour": 1},
-         kernel="acc16_6x16_avx2", seed=39, name="direct_maddubs_edge"),
+         kernel="acc16_int8_x_u8_6x16__avx2", seed=39, name="direct_maddubs_edge"),
     dict(layout="nhwc", C=8, m=12, H=12, W=12, kernel_hw=(2, 4), dilation=(2, 2), stride=(3, 2),
          wf="int", wbits=8, acc=16, out="u8float", xmix=MAXED, wmix={"edge": 256, "favour": 1},
          zx=255, seed=32, name="full_range_dilated"),
@@ -215,16 +250,69 @@ CONV = [
            "misaligned", "aliasing") else "int8", bits=5, acc=8, C=8, m=6,
            layout="nhwc" if i % 2 else "nchw", seed=40 + i, name=f"fault_{f}")
       for i, f in enumerate(FAULTS[1:])],
+    # depthwise (G = C): the AVX2 rows (NHWC, multiplier 1, >= 8 channels, tails),
+    # the portable rows (NCHW, multipliers 2 and 3), every output stage
+    *[dict(groups="dw", layout="nhwc", cc=dw_channel_byte(C, 1), C=C, kernel_hw=(3, 3),
+           stride=(s, s), wf="int", wbits=8, acc={"int8": 8, "int16": 16}.get(o, 32), out=o,
+           out_bits=5, relu=i % 2,
+           zx=7 * i, xmix=EXTREMES if i % 2 else UNIFORM, emix=i, H=9 + i, W=7 + 2 * i,
+           threads="runner4" if i == 3 else 1 + i % 3, seed=60 + i, name=f"dw_avx2_{o}_c{C}")
+      for i, (C, s, o) in enumerate([(32, 1, "u8float"), (17, 2, "int8"), (64, 1, "int32"),
+                                     (9, 1, "u8fixed"), (24, 2, "float32"),
+                                     (40, 1, "int16")])],
+    dict(groups="dw", mult=2, layout="nchw", cc=dw_channel_byte(12, 2), C=12, kernel_hw=(3, 3),
+         wf="ternary", acc=8, out="int8", slice=(3, 2), seed=70, name="dw_nchw_mult2_slice"),
+    dict(groups="dw", mult=3, layout="nhwc", cc=dw_channel_byte(21, 3), C=21, kernel_hw=(5, 5),
+         dilation=(2, 1), pad=(2, 0, 3, 1), wf="int", wbits=4, acc=16, out="u8float",
+         slice=(5, 5), batch=2, seed=71, name="dw_nhwc_mult3_slice"),
+    dict(groups="dw", layout="nhwc", cc=dw_channel_byte(64, 1), C=64, kernel_hw=(3, 3),
+         wf="int", wbits=8, acc=32, out="u8float", batch=2, slice=(7, 3), threads=2,
+         xmix=MAXED, wmix={"edge": 256, "favour": 1}, zx=255, seed=72, name="dw_full_range_slice"),
+    dict(groups="dw", layout="nhwc", cc=dw_channel_byte(16, 1), C=16, no_direct=1, out="int8",
+         seed=73, name="dw_direct_off"),
+    dict(groups="dw", layout="nhwc", cc=dw_channel_byte(16, 1), C=16, kernel="acc32_int8_x_u8_4x8__c",
+         wf="int", wbits=6, acc=32, out="int32", seed=74, name="dw_forced_c"),
+    dict(groups="dw", layout="nchw", cc=dw_channel_byte(8, 1), C=8, kernel="acc16_int8_x_u8_6x16__avx2",
+         wf="int", wbits=7, acc=16, out="int16", seed=75, name="dw_forced_avx2_nchw"),
+    dict(groups="dw", layout="nhwc", cc=dw_channel_byte(8, 1), C=8, kernel="acc8_ternary_x_u8_1x4__swar64exact",
+         wf="ternary", acc=8, out="int8", seed=76, name="dw_forced_swar"),
+    # other groups: one implicit-im2col GEMM per group
+    dict(groups=3, C=12, mg=5, layout="nhwc", slice=(2, 1), out="u8float", acc=16, seed=80,
+         name="groups3_c12_slice"),
+    dict(groups=2, C=8, mg=7, layout="nchw", threads="runner3", out="u8fixed", emix=31, acc=12,
+         seed=81, name="groups2_c8_runner"),
+    dict(groups=64, C=256, mg=1, layout="nchw", kernel_hw=(1, 1), pad=(0, 0, 0, 0), H=4, W=4,
+         acc=16, out="int16", seed=82, name="groups64_c256"),
+    dict(groups=4, C=252, mg=3, layout="nhwc", kernel_hw=(3, 1), acc=32, out="int32", wf="int",
+         wbits=8, seed=83, name="groups4_c252_deep"),
+    # slices of ungrouped convolutions: direct (both layouts) and implicit im2col
+    dict(groups="one", C=16, m=12, layout="nchw", slice=(4, 3), out="u8float", seed=84,
+         name="slice_direct_nchw"),
+    dict(C=32, m=9, layout="nhwc", slice=(7, 7), out="int8", threads=3, seed=85,
+         name="slice_direct_nhwc"),
+    dict(C=7, m=5, layout="nhwc", slice=(1, 0), out="float32", batch=3, plan_first=1,
+         seed=86, name="slice_im2col_nhwc"),
+    dict(C=16, m=12, layout="nchw", slice=(0, 0), out="int8", seed=87, name="slice_exact"),
+    # an output overlapping the activations, inside the slice's range (a stride gap too)
+    *[dict(fault="aliasing", groups="dw", layout=lay, cc=dw_channel_byte(16, 1), C=16,
+           out="float32", slice=(6, 2), seed=88 + i, name=f"dw_aliasing_{lay}")
+      for i, lay in enumerate(["nchw", "nhwc"])],
+    # each planted option fault, depthwise and grouped problems
+    *[dict(optfault=f, C=16, mg=3, layout="nhwc" if i % 2 else "nchw", slice=(2, 1),
+           plan_first=i % 2, out="int8", seed=90 + i, name=f"optfault_{f}",
+           **(dict(groups="dw", cc=dw_channel_byte(16, 1)) if i % 2 else dict(groups=2)))
+      for i, f in enumerate(OPT_FAULTS[1:])],
+    dict(optfault="other_g", C=8, m=6, seed=97, name="optfault_grouped_weights_ungrouped_call"),
 ]
 
 
-def write(dirname, header, cases):
+def write(dirname, header, cases, tail=lambda c: b""):
     path = os.path.join(HERE, dirname)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path)
     assert len({c["name"] for c in cases}) == len(cases)
     for c in cases:
-        data = header(c) + c["seed"].to_bytes(8, "little")
+        data = header(c) + c["seed"].to_bytes(8, "little") + tail(c)
         name = c["name"]
         with open(os.path.join(path, name), "wb") as f:
             f.write(data)
@@ -232,4 +320,5 @@ def write(dirname, header, cases):
 
 
 write("corpus", api_header, API)
-write("corpus_conv", conv_header, CONV)
+write("corpus_conv", conv_header, CONV,
+      lambda c: conv_tail(c) if set(c) & {"groups", "slice", "optfault", "plan_first"} else b"")
