@@ -106,8 +106,8 @@ def block(rows, out, prefix, models, cmdline):
         if w8 is None:
             continue
         ref, qa = acc.get((base, wb, "32")), acc.get((base + "-QA", wb, "32"))
-        lines.append(f"- {base} weights: WrapNet 8-bit {w8:.2f}% is {ref - w8:+.2f} points under "
-                     f"{base} (32-bit activations and sums, {ref:.2f}%) and {qa - w8:+.2f} under "
+        lines.append(f"- {base} weights: WrapNet 8-bit {w8:.2f}% is {ref - w8:.2f} points below "
+                     f"{base} (32-bit activations and sums, {ref:.2f}%) and {qa - w8:.2f} below "
                      f"{base}-QA (same activation steps, 32-bit sums, {qa:.2f}%).")
     return "\n".join(lines)
 

@@ -9,6 +9,8 @@
 #include <gemmlowp/public/gemmlowp.h>
 #include <wrapgemm.h>
 
+#include "pipeline.h"
+
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -43,17 +45,9 @@ void gemmlowp_run(gemmlowp::GemmContext *ctx, const Case &c, void *out) {
         ctx, lhs, rhs, &res, d.lhs_offset, d.rhs_offset, std::make_tuple());
     return;
   }
-  gemmlowp::OutputStageQuantizeDownInt32ByFixedPoint down;
-  down.result_fixedpoint_multiplier = d.result_fixedpoint_multiplier;
-  down.result_shift = d.result_shift;
-  down.result_offset_after_shift = d.result_offset_after_shift;
-  gemmlowp::OutputStageClamp clamp;
-  clamp.min = d.clamp_min;
-  clamp.max = d.clamp_max;
-  gemmlowp::OutputStageSaturatingCastToUint8 cast;
   gemmlowp::MatrixMap<uint8_t, Y> res(static_cast<uint8_t *>(out), c.m, c.n, int(d.ld_result));
   gemmlowp::GemmWithOutputPipeline<uint8_t, uint8_t, gemmlowp::DefaultL8R8BitDepthParams>(
-      ctx, lhs, rhs, &res, d.lhs_offset, d.rhs_offset, std::make_tuple(down, clamp, cast));
+      ctx, lhs, rhs, &res, d.lhs_offset, d.rhs_offset, wg_gemmlowp_pipeline(d));
 }
 
 template <MapOrder L, MapOrder R>
