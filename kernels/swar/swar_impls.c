@@ -1,14 +1,16 @@
 /* The SWAR implementations the API can run, by register width and mode:
  * every kernel of the folder's isa.inc, the table kernels and the carry
- * ones. */
+ * ones, but not the lookup-table kernel (WG_SWAR_LUT). */
 #include "swar.h"
 
 #define WG_KERNEL(stem) extern const wg_swar_impl wg_swar_impl_##stem;
 #define WG_SWAR_CARRY(stem) WG_KERNEL(stem)
+#define WG_SWAR_LUT(stem)
 #include "isa.inc"
 #undef WG_KERNEL
 
 #define WG_KERNEL(stem) &wg_swar_impl_##stem,
+#define WG_SWAR_LUT(stem)
 static const wg_swar_impl *const impls[] = {
 #include "isa.inc"
 };
