@@ -245,11 +245,15 @@ TEST(groups_every_kernel_against_reference) {
 }
 
 /* MobileNet-like depthwise shapes (3x3, stride 1 and 2, channels around
- * the vector widths, 17 for a tail) through every output stage, both
+ * the vector widths, 17 for a tail; 24 channels of a 5x5 and 40 of a 1x2
+ * filter for the AVX2 rows' other tap counts, odd and even, and their
+ * 16- and 8-channel blocks) through every output stage, both
  * layouts, multipliers 1 and 2, at the codes' extremes and random, on 1
  * and 2 threads: the depthwise rows' vector epilogue lane by lane. */
 TEST(groups_depthwise_every_output_stage) {
-  static const int64_t shapes[][3] = {{32, 14, 1}, {48, 9, 2}, {64, 7, 1}, {17, 8, 2}, {8, 5, 1}};
+  static const int64_t shapes[][5] = {{32, 14, 1, 3, 3}, {48, 9, 2, 3, 3}, {64, 7, 1, 3, 3},
+                                      {17, 8, 2, 3, 3},  {8, 5, 1, 3, 3},  {24, 7, 1, 5, 5},
+                                      {40, 6, 2, 1, 2}};
   long n = 0, dw = 0;
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
     for (size_t e = 0; e < (size_t)NSTAGES; e++)
@@ -258,7 +262,8 @@ TEST(groups_depthwise_every_output_stage) {
         gcase c;
         memset(&c, 0, sizeof c);
         c.d = (wg_conv2d_desc){(wg_layout)lay, 1 + (int64_t)(e % 2), shapes[s][0], shapes[s][1],
-                               shapes[s][1], 3, 3, shapes[s][2], shapes[s][2], 1, 1, 1, 1, 1, 1};
+                               shapes[s][1], shapes[s][3], shapes[s][4], shapes[s][2],
+                               shapes[s][2], 1, 1, 1, 1, 1, 1};
         c.o.groups = shapes[s][0];
         c.m = shapes[s][0] * (1 + (int64_t)((s + e) % 3 == 2));
         c.wf = stages[e].wf;

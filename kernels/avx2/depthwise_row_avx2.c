@@ -1,12 +1,11 @@
 /* One output row of a depthwise convolution (kernel.h, wg_dwrow) for NHWC
- * input with multiplier 1, the MobileNet layer: eight channels in the
- * 32-bit lanes of a register, which are the channels of an input pixel,
- * of a tap's weights (tap-major) and of an output pixel alike, so every
- * load and store is contiguous and each lane finishes through its own
- * channel's epilogue data (loaded as a vector, not broadcast).  A tap adds
- * w * x, both widened to 32 bits (|w * x| <= 128 * 255): vpmulld and
- * vpaddd, exact modulo 2^32 as the contract needs.  Channels past the last
- * eight, other layouts and multipliers go to the portable row. */
+ * input with multiplier 1, the MobileNet layer: a register holds channels
+ * of an input pixel, of a tap's weights (tap-major) and of an output pixel
+ * alike, so every load and store is contiguous and each lane finishes
+ * through its own channel's epilogue data (loaded as a vector, not
+ * broadcast).  The taps are summed in 16-bit lanes (b <= 16) or two at a
+ * time by vpmaddwd (b > 16), see dw_block.  Channels past the last eight,
+ * other layouts and multipliers go to the portable row. */
 #include "depthwise_row_avx2.h"
 
 #include "../portable/depthwise_row_c.h"
@@ -58,7 +57,7 @@ static inline __attribute__((always_inline)) void finish8(const wg_avx2_epi *c, 
 }
 
 /* Output pixels per chunk: their taps' pointers are found once per row
- * chunk, then every block of eight channels runs over the chunk with its
+ * chunk, then every block of channels runs over the chunk with its
  * taps' weights widened once (a pointer per pixel and tap, 9 KiB at 16
  * pixels of 64 taps). */
 #define WG_AVX2_DW_CHUNK 16
@@ -93,40 +92,102 @@ static void tap_pointers(const wg_dwrow *t, int64_t ow0, int64_t n, const uint8_
   }
 }
 
-/* tap k's eight codes of pixel p, widened */
-#define WG_DW_X(p, k) \
-  _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)((p)[k] + c0)))
-#define WG_DW_W(k) \
-  _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(w + (k) * m)))
-#define WG_DW_TAP(k) z = _mm256_add_epi32(z, _mm256_mullo_epi32(w##k, WG_DW_X(p, k)))
+/* How a block of channels sums its taps (docs/performance.md, "Depthwise
+ * convolutions"): vpmulld is two uops on Zen 3 and Intel alike (latency
+ * 3-4 and 10), so neither mode uses it.
+ *  - WG_DW_MUL16, for b <= 16: the contract needs z only modulo 2^16
+ *    (wrap_b reads the low b bits), so the codes widen to 16 bits
+ *    (vpmovzxbw, the weights sign-extended) and a tap is vpmullw + vpaddw,
+ *    16 channels a register, exact modulo 2^16 whatever they wrap to.  The
+ *    sums are then sign-extended to 32-bit lanes for the shared epilogue,
+ *    whose zero-point correction and wrap keep them right modulo 2^b.
+ *  - WG_DW_MADD32, for b > 16: two taps per vpmaddwd.  The two taps' codes
+ *    are interleaved per channel (vpunpck[lh]bw) and widened to 16-bit
+ *    pairs, the weights stored as the same pairs, and each 32-bit lane
+ *    gets w0*x0 + w1*x1 exactly: |w*x| <= 128*255 = 32640, so a pair sums
+ *    to less than 2^16, and no operand is -32768 (vpmaddwd's one
+ *    saturating case).  An odd last tap pairs with zero codes and weights.
+ *    vpaddd keeps the sums modulo 2^32.
+ * Either way a block is 16 channels (8 in the block after the last 16). */
+enum { WG_DW_MUL16, WG_DW_MADD32 };
 
-/* Channels c0 .. c0+7 (w: their tap-0 weights, taps m apart) of n output
- * pixels of a 3x3 filter (px: nine pointers a pixel), into y (pixels
- * ystep bytes apart). */
-static void conv3x3_block(const wg_avx2_epi *c, const int8_t *w, int64_t m,
-                          const uint8_t *const *px, int64_t n, int64_t c0, char *y,
-                          size_t ystep) {
-  const __m256i w0 = WG_DW_W(0), w1 = WG_DW_W(1), w2 = WG_DW_W(2), w3 = WG_DW_W(3),
-                w4 = WG_DW_W(4), w5 = WG_DW_W(5), w6 = WG_DW_W(6), w7 = WG_DW_W(7),
-                w8 = WG_DW_W(8);
+/* gcc 12 -O2 leaves the 3x3 tap loops rolled, the weights then on the
+ * stack and the b = 32 run 8-23% slower than vpmulld's unrolled form
+ * (measured, docs/performance.md); unrolled, they stay in registers or
+ * become folded memory operands. */
+#define WG_DW_UNROLL _Pragma("GCC unroll 9")
+
+static inline __attribute__((always_inline)) __m128i dw_load(const void *p, int wide) {
+  return wide ? _mm_loadu_si128((const __m128i *)p) : _mm_loadl_epi64((const __m128i *)p);
+}
+
+/* Channels c0 .. c0+7 (and c0+8 .. c0+15 when wide) of n output pixels
+ * (px: `taps` pointers a pixel), w: their tap-0 weights, taps m apart,
+ * into y (pixels ystep bytes apart).  Inlined with constant mode and
+ * width, and with taps = 9 (3x3, MobileNet's) so that its weights stay in
+ * registers. */
+static inline __attribute__((always_inline)) void dw_block(
+    const wg_avx2_epi *c, const int8_t *w, int64_t m, const uint8_t *const *px, int64_t n,
+    int64_t taps, int64_t c0, char *y, size_t ystep, int mode, int wide) {
+  /* MUL16: wa[k] = tap k's weights as int16 (the low half when narrow);
+   * MADD32: wa[q], wb[q] = taps 2q, 2q+1 as int16 pairs, channels 0-7
+   * and 8-15 */
+  __m256i wa[WG_AVX2_DW_MAX_TAPS], wb[WG_AVX2_DW_MAX_TAPS / 2];
+  const __m128i zero = _mm_setzero_si128();
+  if (mode == WG_DW_MUL16) {
+    WG_DW_UNROLL for (int64_t k = 0; k < taps; k++)
+      wa[k] = _mm256_cvtepi8_epi16(dw_load(w + k * m, wide));
+  } else {
+    WG_DW_UNROLL for (int64_t k = 0; k < taps; k += 2) {
+      __m128i a = dw_load(w + k * m, wide);
+      __m128i b = k + 1 < taps ? dw_load(w + (k + 1) * m, wide) : zero;
+      wa[k / 2] = _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(a, b));
+      if (wide) wb[k / 2] = _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(a, b));
+    }
+  }
+  const size_t half = 8 * c->es; /* bytes from channel c0 to c0+8 */
   for (int64_t j = 0; j < n; j++, y += ystep) {
-    const uint8_t *const *p = px + j * 9;
-    __m256i z = _mm256_mullo_epi32(w0, WG_DW_X(p, 0));
-    WG_DW_TAP(1);
-    WG_DW_TAP(2);
-    WG_DW_TAP(3);
-    WG_DW_TAP(4);
-    WG_DW_TAP(5);
-    WG_DW_TAP(6);
-    WG_DW_TAP(7);
-    WG_DW_TAP(8);
-    finish8(c, c0, z, y);
+    const uint8_t *const *p = px + j * taps;
+    if (mode == WG_DW_MUL16) {
+      __m256i z = _mm256_setzero_si256();
+      WG_DW_UNROLL for (int64_t k = 0; k < taps; k++)
+        z = _mm256_add_epi16(
+            z, _mm256_mullo_epi16(wa[k], _mm256_cvtepu8_epi16(dw_load(p[k] + c0, wide))));
+      finish8(c, c0, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(z)), y);
+      if (wide)
+        finish8(c, c0 + 8, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(z, 1)), y + half);
+    } else {
+      __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+      WG_DW_UNROLL for (int64_t k = 0; k < taps; k += 2) {
+        __m128i a = dw_load(p[k] + c0, wide);
+        __m128i b = k + 1 < taps ? dw_load(p[k + 1] + c0, wide) : zero;
+        lo = _mm256_add_epi32(
+            lo, _mm256_madd_epi16(wa[k / 2], _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(a, b))));
+        if (wide)
+          hi = _mm256_add_epi32(
+              hi, _mm256_madd_epi16(wb[k / 2], _mm256_cvtepu8_epi16(_mm_unpackhi_epi8(a, b))));
+      }
+      finish8(c, c0, lo, y);
+      if (wide) finish8(c, c0 + 8, hi, y + half);
+    }
   }
 }
 
-#undef WG_DW_TAP
-#undef WG_DW_W
-#undef WG_DW_X
+/* One block, its mode and width made constants (and 3x3 unrolled). */
+#define WG_DW_CALL(T, MODE, WIDE) dw_block(c, w, m, px, n, T, c0, y, ystep, MODE, WIDE)
+#define WG_DW_MODES(T)                                                                    \
+  (mode == WG_DW_MUL16 ? (wide ? WG_DW_CALL(T, WG_DW_MUL16, 1) : WG_DW_CALL(T, WG_DW_MUL16, 0)) \
+                       : (wide ? WG_DW_CALL(T, WG_DW_MADD32, 1) : WG_DW_CALL(T, WG_DW_MADD32, 0)))
+static void run_block(const wg_avx2_epi *c, const int8_t *w, int64_t m, const uint8_t *const *px,
+                      int64_t n, int64_t taps, int64_t c0, char *y, size_t ystep, int mode,
+                      int wide) {
+  if (taps == 9)
+    WG_DW_MODES(9);
+  else
+    WG_DW_MODES(taps);
+}
+#undef WG_DW_MODES
+#undef WG_DW_CALL
 
 void wg_avx2_depthwise_row(const wg_dwrow *t) {
   const wg_bsrc *s = t->src;
@@ -145,29 +206,15 @@ void wg_avx2_depthwise_row(const wg_dwrow *t) {
   uint8_t *pad = (uint8_t *)(void *)t->acc;
   memset(pad, s->pad, (size_t)m);
   const uint8_t *px[WG_AVX2_DW_CHUNK * WG_AVX2_DW_MAX_TAPS];
-  __m256i w[WG_AVX2_DW_MAX_TAPS];
+  const int mode = t->epi->b <= 16 ? WG_DW_MUL16 : WG_DW_MADD32;
   for (int64_t ow0 = 0; ow0 < s->ow; ow0 += WG_AVX2_DW_CHUNK) {
     const int64_t n = s->ow - ow0 < WG_AVX2_DW_CHUNK ? s->ow - ow0 : WG_AVX2_DW_CHUNK;
     tap_pointers(t, ow0, n, pad, px);
     char *y = (char *)t->y + (size_t)(ow0 * t->ys_n) * es;
-    for (int64_t c0 = 0; c0 < full; c0 += 8) {
-      if (taps == 9) { /* 3x3, MobileNet's: unrolled, the weights in registers */
-        conv3x3_block(&c, t->w + c0, m, px, n, c0, y + (size_t)c0 * es, (size_t)t->ys_n * es);
-        continue;
-      }
-      for (int64_t k = 0; k < taps; k++)
-        w[k] = _mm256_cvtepi8_epi32(
-            _mm_loadl_epi64((const __m128i *)(const void *)(t->w + k * m + c0)));
-      for (int64_t j = 0; j < n; j++) {
-        const uint8_t *const *p = px + j * taps;
-        __m256i z = _mm256_setzero_si256();
-        for (int64_t k = 0; k < taps; k++) {
-          __m256i x = _mm256_cvtepu8_epi32(
-              _mm_loadl_epi64((const __m128i *)(const void *)(p[k] + c0)));
-          z = _mm256_add_epi32(z, _mm256_mullo_epi32(w[k], x));
-        }
-        finish8(&c, c0, z, y + (size_t)(j * t->ys_n + c0) * es);
-      }
+    for (int64_t c0 = 0, wide; c0 < full; c0 += wide ? 16 : 8) {
+      wide = c0 + 16 <= full;
+      run_block(&c, t->w + c0, m, px, n, taps, c0, y + (size_t)c0 * es, (size_t)t->ys_n * es,
+                mode, (int)wide);
     }
     for (int64_t j = 0; j < n; j++) /* the last m % 8 channels */
       for (int64_t ch = full; ch < m; ch++) {
