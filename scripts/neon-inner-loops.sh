@@ -5,11 +5,13 @@
 # the kernel's run function; MACs count the lanes of each multiply-
 # accumulate in it (mla .16b = 16, mla .8h = 8, smlal .8h = 8, smlal .4s =
 # 4, sdot .4s = 16; armv7 vmla.i8, vmla.i16, vmlal.s8, vmlal.s16 likewise).
+# In a lookup-table kernel (`lut3` in the name: docs/lut.md) each
+# add .16b adds a table row of three depths' products: 16 x 3 = 48 MACs.
 # Usage: scripts/neon-inner-loops.sh OBJDUMP FILE.o...
 #   e.g. scripts/neon-inner-loops.sh aarch64-linux-gnu-objdump \
 #          build/aarch64-linux-gnu/obj/kernels/neon/aarch64/*.o
 set -eu
-[ $# -ge 2 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,12p' "$0" >&2; exit 2; }
 objdump=$1
 shift
 printf '%-40s %6s %6s %6s %9s\n' kernel instr macs mac-ins macs/instr
@@ -34,7 +36,8 @@ for o in "$@"; do
           for (i = 1; i <= n; i++) {
             if (A[i] < tgt) continue;
             ins++; m = 0;
-            if (OP[i] == "mla" && ARG[i] ~ /\.16b/) m = 16;
+            if (name ~ /lut3/ && OP[i] == "add" && ARG[i] ~ /\.16b/) m = 48;
+            else if (OP[i] == "mla" && ARG[i] ~ /\.16b/) m = 16;
             else if (OP[i] == "mla" && ARG[i] ~ /\.8h/) m = 8;
             else if (OP[i] ~ /^smlal2?$/ && ARG[i] ~ /\.4s/) m = 4;
             else if (OP[i] ~ /^smlal2?$/ && ARG[i] ~ /\.8h/) m = 8;

@@ -100,7 +100,13 @@ TEST(avx512_dispatch_rank_per_cpu_class) {
 TEST(avx512_wrapgemm_kernel_env_forces_each) {
   wgt_kernel list[WGT_MAX_KERNELS];
   int n = avx512_kernels(list), ran = 0;
+#if defined(__x86_64__)
   CHECK(n == 3, "%d AVX-512 kernels in the table, expected 3", n);
+#else
+  /* kernels/avx512/isa.inc lists them on x86-64 only. */
+  CHECK(n == 0, "%d AVX-512 kernels in the table off x86-64", n);
+  SKIP("the AVX-512 kernels are built on x86-64 only");
+#endif
   for (int i = 0; i < n; i++) {
     const wgt_kernel *k = &list[i];
     wg_context *ctx = NULL;

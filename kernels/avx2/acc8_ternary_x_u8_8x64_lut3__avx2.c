@@ -57,6 +57,7 @@
 #include "../core/bsrc.h"
 #include "../core/kernel.h"
 #include "../core/kernel_name.h"
+#include "../core/lut3.h"
 #include "eligible_avx2.h"
 #include "epilogue_avx2.h"
 #include "pack_avx2.h"
@@ -79,18 +80,10 @@
  * (docs/lut.md: 0.74-0.89x at M = 128-256, 1.14x at 512). */
 #define WG_K_AUTO_MIN_M_NHWC 512
 
-#define WG_L3_ZERO_ROW 13 /* (w0, w1, w2) = (0, 0, 0) */
-
 static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
   uint8_t *d = dst;
   for (int64_t g = 0; g < (k + 2) / 3; g++)
-    for (int i = 0; i < WG_K_MR; i++) {
-      int r = WG_L3_ZERO_ROW;
-      if (i < rows)
-        for (int j = 0, p = 1; j < 3; j++, p *= 3)
-          if (3 * g + j < k) r += p * w[i * ldw + 3 * g + j];
-      *d++ = (uint8_t)(r * 8);
-    }
+    for (int i = 0; i < WG_K_MR; i++) *d++ = (uint8_t)(wg_lut3_row(w, ldw, i, rows, g, k) * 8);
 }
 
 /* The 27 rows of one group for `halves` x 32 columns at t (rows 64 bytes
@@ -111,15 +104,7 @@ static inline void WG_K_FN(build_group)(const uint8_t *x0, const uint8_t *x1, co
     __m256i d2 = _mm256_loadu_si256((const __m256i *)(x2 + 32 * h));
     __m256i n0 = _mm256_sub_epi8(zero, d0);
     uint8_t *th = t + 32 * h;
-    WG_L3_LEVEL3(0, _mm256_sub_epi8(n0, d1));
-    WG_L3_LEVEL3(1, _mm256_sub_epi8(zero, d1));
-    WG_L3_LEVEL3(2, _mm256_sub_epi8(d0, d1));
-    WG_L3_LEVEL3(3, n0);
-    WG_L3_LEVEL3(4, zero);
-    WG_L3_LEVEL3(5, d0);
-    WG_L3_LEVEL3(6, _mm256_add_epi8(n0, d1));
-    WG_L3_LEVEL3(7, d1);
-    WG_L3_LEVEL3(8, _mm256_add_epi8(d0, d1));
+    WG_LUT3_NINE(WG_L3_LEVEL3, _mm256_add_epi8, _mm256_sub_epi8, zero, d0, d1, n0);
   }
 #undef WG_L3_LEVEL3
 #undef WG_L3_ST
@@ -316,6 +301,5 @@ static void WG_K_FN(run)(const wg_tile *t) {
 #undef WG_L3_ST
 #undef WG_L3_ZERO
 #undef WG_L3_LOOP
-#undef WG_L3_ZERO_ROW
 
 #include "../core/kernel_def.h"

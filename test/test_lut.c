@@ -1,7 +1,8 @@
-/* The AVX2 lookup-table kernels (a `lut` in the name: table-row adds,
- * docs/lut.md), forced by name: shapes below, at and above their tile
- * (8 rows x 64 columns, a panel of at most 32 columns adding half rows,
- * blocks of 4 panels), K from 1 to 9 around the group of 3 depths (odd
+/* The lookup-table kernels of every ISA (a `lut` in the name: table-row
+ * adds, docs/lut.md), forced by name: shapes below, at and above their
+ * tiles (AVX2 8 x 64 with panels of at most 32 columns adding half rows,
+ * NEON 6 x 64, SWAR 4 x 8; blocks of 4 panels), K from 1 to 9 around the
+ * group of 3 depths (the AVX2 loop's odd
  * group counts run one group before the two-group loop), K around the
  * 48-depth block (sums parked between blocks as bytes, blocks of odd group
  * counts: K = 50 runs as 27 + 24),
@@ -14,9 +15,12 @@
 #include <string.h>
 
 #include "core/kernel.h"
-#include "test_avx2.h"
+#include "test_avx2.h" /* wgt_avx2_case: a case within a kernel's ranges, any ISA */
 
 static int is_lut(const wgt_kernel *k) { return k->runnable && strstr(k->name, "lut") != NULL; }
+
+/* The table's kernels, this CPU's and others' (is_lut keeps the runnable). */
+static int all_kernels(wgt_kernel *out) { return wgt_kernels(0, NULL, out, WGT_MAX_KERNELS); }
 
 static int run(const wgt_kernel *k, int64_t m, int64_t n, int64_t kk, int v, int threads) {
   wgt_case c;
@@ -29,20 +33,20 @@ static int run(const wgt_kernel *k, int64_t m, int64_t n, int64_t kk, int v, int
   return wgt_gemm_case(k->name, threads, &c, wgt_seed() + (uint64_t)v);
 }
 
-TEST(avx2_lut_tile_relative_sizes) {
-  static const int64_t ms[] = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 64};
+TEST(lut_tile_relative_sizes) {
+  static const int64_t ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 16, 17, 64};
   static const int64_t ns[] = {1,   2,   4,   31,  32,  33,  63,  64,  65,  96,
                                127, 128, 129, 196, 255, 256, 257, 289, 3136};
   static const int64_t ks[] = {1,  2,  3,  4,  5,  6,  7,   8,   9,   47,  48,
                                49, 50, 51, 95, 96, 97, 145, 576, 577, 578, 1153};
   wgt_kernel list[WGT_MAX_KERNELS];
-  int nk = wgt_avx2_kernels(list), ran = 0;
+  int nk = all_kernels(list), ran = 0;
   for (int i = 0; i < nk; i++) {
     if (!is_lut(&list[i])) continue;
     int v = 0;
     for (int dim = 0; dim < 3; dim++) {
       const int64_t *sizes = dim == 0 ? ms : dim == 1 ? ns : ks;
-      int len = dim == 0 ? 12 : dim == 1 ? 19 : 22;
+      int len = dim == 0 ? 14 : dim == 1 ? 19 : 22;
       for (int j = 0; j < len; j++, v++) {
         if (wgt_quick() && j % 2) continue;
         int64_t m = dim == 0 ? sizes[j] : 7, n = dim == 1 ? sizes[j] : 97,
@@ -52,25 +56,26 @@ TEST(avx2_lut_tile_relative_sizes) {
       }
     }
     /* a grid of the three, K = 1..4 around the group */
-    static const int64_t gm[] = {1, 8, 9}, gn[] = {1, 32, 33, 65}, gk[] = {1, 2, 3, 4, 49};
-    for (int a = 0; a < 3; a++)
+    static const int64_t gm[] = {1, 6, 7, 8, 9}, gn[] = {1, 32, 33, 65}, gk[] = {1, 2, 3, 4, 49};
+    for (int a = 0; a < 5; a++)
       for (int b = 0; b < 4; b++)
         for (int d = 0; d < 5; d++, v++) {
           if (wgt_quick() && v % 3) continue;
           CHECK(run(&list[i], gm[a], gn[b], gk[d], v, 1) == WGT_PASS, "%s M=%lld N=%lld K=%lld",
                 list[i].name, (long long)gm[a], (long long)gn[b], (long long)gk[d]);
         }
+    printf("    %s: %d cases ran and matched\n", list[i].name, v);
     ran++;
   }
-  if (!ran) SKIP("no lookup-table AVX2 kernel runs here");
+  if (!ran) SKIP("no lookup-table kernel runs here");
 }
 
 /* Every output kind, cyclic mode and b <= 8 on a shape with a ragged row
  * panel, a ragged column panel over 32 columns and several K blocks, on
  * 1 to 3 threads. */
-TEST(avx2_lut_epilogues_and_threads) {
+TEST(lut_epilogues_and_threads) {
   wgt_kernel list[WGT_MAX_KERNELS];
-  int nk = wgt_avx2_kernels(list), ran = 0;
+  int nk = all_kernels(list), ran = 0;
   for (int i = 0; i < nk; i++) {
     if (!is_lut(&list[i])) continue;
     for (int v = 0; v < 36; v++) {
@@ -80,7 +85,7 @@ TEST(avx2_lut_epilogues_and_threads) {
     }
     ran++;
   }
-  if (!ran) SKIP("no lookup-table AVX2 kernel runs here");
+  if (!ran) SKIP("no lookup-table kernel runs here");
 }
 
 /* The kernel the library picks for ternary weights of M rows (b = 8, 8-bit
@@ -118,11 +123,12 @@ static const char *choice_for(int64_t m, const char *env, int conv, wg_layout la
 
 static const char *choice(int64_t m, const char *env) { return choice_for(m, env, 0, WG_NCHW); }
 
-/* Ranked by measured speed (docs/lut.md): where the LUT kernel is the
- * table's first for ternary b <= 8 on this CPU (AVX2 without AVX-512), it
+/* Ranked by measured speed (docs/lut.md) or, on ARM, by instruction count
+ * (docs/arm.md): where a LUT kernel is the table's first for ternary b <= 8
+ * on this CPU (AVX2 without AVX-512; aarch64), it
  * is chosen from auto_min_m rows and the next kernel below; WRAPGEMM_KERNEL
  * forces it at any M. */
-TEST(avx2_lut_dispatch_by_rows) {
+TEST(lut_dispatch_by_rows) {
   wgt_kernel list[WGT_MAX_KERNELS];
   int n = wgt_kernels(0, NULL, list, WGT_MAX_KERNELS), first = -1, next = -1;
   for (int i = 0; i < n; i++)
