@@ -7,6 +7,7 @@
 //     table7/64x56x56/gemmlowp_u8u8s32__avx2.gemm
 //     table7/64x56x56/wrapgemm_auto.conv_wrapnet8      (the headline row)
 //     table7/64x56x56/onednn_conv_u8s8s32.conv
+//     table7b/64x56x56/acc8_binary_x_u8_8x64_lut4__avx2.conv_raw  (binary weights)
 //     ceiling/first/acc8_sign_add__avx2
 #ifndef WGBENCH_CASE_H
 #define WGBENCH_CASE_H

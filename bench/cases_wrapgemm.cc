@@ -6,6 +6,10 @@
 //   .conv_nhwc_raw  the same on NHWC input with OHWI filters (8-bit kernels)
 //   .conv_fused  wg_conv2d with the fused cyclic + requantization epilogue:
 //                the whole layer as an engine would run it
+// under table7/ (ternary or INT weights), table8/ (the SWAR kernels) or
+// table7b/ (binary weights: the binary kernels, and every other 8-bit
+// kernel but the SWAR ones that takes binary weights, run on them as well,
+// so that the binary layers compare every path on the same data).
 // Raw outputs are compared with the exact sums wrapped to b bits before any
 // timing, so a case that computes the wrong thing fails the run.
 #include <cstdio>
@@ -284,7 +288,7 @@ int add_layer_cases(std::vector<Case> &out, Notes &notes, const std::shared_ptr<
   // NHWC only for the 8-bit kernels: Table 7's 8-bit path in the layout
   // that has the direct convolution.
   std::shared_ptr<wg_weights> ws_ohwi;
-  if (name.compare(0, 5, "acc8_") == 0 && table == "table7") {
+  if (name.compare(0, 5, "acc8_") == 0 && table.compare(0, 6, "table7") == 0) {
     wg_weights *w2 = nullptr;
     if (wg_weights_pack(ctx.get(), o->w_ohwi.data(), l.m(), l.k(), l.k(), cfg.wf, cfg.wbits,
                         &w2) == WG_OK)
@@ -341,9 +345,17 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
       notes.push_back("wrapgemm kernel " + name + " runs on " + describe(cfg) +
                       " (what its eligibility accepts; the name reads " +
                       (named ? describe(parsed) : "otherwise") + ")");
-    const std::string table = name.find("__swar") != std::string::npos ? "table8" : "table7";
+    const bool swar = name.find("__swar") != std::string::npos;
+    const std::string table = swar ? "table8" : cfg.wf == WG_WEIGHTS_BINARY ? "table7b" : "table7";
     for (size_t li = 0; li < layers().size(); li++)
       added += add_layer_cases(out, notes, ctx, name, table, cfg, li);
+    // The binary layers (table7b) on the 8-bit kernels that take binary
+    // weights besides their own format (sign+add, the ternary tables).
+    Config bin = {8, WG_WEIGHTS_BINARY, 1, 8};
+    if (!swar && cfg.acc_bits == 8 && cfg.wf != WG_WEIGHTS_BINARY &&
+        accepted_config(ctx, name, {bin}, &bin))
+      for (size_t li = 0; li < layers().size(); li++)
+        added += add_layer_cases(out, notes, ctx, name, "table7b", bin, li);
   }
   return added;
 }

@@ -10,7 +10,9 @@
 //
 // Data as the GEMM peer (peer_onednn.cc): 7-bit activations, where no pair
 // of products can saturate vpmaddubsw on a CPU without VNNI, and full-range
-// int8 weights; the output is checked exactly against the oracle.
+// int8 weights (table7/), or the binary layers' weights, -1 and +1 as int8
+// (table7b/: oneDNN has no binary convolution); the output is checked
+// exactly against the oracle.
 #include "case.h"
 
 #if WGB_HAVE_ONEDNN
@@ -57,19 +59,24 @@ int add_onednn_conv_cases(std::vector<Case> &out, Notes &notes) {
   int added = 0;
   try {
     static const dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-    for (size_t li = 0; li < layers().size(); li++) {
-      const Layer &l = layers()[li];
-      std::shared_ptr<ConvCase> c;
-      try {
-        c = std::make_shared<ConvCase>(l, layer_data(li, 7, -128, 127, false), eng);
-      } catch (const dnnl::error &e) {
-        notes.push_back("left out: onednn_conv_u8s8s32 on " + l.name() + " (" + e.what() + ")");
-        continue;
+    for (const bool binary : {false, true})
+      for (size_t li = 0; li < layers().size(); li++) {
+        const Layer &l = layers()[li];
+        const std::string table = binary ? "table7b/" : "table7/";
+        std::shared_ptr<ConvCase> c;
+        try {
+          c = std::make_shared<ConvCase>(
+              l, binary ? layer_data(li, 7, -1, 1, true) : layer_data(li, 7, -128, 127, false),
+              eng);
+        } catch (const dnnl::error &e) {
+          notes.push_back("left out: onednn_conv_u8s8s32 on " + table + l.name() + " (" +
+                          e.what() + ")");
+          continue;
+        }
+        out.push_back(make_case(table + l.name() + "/onednn_conv_u8s8s32.conv", Lib::onednn,
+                                l.macs(), c, [c] { return c->impl; }));
+        added++;
       }
-      out.push_back(make_case("table7/" + l.name() + "/onednn_conv_u8s8s32.conv", Lib::onednn,
-                              l.macs(), c, [c] { return c->impl; }));
-      added++;
-    }
   } catch (const dnnl::error &e) {
     notes.push_back(std::string("left out: oneDNN's convolution (no CPU engine: ") + e.what() +
                     ")");

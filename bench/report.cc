@@ -446,6 +446,34 @@ Table table7_gemm(const Run &R, const std::vector<LayerCases> &ls) {
   return t;
 }
 
+// The Table 7 layers with binary weights (table7b/, cases_wrapgemm.cc):
+// the fastest lookup-table kernel against the fastest other 8-bit path and
+// oneDNN's convolution on the same -1/+1 weights.
+Table table7b(const Run &R) {
+  Table t{"Table 7b: the Table 7 layers with binary weights, ms per layer (" + R.how + ")",
+          {"Input size", "LUT conv", "other 8-bit conv", "x other", "oneDNN conv",
+           "x oneDNN conv", "LUT NHWC", "other NHWC", "x other NHWC", "LUT kernel",
+           "other kernel"},
+          {},
+          {"LUT: the fastest 8-bit kernel with `lut` in its name; other: the fastest 8-bit "
+           "kernel without, forced by name on the same binary weights (wg_conv2d, raw "
+           "output; NHWC with OHWI filters).  oneDNN conv: its convolution primitive on "
+           "the weights as int8 -1/+1 (7-bit activations).",
+           "x: that time / the LUT's (>1: the LUT is faster)."}};
+  for (const Layer &l : layers()) {
+    const std::string p = "table7b/" + l.name() + "/acc8_";
+    const Result *lc = R.ix.best(p, ".conv_raw", "", "lut"),
+                 *oc = R.ix.best(p, ".conv_raw", "lut"),
+                 *ln = R.ix.best(p, ".conv_nhwc_raw", "", "lut"),
+                 *on = R.ix.best(p, ".conv_nhwc_raw", "lut"),
+                 *dc = R.ix.get("table7b/" + l.name() + "/onednn_conv_u8s8s32.conv");
+    t.rows.push_back({l.name(), fmt(ms(lc), 3), fmt(ms(oc), 3), ratio(lc, oc), fmt(ms(dc), 3),
+                      ratio(lc, dc), fmt(ms(ln), 3), fmt(ms(on), 3), ratio(ln, on), impl(lc),
+                      impl(oc)});
+  }
+  return t;
+}
+
 Table table8(const Run &R, const std::vector<LayerCases> &ls) {
   Table t{"Table 8: ms per 3x3 conv layer, no vector instructions (" + R.how + ")",
           {"Input size", "Output", "bit packing", "naive", "speed-up", "32-bit regs",
@@ -549,7 +577,8 @@ std::string chart_data(const std::vector<LayerCases> &ls) {
 // The tables in the order both the terminal and report.md show them.
 std::vector<Table> result_tables(const Run &R, const std::vector<LayerCases> &ls) {
   return {wrapnet_layer_table(R, ls), table7(R, ls),      table7_speedups(R, ls),
-          table7_nhwc(R, ls),         table7_gemm(R, ls), table8(R, ls), depthwise_table(R),
+          table7_nhwc(R, ls),         table7_gemm(R, ls), table7b(R), table8(R, ls),
+          depthwise_table(R),
           ceiling_table(R.ix, R.c8)};
 }
 

@@ -7,8 +7,9 @@
 # WG_AVX512_SIMDE_CPU names: vnni by default, bw, none), all under
 # ASan+UBSan.  The whole suite runs there with the AVX-512 kernels in the
 # table's sweeps (test_sweep, test_conv, test_properties, test_plan ...,
-# quick sizes: the emulation is slow), then the dispatch tests for the
-# Skylake-SP (bw) and AVX2-only (none) classes.  The other folders keep
+# quick sizes: the emulation is slow), then the dispatch tests (the
+# lookup-table kernels' by rows included) for the Skylake-SP (bw) and
+# AVX2-only (none) classes.  The other folders keep
 # their flags (the AVX2 kernels run natively beside).  A test-only build:
 # nothing of it is installed or linked into the library.
 # The native build compiles the same sources with the AVX-512 flags; there
@@ -38,8 +39,8 @@ $(SIMDE_TEST_BIN): $(SIMDE_OBJ)
 SIMDE_RUN := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 WG_TEST_QUICK=1
 test-avx512-simde: $(SIMDE_TEST_BIN)
 	$(SIMDE_RUN) ./$(SIMDE_TEST_BIN) $(WG_TESTS)
-	$(SIMDE_RUN) WG_AVX512_SIMDE_CPU=bw ./$(SIMDE_TEST_BIN) avx512_dispatch isa_
-	$(SIMDE_RUN) WG_AVX512_SIMDE_CPU=none ./$(SIMDE_TEST_BIN) avx512_dispatch isa_
+	$(SIMDE_RUN) WG_AVX512_SIMDE_CPU=bw ./$(SIMDE_TEST_BIN) avx512_dispatch lut_dispatch isa_
+	$(SIMDE_RUN) WG_AVX512_SIMDE_CPU=none ./$(SIMDE_TEST_BIN) avx512_dispatch lut_dispatch isa_
 
 .PHONY: test-avx512-simde
 -include $(SIMDE_OBJ:.o=.d)

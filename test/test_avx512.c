@@ -17,18 +17,26 @@ static const char *const VNNI = "acc32_int8_x_u8_8x32__avx512vnni";
 static const char *const BW_TERNARY = "acc8_ternary_x_u8_4x6__avx512bw";
 static const char *const BW_BINARY = "acc8_binary_x_u8_4x5__avx512bw";
 static const char *const AVX2_TERNARY = "acc8_ternary_x_u8_6x16__avx2";
+static const char *const LUT = "acc8_ternary_x_u8_8x128_lut3__avx512bw";
 
 /* The AVX-512 kernels of the table (their names end in __avx512...). */
 static int avx512_kernels(wgt_kernel *out) {
   return wgt_kernels(0, "avx512", out, WGT_MAX_KERNELS);
 }
 
-/* The kernel automatic dispatch picks for M x K weights of format wf
- * (codes spanning the format) and abits-bit activations at b, or "" if the
- * call is refused. */
-static const char *auto_choice(wg_weight_format wf, int wbits, int abits, int b) {
-  enum { M = 3, K = 8 };
-  int8_t w[M * K];
+/* The table's kernel of that name, or NULL. */
+static const wg_kernel *table_kernel(const char *name) {
+  for (int i = 0; i < wg_kernel_table_size; i++)
+    if (strcmp(wg_kernels[i]->name, name) == 0) return wg_kernels[i];
+  return NULL;
+}
+
+/* The kernel automatic dispatch picks for M x K weights (M <= 512) of
+ * format wf (codes spanning the format) and abits-bit activations at b,
+ * or "" if the call is refused. */
+static const char *auto_choice_m(int64_t M, wg_weight_format wf, int wbits, int abits, int b) {
+  enum { K = 8 };
+  static int8_t w[512 * K];
   for (int i = 0; i < M * K; i++)
     w[i] = (int8_t)(wf == WG_WEIGHTS_INT ? (i % 2 ? -(1 << (wbits - 1)) : (1 << (wbits - 1)) - 1)
                     : wf == WG_WEIGHTS_BINARY ? (i % 2 ? -1 : 1)
@@ -51,13 +59,22 @@ static const char *auto_choice(wg_weight_format wf, int wbits, int abits, int b)
   return name;
 }
 
+static const char *auto_choice(wg_weight_format wf, int wbits, int abits, int b) {
+  return auto_choice_m(3, wf, wbits, abits, b);
+}
+
 /* The rank (docs/avx512.md): on an AVX-512 VNNI CPU the VNNI kernel takes
- * every call, the 8-bit ternary contract included (vpdpbusd zmm 330-353 G
- * MAC/s against vpsignb+vpaddb ymm 153, Ice Lake-SP); with AVX-512BW and no
- * VNNI the masked byte kernels take ternary and binary weights at b <= 8;
- * on an AVX2-only CPU the choice is what it was before the AVX-512 folder
- * (acc8_ternary_x_u8_6x16__avx2).  The SIMDe lane runs this for the three
- * classes (WG_AVX512_SIMDE_CPU); natively it sees this CPU's. */
+ * every call below the lookup-table kernel's auto_min_m rows, the 8-bit
+ * ternary contract included (vpdpbusd zmm 330-353 G MAC/s against
+ * vpsignb+vpaddb ymm 153, Ice Lake-SP); with AVX-512BW and no VNNI the
+ * masked byte kernels take ternary and binary weights at b <= 8 there; on
+ * an AVX2-only CPU the choice is what it was before the AVX-512 folder
+ * (acc8_ternary_x_u8_6x16__avx2).  From auto_min_m rows ternary and binary
+ * weights at b <= 8 go to the AVX-512 lookup-table kernel on both AVX-512
+ * classes (its table-row add 515-656 G MAC/s in the issue's loop, not
+ * measured as a kernel); wider b stays as below it.  The SIMDe lane runs
+ * this for the three classes (WG_AVX512_SIMDE_CPU); natively it sees this
+ * CPU's. */
 TEST(avx512_dispatch_rank_per_cpu_class) {
   int vnni = wg_cpu_has(WG_CPU_AVX512VNNI | WG_CPU_AVX512BW), bw = wg_cpu_has(WG_CPU_AVX512BW);
   int avx2 = wg_cpu_has(WG_CPU_AVX2);
@@ -89,7 +106,38 @@ TEST(avx512_dispatch_rank_per_cpu_class) {
         CHECK(!strstr(c, "avx512") && !strstr(t, "avx512") && strstr(c, "__avx2"),
               "%s: int%d b%d chose %s, ternary %s", cls, wb, bs[i], c, t);
     }
-  printf("    %s: ternary/binary b<=8 -> %s / %s\n", cls, ternary8, binary8);
+  /* From the AVX-512 lookup-table kernel's auto_min_m rows (one below: as
+   * above).  On an AVX2-only CPU the AVX2 lookup-table kernels decide
+   * (test_lut.c: lut_dispatch_by_rows). */
+  if (!bw) {
+    printf("    %s: ternary/binary b<=8 -> %s / %s\n", cls, ternary8, binary8);
+    return;
+  }
+  const wg_kernel *lut = table_kernel(LUT);
+  CHECK(lut != NULL, "%s not in the table", LUT);
+  if (!lut) return;
+  int64_t m0 = lut->auto_min_m;
+  CHECK(m0 > 1 && m0 <= 256, "%s: auto_min_m %lld", lut->name, (long long)m0);
+  for (int ab = 1; ab <= 8; ab += 7)
+    for (int b = 2; b <= 8; b += 6) {
+      const char *t = auto_choice_m(m0, WG_WEIGHTS_TERNARY, 2, ab, b);
+      const char *bi = auto_choice_m(m0, WG_WEIGHTS_BINARY, 1, ab, b);
+      CHECK(strcmp(t, lut->name) == 0 && strcmp(bi, lut->name) == 0,
+            "%s: M=%lld a%d b%d chose %s / %s, not %s", cls, (long long)m0, ab, b, t, bi,
+            lut->name);
+      t = auto_choice_m(m0 - 1, WG_WEIGHTS_TERNARY, 2, ab, b);
+      bi = auto_choice_m(m0 - 1, WG_WEIGHTS_BINARY, 1, ab, b);
+      CHECK(strcmp(t, ternary8) == 0 && strcmp(bi, binary8) == 0,
+            "%s: M=%lld a%d b%d chose %s / %s, not %s / %s", cls, (long long)(m0 - 1), ab, b,
+            t, bi, ternary8, binary8);
+    }
+  for (int i = 0; i < 5; i++) {
+    const char *t = auto_choice_m(512, WG_WEIGHTS_TERNARY, 2, 8, bs[i]);
+    CHECK(!strstr(t, "lut") && (vnni ? strcmp(t, VNNI) == 0 : strstr(t, "__avx2") != NULL),
+          "%s: M=512 ternary b%d chose %s", cls, bs[i], t);
+  }
+  printf("    %s: ternary/binary b<=8 -> %s / %s, from M = %lld %s\n", cls, ternary8, binary8,
+         (long long)m0, lut->name);
 }
 
 /* WRAPGEMM_KERNEL names each AVX-512 kernel for the contexts created
@@ -101,7 +149,7 @@ TEST(avx512_wrapgemm_kernel_env_forces_each) {
   wgt_kernel list[WGT_MAX_KERNELS];
   int n = avx512_kernels(list), ran = 0;
 #if defined(__x86_64__)
-  CHECK(n == 3, "%d AVX-512 kernels in the table, expected 3", n);
+  CHECK(n == 4, "%d AVX-512 kernels in the table, expected 4", n);
 #else
   /* kernels/avx512/isa.inc lists them on x86-64 only. */
   CHECK(n == 0, "%d AVX-512 kernels in the table off x86-64", n);
@@ -145,17 +193,20 @@ TEST(avx512_wrapgemm_kernel_env_forces_each) {
   if (ran == 0) SKIP("no AVX-512 kernel runs here: %d in the table", n);
 }
 
-/* One dimension at a time below, at and above each kernel's MR (8; 4),
- * NR (32; 6), KU (4; 64), kc (2304; 4608, and twice) and nc (512; 510),
- * rotating the epilogue, strides padded. */
+/* One dimension at a time below, at and above each kernel's MR (8; 4;
+ * lookup table 8), NR (32; 6; 128 and its 64-column halves), KU (4; 64;
+ * 3), kc (2304; 4608; 24, and twice) and nc (512; 510; 512), rotating the
+ * epilogue, strides padded. */
 TEST(avx512_tile_relative_sizes) {
   static const int64_t ms[] = {1, 3, 4, 5, 7, 8, 9, 17};
-  static const int64_t ns[] = {1, 5, 6, 7, 13, 15, 16, 17, 31, 32, 33, 509, 510, 511, 512, 513};
-  static const int64_t ks[] = {1,    3,    4,    5,    63,   64,   65,   127,  129,
-                               2303, 2304, 2305, 4607, 4608, 4609, 4673, 9217};
+  static const int64_t ns[] = {1,   5,   6,   7,   13,  15,  16,  17,  31,  32,  33,  63,
+                               64,  65,  127, 128, 129, 509, 510, 511, 512, 513, 641};
+  static const int64_t ks[] = {1,   2,    3,    4,    5,    23,   24,   25,   26,   47,
+                               48,  49,   63,   64,   65,   127,  129,  2303, 2304, 2305,
+                               4607, 4608, 4609, 4673, 9217};
   wgt_kernel list[WGT_MAX_KERNELS];
   int nk = avx512_kernels(list);
-  const wgt_dims d = {{ms, ns, ks}, {8, 16, 17}, {9, 33, 67}, 2};
+  const wgt_dims d = {{ms, ns, ks}, {8, 23, 25}, {9, 33, 67}, 2};
   int ran = wgt_sizes_one_dim(list, nk, &d);
   if (ran < 0) return;
   if (!ran) SKIP("no AVX-512 kernel runs here");

@@ -28,6 +28,17 @@ static inline int wg_lut3_row(const int8_t *w, int64_t ldw, int i, int rows, int
   return r;
 }
 
+/* pack_a of every lut3 kernel: per group, the row indices of the panel's
+ * mr weight rows (wg_lut3_row), one byte each, times `scale` (the byte
+ * offset unit the kernel's addressing wants: 8 where a table row is 64
+ * bytes and the address scales the index by 8; 1 where the kernel shifts
+ * it itself).  26 * scale must fit a byte. */
+static inline void wg_lut3_pack_a(const int8_t *w, int64_t ldw, int rows, int64_t k, int mr,
+                                  int scale, uint8_t *dst) {
+  for (int64_t g = 0; g < (k + 2) / 3; g++)
+    for (int i = 0; i < mr; i++) *dst++ = (uint8_t)(wg_lut3_row(w, ldw, i, rows, g, k) * scale);
+}
+
 /* The nine sums of -/0/+ x0 and -/0/+ x1 (rows i = (w0+1) + 3(w1+1) with
  * w2 = -1), each given to LEVEL(i, v), which stores v - x2, v and v + x2 as
  * rows i, 9 + i, 18 + i.  ADD and SUB are the ISA's wrapping byte add and

@@ -21,15 +21,17 @@ import shutil
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The x86-64 kernel table (kernels/isa_list.inc order; the AVX-512 ones are
 # forced only where the CPU has them, else the call is automatic).
-KERNELS = ["acc32_int8_x_u8_8x32__avx512vnni", "acc8_binary_x_u8_4x5__avx512bw",
-           "acc8_ternary_x_u8_4x6__avx512bw", "acc8_ternary_x_u8_8x64_lut3__avx2",
+KERNELS = ["acc8_ternary_x_u8_8x128_lut3__avx512bw", "acc32_int8_x_u8_8x32__avx512vnni",
+           "acc8_binary_x_u8_4x5__avx512bw", "acc8_ternary_x_u8_4x6__avx512bw",
+           "acc8_binary_x_u8_8x64_lut4__avx2", "acc8_ternary_x_u8_8x64_lut3__avx2",
            "acc8_ternary_x_u8_6x16__avx2", "acc16_int8_x_u8_6x16__avx2",
            "acc32_int8_x_u8_6x16__avx2", "acc32_int8_x_u8_6x16_madd16__avx2",
            "acc8_int8_x_u8_4x32__c", "acc16_int8_x_u8_4x16__c", "acc32_int8_x_u8_4x8__c",
-           "acc8_binary_x_u8_1x4__swar64exact", "acc8_binary_x_u8_1x4__swar32exact",
-           "acc7_binary_x_u7_2x4__swar64buf", "acc7_binary_x_u7_2x4__swar32buf",
-           "acc8_ternary_x_u8_1x4__swar64exact", "acc8_ternary_x_u8_1x4__swar32exact",
-           "acc7_ternary_x_u7_2x4__swar64buf", "acc7_ternary_x_u7_2x4__swar32buf"]
+           "acc8_ternary_x_u8_4x8_lut3__swar64", "acc8_binary_x_u8_1x4__swar64exact",
+           "acc8_binary_x_u8_1x4__swar32exact", "acc7_binary_x_u7_2x4__swar64buf",
+           "acc7_binary_x_u7_2x4__swar32buf", "acc8_ternary_x_u8_1x4__swar64exact",
+           "acc8_ternary_x_u8_1x4__swar32exact", "acc7_ternary_x_u7_2x4__swar64buf",
+           "acc7_ternary_x_u7_2x4__swar32buf"]
 NKERNELS = len(KERNELS)  # kernel byte b -> b % (NKERNELS + 1) - 1 (-1 = automatic)
 OUTPUTS = ["int8", "int16", "int32", "u8float", "u8fixed", "float32"]
 FAULTS = ["none", "zx", "xcode", "wcode", "nonfinite", "outzp", "misaligned", "aliasing"]

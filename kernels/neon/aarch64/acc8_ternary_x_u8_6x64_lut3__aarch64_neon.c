@@ -76,9 +76,7 @@ static int WG_K_FN(eligible)(const wg_problem *p) {
 #define WG_K_ELIGIBLE WG_K_FN(eligible)
 
 static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
-  uint8_t *d = dst;
-  for (int64_t g = 0; g < (k + 2) / 3; g++)
-    for (int i = 0; i < WG_K_MR; i++) *d++ = (uint8_t)wg_lut3_row(w, ldw, i, rows, g, k);
+  wg_lut3_pack_a(w, ldw, rows, k, WG_K_MR, 1, dst);
 }
 
 /* The 27 rows of one group (64 bytes each) from the depth rows x0, x1, x2

@@ -1,0 +1,239 @@
+/*
+ * Ternary/binary weights x uint8 activations, 8-bit wrapping lanes, by
+ * table-row adds in zmm registers (issue 18; idea and proof: docs/lut.md,
+ * rank: docs/avx512.md).  Serves b <= 8.  The AVX2 kernel's orientation
+ * (kernels/avx2/acc8_ternary_x_u8_8x64_lut3__avx2.c): lanes are columns,
+ * and for a group of 3 depths k..k+2 and a panel of 128 columns pack_b
+ * builds the 27 rows
+ *
+ *   T[r][j] = w0 x[k][j] + w1 x[k+1][j] + w2 x[k+2][j]   (mod 2^8, bytes)
+ *   r = (w0+1) + 3(w1+1) + 9(w2+1),  w in {-1, 0, +1}^3   (core/lut3.h)
+ *
+ * once; each output row then adds, per group, the row its 3 weights select
+ * (pack_a stores r * 8): two vpaddb zmm with the row as memory operand per
+ * 3 depths x 128 columns = 384 MACs.  Every step is an addition in Z/256
+ * (vpaddb/vpsubb wrap), so the sums are exact modulo 2^8, which is all
+ * lane_bits = 8 promises.  The tables hold codes, not x - zx: the
+ * epilogue's zx * rowsum correction is exact modulo 2^32, hence modulo
+ * 2^8.  Depth past K is selected by no weight (its weights are 0); rows
+ * past M select row 13 (0, 0, 0), which is zero.
+ *
+ * Packed layouts (KU = 3 depths per group):
+ *
+ *   A group, 8 rows:       r0*8 r1*8 ... r7*8        (one qword, as AVX2's)
+ *   B group, 128 columns:  columns 0-63:   row  0: 64 bytes (-x0 -x1 -x2)
+ *                                          ...
+ *                                          row 13: 64 zeros
+ *                                          ...
+ *                                          row 26: 64 bytes (+x0 +x1 +x2)
+ *                          columns 64-127: the same 27 rows     3456 bytes
+ *
+ * The two column halves are two 1728-byte tables, not one of 128-byte
+ * rows, so that the index r*8 <= 208 still fits a byte and scales by 8 in
+ * the address (r*16 would not), and the second half is the first's row
+ * plus a displacement.  A panel of at most 64 columns builds and adds the
+ * first half only.
+ *
+ * Tile and blocks, from the register budget and L1: the rows are memory
+ * operands, so the 32 zmm registers could hold up to 32 accumulators
+ * (MR x NR/64), but a panel's tables for a depth block (9 x NR x kc
+ * bytes) must stay in L1 (32 KiB on Skylake-SP and Zen 4, 48 KiB on Ice
+ * Lake-SP and later), so NR x kc <= 3072.  Per row and group one index is
+ * decoded in general registers (movzbl from the qword) for NR/64 row adds,
+ * and per accumulator and depth block one load and one store park the
+ * sums: NR = 64 (kc = 48) decodes once per add, as many scalar operations
+ * as the two vector ports can take beside the adds; NR = 256 (kc = 12)
+ * parks every 4 groups.  NR = 128, kc = 24 (8 groups, a 27 KiB table)
+ * decodes once per 2 adds and parks every 8 groups.  MR = 8: one qword of
+ * indices per group, a divisor of every Table 7 layer's M, and 16
+ * accumulators, which leaves GCC the other 16 registers for the intrinsics
+ * loop (no spill, objdump); per call 8 x 128 x 24 = 24576 MACs, as many as
+ * the AVX2 kernel's 8 x 64 x 48.  (12 rows, 24 accumulators, would halve
+ * the per-call costs per MAC; unmeasured, no AVX-512 CPU here.)  nc = 512:
+ * pack_b_block builds four panels' tables per depth block from one fetch
+ * of their rows, as AVX2's.
+ *
+ * Sums between depth blocks are parked as bytes (8 x 128) in the first
+ * 1 KiB of t->partial, the kernel's own format (kernel.h: the driver seeds
+ * partial sums only for INT weights with a zero point, never served
+ * here).  The finish widens the bytes and runs the folder's epilogue.
+ *
+ * Dispatch: first in kernels/avx512/isa.inc for ternary/binary weights at
+ * b <= 8 from M = 128 rows (NHWC convolutions 512), before the VNNI and
+ * masked-add kernels; the basis (the issue's register-only loops, no
+ * measurement of this kernel) is docs/avx512.md, "Rank".
+ */
+#include <string.h>
+
+#include "../avx2/lut3_tables_avx2.h"
+#include "../core/kernel.h"
+#include "../core/kernel_name.h"
+#include "../core/lut3.h"
+#include "eligible_avx512.h"
+#include "epilogue_avx512.h"
+#include "simd_avx512.h"
+
+#define WG_K_STEM acc8_ternary_x_u8_8x128_lut3__avx512bw
+/* BW for the byte adds; AVX2 for the AVX2 folder's row sources that the
+ * tables are built from (every AVX-512 CPU has it). */
+#define WG_K_CPU (WG_CPU_AVX512BW | WG_CPU_AVX2)
+#define WG_K_LANES 8
+#define WG_K_MR 8
+#define WG_K_NR 128
+#define WG_K_KU 3
+#define WG_K_KC 24
+#define WG_K_NC 512
+#define WG_K_A_GROUP 8
+/* One column half's table: 27 rows of 64 bytes. */
+#define WG_L5_HALF (27 * 64)
+#define WG_K_B_GROUP (2 * WG_L5_HALF)
+/* Only weights in {-1, 0, +1} select a row, every operation is an add or
+ * subtract that wraps: the masked kernels' operand set, ternary and binary
+ * formats (eligible_avx512.c), which also keeps out INT weights, whose
+ * zero-point terms the driver would seed into t->partial as uint32. */
+#define WG_K_ELIGIBLE wg_avx512_eligible_masks
+/* Chosen automatically from 128 rows (NHWC convolutions 512), as the AVX2
+ * lookup-table kernel, whose thresholds were measured (docs/lut.md); this
+ * one's are not (docs/avx512.md, "Rank"). */
+#define WG_K_AUTO_MIN_M 128
+#define WG_K_AUTO_MIN_M_NHWC 512
+
+_Static_assert(WG_K_NR <= WG_LUT3_MAX_NR && WG_K_NC <= WG_AVX2_MAX_NC &&
+                   WG_K_KC * WG_K_NC <= WG_LUT3_MAX_BLOCK,
+               "lut3_tables_avx2.h's bounds");
+
+static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
+  wg_lut3_pack_a(w, ldw, rows, k, WG_K_MR, 8, dst);
+}
+
+/* The 27 rows of one group for the first cols columns at t (one 64-column
+ * half, or both where cols > 64), from the depth rows x0, x1, x2 in
+ * lut3.h's order: 26 vpaddb/vpsubb and 27 stores per 64 columns. */
+static void WG_K_FN(build_group)(const uint8_t *x0, const uint8_t *x1, const uint8_t *x2,
+                                 int cols, uint8_t *t) {
+#define WG_L5_ST(i, v) _mm512_storeu_si512((void *)(th + (i) * 64), v)
+#define WG_L5_LEVEL3(i, v)                 \
+  WG_L5_ST(i, _mm512_sub_epi8(v, d2));     \
+  WG_L5_ST(9 + (i), v);                    \
+  WG_L5_ST(18 + (i), _mm512_add_epi8(v, d2))
+  const __m512i zero = _mm512_setzero_si512();
+  for (int h = 0; h * 64 < cols; h++) {
+    __m512i d0 = _mm512_loadu_si512((const void *)(x0 + 64 * h));
+    __m512i d1 = _mm512_loadu_si512((const void *)(x1 + 64 * h));
+    __m512i d2 = _mm512_loadu_si512((const void *)(x2 + 64 * h));
+    __m512i n0 = _mm512_sub_epi8(zero, d0);
+    uint8_t *th = t + h * WG_L5_HALF;
+    WG_LUT3_NINE(WG_L5_LEVEL3, _mm512_add_epi8, _mm512_sub_epi8, zero, d0, d1, n0);
+  }
+#undef WG_L5_LEVEL3
+#undef WG_L5_ST
+}
+
+static void WG_K_FN(pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
+                                  int64_t cols, void *dst) {
+  wg_avx2_lut3_tables(src, k0, kgroups, n0, cols, WG_K_NR, WG_K_B_GROUP, WG_K_FN(build_group),
+                      dst);
+}
+#define WG_K_PACK_B_BLOCK WG_K_FN(pack_b_block)
+
+static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
+                            int cols, void *dst) {
+  WG_K_FN(pack_b_block)(src, k0, kgroups, n0, cols, dst);
+}
+
+/* *lo, *hi = the low two bytes of *q, and *q >>= 16: movzbl from %al and
+ * %ah and one shift, which GCC 12 does not emit from the C (a copy, a
+ * shift and a mask per byte).  The loop of 128 columns, objdump: per group
+ * 16 vpaddb zmm with the row as memory operand and 25 general-register
+ * instructions (a qword load, 8 movzbl, 4 shifts, 8 lea for the second
+ * half's displacement, the loop's 4), where the C decode took 35. */
+static inline void WG_K_FN(decode2)(uint64_t *q, uint64_t *lo, uint64_t *hi) {
+  __asm__("movzbl %b2, %k0\n\tmovzbl %h2, %k1\n\tshrq $16, %2" : "=r"(*lo), "=R"(*hi), "+Q"(*q));
+}
+
+/* The accumulators c<row><half> are named variables (an array of them was
+ * copied every iteration in the folder's other kernels, docs/avx512.md).
+ * Per group one qword holds the eight rows' scaled indices; row i's is
+ * byte i (x86 is little-endian): two rows' from %al and %ah (movzbl),
+ * then a 16-bit shift, as the AVX2 kernel's assembly decodes them. */
+#define WG_L5_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define WG_L5_PAIRS(X) X(0, 1) X(2, 3) X(4, 5) X(6, 7)
+#define WG_L5_DECL(i) __m512i c##i##0, c##i##1;
+#define WG_L5_LOAD(i)                                                         \
+  c##i##0 = first ? zero : _mm512_loadu_si512((const void *)(park + 128 * (i)));     \
+  c##i##1 = first || halves < 2 ? zero                                         \
+                                : _mm512_loadu_si512((const void *)(park + 128 * (i) + 64));
+#define WG_L5_ADD(i, idx)                                                     \
+  {                                                                           \
+    const uint8_t *row = tab + (size_t)(idx) * 8;                             \
+    c##i##0 = _mm512_add_epi8(c##i##0, _mm512_loadu_si512((const void *)row)); \
+    if (halves == 2)                                                          \
+      c##i##1 = _mm512_add_epi8(c##i##1,                                      \
+                                _mm512_loadu_si512((const void *)(row + WG_L5_HALF))); \
+  }
+/* Rows i and j from the low two bytes of q, then the next two down. */
+#define WG_L5_PAIR(i, j)                                                      \
+  {                                                                           \
+    uint64_t lo, hi;                                                          \
+    WG_K_FN(decode2)(&q, &lo, &hi);                                           \
+    WG_L5_ADD(i, lo)                                                          \
+    WG_L5_ADD(j, hi)                                                          \
+  }
+#define WG_L5_STORE(i)                                                        \
+  _mm512_storeu_si512((void *)(out + 128 * (i)), c##i##0);                    \
+  _mm512_storeu_si512((void *)(out + 128 * (i) + 64), c##i##1);
+
+/* The row adds of one depth block over `halves` 64-column halves (a
+ * constant where it is inlined, so that each loop holds only its adds):
+ * sums from park (or zero where first), into out. */
+static inline __attribute__((always_inline)) void WG_K_FN(adds)(const wg_tile *t, int halves,
+                                                                uint8_t *out) {
+  const uint8_t *park = (const uint8_t *)t->partial;
+  const uint8_t *tab = t->b, *a = t->a;
+  const int first = t->first;
+  const __m512i zero = _mm512_setzero_si512();
+  WG_L5_ROWS(WG_L5_DECL)
+  WG_L5_ROWS(WG_L5_LOAD)
+  for (int64_t g = t->kgroups; g > 0; g--, a += WG_K_A_GROUP, tab += WG_K_B_GROUP) {
+    uint64_t q;
+    memcpy(&q, a, 8);
+    WG_L5_PAIRS(WG_L5_PAIR)
+  }
+  WG_L5_ROWS(WG_L5_STORE)
+}
+#undef WG_L5_ROWS
+#undef WG_L5_DECL
+#undef WG_L5_LOAD
+#undef WG_L5_ADD
+#undef WG_L5_PAIR
+#undef WG_L5_PAIRS
+#undef WG_L5_STORE
+
+static void WG_K_FN(run)(const wg_tile *t) {
+  _Alignas(64) uint8_t sums[WG_K_MR * WG_K_NR];
+  uint8_t *out = t->last ? sums : (uint8_t *)t->partial;
+  /* This panel's weights of the next depth block, into L2 (the AVX2
+   * kernel's reason: consecutive tiles read weights a panel apart).  Past
+   * the last block this reads into the next panel or the 64 bytes of slack
+   * behind the last (kernel.h). */
+  _mm_prefetch((const char *)t->a + WG_K_A_GROUP * t->kgroups, _MM_HINT_T1);
+  if (t->cols <= 64)
+    WG_K_FN(adds)(t, 1, out);
+  else
+    WG_K_FN(adds)(t, 2, out);
+  if (!t->last) return;
+  /* The byte sums (congruent to z modulo 2^8) widened to the uint32 tile
+   * of the folder's epilogue; the parked bytes are already in them, so it
+   * must not add t->partial again (first). */
+  _Alignas(64) uint32_t acc[WG_K_MR][WG_K_NR];
+  for (int i = 0; i < t->rows; i++)
+    for (int j = 0; j < t->cols; j += 16)
+      _mm512_store_si512((void *)&acc[i][j],
+                         wg512_cvtepu8_epi32(_mm_load_si128(
+                             (const __m128i *)(const void *)(sums + WG_K_NR * i + j))));
+  wg_tile u = *t;
+  u.first = 1;
+  wg512_finish_tile(&u, &acc[0][0], WG_K_NR, WG_K_NR);
+}
+
+#include "../core/kernel_def.h"
