@@ -59,6 +59,24 @@ def cells(points, tags, fmt):
     return " | ".join(fmt(points[t]) if points[t] else "not run" for t in tags)
 
 
+ACC = lambda d: f"{d['acc']:.2f}%"
+CPU = lambda d: str(d["cpu"]) if d["cpu"] else "–"
+
+
+def table(points, head, cols, rows):
+    """A markdown table: one column per (tag, label) of cols, one row per
+    (label, fmt) of rows.  A row labelled "paper ..." formats the tag (the
+    paper's figure); the others format the point's measurements."""
+    tags = [t for t, _ in cols]
+    out = ["| " + head + " | " + " | ".join(lab for _, lab in cols) + " |",
+           "|---" * (len(cols) + 1) + "|"]
+    for label, fmt in rows:
+        body = (" | ".join(fmt(t) for t in tags) if label.startswith("paper")
+                else cells(points, tags, fmt))
+        out.append("| " + label + " | " + body + " |")
+    return out
+
+
 def median_bits(bits):
     m = statistics.median(bits)
     return f"{m:g}"
@@ -81,31 +99,23 @@ def block(work, points, cmdline, scale, calib):
         "",
         "Table 2 (p = 5%):",
         "",
-        "| slope k | " + " | ".join(lab for _, lab in TABLE2) + " |",
-        "|---" * (len(TABLE2) + 1) + "|",
-        "| act bits L1-L5 | " + cells(points, [t for t, _ in TABLE2],
-                                      lambda d: "/".join(map(str, d["bits"]))) + " |",
-        "| top-1 | " + cells(points, [t for t, _ in TABLE2], lambda d: f"{d['acc']:.2f}%") + " |",
-        "| paper top-1 (VGG-7, CIFAR-10) | " + " | ".join(PAPER2[t] for t, _ in TABLE2) + " |",
-        "| training CPU s | " + cells(points, [t for t, _ in TABLE2],
-                                      lambda d: str(d["cpu"]) if d["cpu"] else "–") + " |",
+        *table(points, "slope k", TABLE2, [
+            ("act bits L1-L5", lambda d: "/".join(map(str, d["bits"]))),
+            ("top-1", ACC),
+            ("paper top-1 (VGG-7, CIFAR-10)", lambda t: PAPER2[t]),
+            ("training CPU s", CPU)]),
         "",
         "Table 3 (k = 2):",
         "",
-        "| target overflow p (%) | " + " | ".join(lab for _, lab in TABLE3) + " |",
-        "|---" * (len(TABLE3) + 1) + "|",
-        "| act bits L1-L5 | " + cells(points, [t for t, _ in TABLE3],
-                                      lambda d: "/".join(map(str, d["bits"]))) + " |",
-        "| median bits | " + cells(points, [t for t, _ in TABLE3],
-                                   lambda d: median_bits(d["bits"])) + " |",
-        "| calibrated overflow L1-L5 (%) | " + cells(
-            points, [t for t, _ in TABLE3],
-            lambda d: "/".join(f"{r:.1f}" for r in d["rates"]) if d["rates"] else "–") + " |",
-        "| top-1 | " + cells(points, [t for t, _ in TABLE3], lambda d: f"{d['acc']:.2f}%") + " |",
-        "| paper median bits | " + " | ".join(PAPER3[t][0] for t, _ in TABLE3) + " |",
-        "| paper top-1 (VGG-7, CIFAR-10) | " + " | ".join(PAPER3[t][1] for t, _ in TABLE3) + " |",
-        "| training CPU s | " + cells(points, [t for t, _ in TABLE3],
-                                      lambda d: str(d["cpu"]) if d["cpu"] else "–") + " |",
+        *table(points, "target overflow p (%)", TABLE3, [
+            ("act bits L1-L5", lambda d: "/".join(map(str, d["bits"]))),
+            ("median bits", lambda d: median_bits(d["bits"])),
+            ("calibrated overflow L1-L5 (%)",
+             lambda d: "/".join(f"{r:.1f}" for r in d["rates"]) if d["rates"] else "–"),
+            ("top-1", ACC),
+            ("paper median bits", lambda t: PAPER3[t][0]),
+            ("paper top-1 (VGG-7, CIFAR-10)", lambda t: PAPER3[t][1]),
+            ("training CPU s", CPU)]),
     ]
     trained = [t for t in missing if os.path.exists(os.path.join(work, f"binary-wrap8-abl-{t}.pt"))]
     if trained:
