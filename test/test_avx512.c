@@ -18,6 +18,7 @@ static const char *const BW_TERNARY = "acc8_ternary_x_u8_4x6__avx512bw";
 static const char *const BW_BINARY = "acc8_binary_x_u8_4x5__avx512bw";
 static const char *const AVX2_TERNARY = "acc8_ternary_x_u8_6x16__avx2";
 static const char *const LUT = "acc8_ternary_x_u8_8x128_lut3__avx512bw";
+static const char *const LUT_BINARY = "acc8_binary_x_u8_8x128_lut4__avx512bw";
 
 /* The AVX-512 kernels of the table (their names end in __avx512...). */
 static int avx512_kernels(wgt_kernel *out) {
@@ -70,8 +71,8 @@ static const char *auto_choice(wg_weight_format wf, int wbits, int abits, int b)
  * masked byte kernels take ternary and binary weights at b <= 8 there; on
  * an AVX2-only CPU the choice is what it was before the AVX-512 folder
  * (acc8_ternary_x_u8_6x16__avx2).  From auto_min_m rows ternary and binary
- * weights at b <= 8 go to the AVX-512 lookup-table kernel on both AVX-512
- * classes (its table-row add 515-656 G MAC/s in the issue's loop, not
+ * weights at b <= 8 go to the AVX-512 ternary lookup-table kernel on both
+ * AVX-512 classes, binary weights from the binary one's (lower) auto_min_m (its table-row add 515-656 G MAC/s in the issue's loop, not
  * measured as a kernel); wider b stays as below it.  The SIMDe lane runs
  * this for the three classes (WG_AVX512_SIMDE_CPU); natively it sees this
  * CPU's. */
@@ -113,31 +114,40 @@ TEST(avx512_dispatch_rank_per_cpu_class) {
     printf("    %s: ternary/binary b<=8 -> %s / %s\n", cls, ternary8, binary8);
     return;
   }
-  const wg_kernel *lut = table_kernel(LUT);
-  CHECK(lut != NULL, "%s not in the table", LUT);
-  if (!lut) return;
-  int64_t m0 = lut->auto_min_m;
+  const wg_kernel *lut = table_kernel(LUT), *lutb = table_kernel(LUT_BINARY);
+  CHECK(lut != NULL && lutb != NULL, "%s or %s not in the table", LUT, LUT_BINARY);
+  if (!lut || !lutb) return;
+  int64_t m0 = lut->auto_min_m, mb = lutb->auto_min_m;
   CHECK(m0 > 1 && m0 <= 256, "%s: auto_min_m %lld", lut->name, (long long)m0);
+  CHECK(mb > 1 && mb < m0, "%s: auto_min_m %lld", lutb->name, (long long)mb);
   for (int ab = 1; ab <= 8; ab += 7)
     for (int b = 2; b <= 8; b += 6) {
+      /* Ternary weights: the ternary table from its m0 rows. */
       const char *t = auto_choice_m(m0, WG_WEIGHTS_TERNARY, 2, ab, b);
-      const char *bi = auto_choice_m(m0, WG_WEIGHTS_BINARY, 1, ab, b);
-      CHECK(strcmp(t, lut->name) == 0 && strcmp(bi, lut->name) == 0,
-            "%s: M=%lld a%d b%d chose %s / %s, not %s", cls, (long long)m0, ab, b, t, bi,
-            lut->name);
+      CHECK(strcmp(t, lut->name) == 0, "%s: M=%lld a%d b%d ternary chose %s, not %s", cls,
+            (long long)m0, ab, b, t, lut->name);
       t = auto_choice_m(m0 - 1, WG_WEIGHTS_TERNARY, 2, ab, b);
-      bi = auto_choice_m(m0 - 1, WG_WEIGHTS_BINARY, 1, ab, b);
-      CHECK(strcmp(t, ternary8) == 0 && strcmp(bi, binary8) == 0,
-            "%s: M=%lld a%d b%d chose %s / %s, not %s / %s", cls, (long long)(m0 - 1), ab, b,
-            t, bi, ternary8, binary8);
+      CHECK(strcmp(t, ternary8) == 0, "%s: M=%lld a%d b%d ternary chose %s, not %s", cls,
+            (long long)(m0 - 1), ab, b, t, ternary8);
+      /* Binary weights: the binary table from its mb rows, also where the
+       * ternary table would take them. */
+      const int64_t ms[] = {mb, m0 - 1, m0};
+      for (int i = 0; i < 3; i++) {
+        const char *bi = auto_choice_m(ms[i], WG_WEIGHTS_BINARY, 1, ab, b);
+        CHECK(strcmp(bi, lutb->name) == 0, "%s: M=%lld a%d b%d binary chose %s, not %s", cls,
+              (long long)ms[i], ab, b, bi, lutb->name);
+      }
+      const char *bi = auto_choice_m(mb - 1, WG_WEIGHTS_BINARY, 1, ab, b);
+      CHECK(strcmp(bi, binary8) == 0, "%s: M=%lld a%d b%d binary chose %s, not %s", cls,
+            (long long)(mb - 1), ab, b, bi, binary8);
     }
   for (int i = 0; i < 5; i++) {
     const char *t = auto_choice_m(512, WG_WEIGHTS_TERNARY, 2, 8, bs[i]);
     CHECK(!strstr(t, "lut") && (vnni ? strcmp(t, VNNI) == 0 : strstr(t, "__avx2") != NULL),
           "%s: M=512 ternary b%d chose %s", cls, bs[i], t);
   }
-  printf("    %s: ternary/binary b<=8 -> %s / %s, from M = %lld %s\n", cls, ternary8, binary8,
-         (long long)m0, lut->name);
+  printf("    %s: ternary/binary b<=8 -> %s / %s, from M = %lld %s, binary from M = %lld %s\n",
+         cls, ternary8, binary8, (long long)m0, lut->name, (long long)mb, lutb->name);
 }
 
 /* WRAPGEMM_KERNEL names each AVX-512 kernel for the contexts created
@@ -149,7 +159,7 @@ TEST(avx512_wrapgemm_kernel_env_forces_each) {
   wgt_kernel list[WGT_MAX_KERNELS];
   int n = avx512_kernels(list), ran = 0;
 #if defined(__x86_64__)
-  CHECK(n == 4, "%d AVX-512 kernels in the table, expected 4", n);
+  CHECK(n == 5, "%d AVX-512 kernels in the table, expected 5", n);
 #else
   /* kernels/avx512/isa.inc lists them on x86-64 only. */
   CHECK(n == 0, "%d AVX-512 kernels in the table off x86-64", n);

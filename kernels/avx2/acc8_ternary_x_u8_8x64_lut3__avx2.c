@@ -93,20 +93,14 @@ static void WG_K_FN(build_group)(const uint8_t *x0, const uint8_t *x1, const uin
                                  int cols, uint8_t *t) {
   int halves = cols <= 32 ? 1 : 2;
 #define WG_L3_ST(i, v) _mm256_store_si256((__m256i *)(th + (i) * 64), v)
-#define WG_L3_LEVEL3(i, v)                  \
-  WG_L3_ST(i, _mm256_sub_epi8(v, d2));      \
-  WG_L3_ST(9 + (i), v);                     \
-  WG_L3_ST(18 + (i), _mm256_add_epi8(v, d2))
   const __m256i zero = _mm256_setzero_si256();
   for (int h = 0; h < halves; h++) {
     __m256i d0 = _mm256_loadu_si256((const __m256i *)(x0 + 32 * h));
     __m256i d1 = _mm256_loadu_si256((const __m256i *)(x1 + 32 * h));
     __m256i d2 = _mm256_loadu_si256((const __m256i *)(x2 + 32 * h));
-    __m256i n0 = _mm256_sub_epi8(zero, d0);
     uint8_t *th = t + 32 * h;
-    WG_LUT3_NINE(WG_L3_LEVEL3, _mm256_add_epi8, _mm256_sub_epi8, zero, d0, d1, n0);
+    WG_LUT3_ROWS(__m256i, WG_L3_ST, _mm256_add_epi8, _mm256_sub_epi8, zero, d0, d1, d2);
   }
-#undef WG_L3_LEVEL3
 #undef WG_L3_ST
 }
 

@@ -70,7 +70,7 @@
 #include "../core/kernel_name.h"
 #include "../core/lut3.h"
 #include "eligible_avx512.h"
-#include "epilogue_avx512.h"
+#include "lut_avx512.h"
 #include "simd_avx512.h"
 
 #define WG_K_STEM acc8_ternary_x_u8_8x128_lut3__avx512bw
@@ -112,20 +112,14 @@ static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, v
 static void WG_K_FN(build_group)(const uint8_t *x0, const uint8_t *x1, const uint8_t *x2,
                                  int cols, uint8_t *t) {
 #define WG_L5_ST(i, v) _mm512_storeu_si512((void *)(th + (i) * 64), v)
-#define WG_L5_LEVEL3(i, v)                 \
-  WG_L5_ST(i, _mm512_sub_epi8(v, d2));     \
-  WG_L5_ST(9 + (i), v);                    \
-  WG_L5_ST(18 + (i), _mm512_add_epi8(v, d2))
   const __m512i zero = _mm512_setzero_si512();
   for (int h = 0; h * 64 < cols; h++) {
     __m512i d0 = _mm512_loadu_si512((const void *)(x0 + 64 * h));
     __m512i d1 = _mm512_loadu_si512((const void *)(x1 + 64 * h));
     __m512i d2 = _mm512_loadu_si512((const void *)(x2 + 64 * h));
-    __m512i n0 = _mm512_sub_epi8(zero, d0);
     uint8_t *th = t + h * WG_L5_HALF;
-    WG_LUT3_NINE(WG_L5_LEVEL3, _mm512_add_epi8, _mm512_sub_epi8, zero, d0, d1, n0);
+    WG_LUT3_ROWS(__m512i, WG_L5_ST, _mm512_add_epi8, _mm512_sub_epi8, zero, d0, d1, d2);
   }
-#undef WG_L5_LEVEL3
 #undef WG_L5_ST
 }
 
@@ -141,99 +135,8 @@ static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int
   WG_K_FN(pack_b_block)(src, k0, kgroups, n0, cols, dst);
 }
 
-/* *lo, *hi = the low two bytes of *q, and *q >>= 16: movzbl from %al and
- * %ah and one shift, which GCC 12 does not emit from the C (a copy, a
- * shift and a mask per byte).  The loop of 128 columns, objdump: per group
- * 16 vpaddb zmm with the row as memory operand and 25 general-register
- * instructions (a qword load, 8 movzbl, 4 shifts, 8 lea for the second
- * half's displacement, the loop's 4), where the C decode took 35. */
-static inline void WG_K_FN(decode2)(uint64_t *q, uint64_t *lo, uint64_t *hi) {
-  __asm__("movzbl %b2, %k0\n\tmovzbl %h2, %k1\n\tshrq $16, %2" : "=r"(*lo), "=R"(*hi), "+Q"(*q));
-}
-
-/* The accumulators c<row><half> are named variables (an array of them was
- * copied every iteration in the folder's other kernels, docs/avx512.md).
- * Per group one qword holds the eight rows' scaled indices; row i's is
- * byte i (x86 is little-endian): two rows' from %al and %ah (movzbl),
- * then a 16-bit shift, as the AVX2 kernel's assembly decodes them. */
-#define WG_L5_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
-#define WG_L5_PAIRS(X) X(0, 1) X(2, 3) X(4, 5) X(6, 7)
-#define WG_L5_DECL(i) __m512i c##i##0, c##i##1;
-#define WG_L5_LOAD(i)                                                         \
-  c##i##0 = first ? zero : _mm512_loadu_si512((const void *)(park + 128 * (i)));     \
-  c##i##1 = first || halves < 2 ? zero                                         \
-                                : _mm512_loadu_si512((const void *)(park + 128 * (i) + 64));
-#define WG_L5_ADD(i, idx)                                                     \
-  {                                                                           \
-    const uint8_t *row = tab + (size_t)(idx) * 8;                             \
-    c##i##0 = _mm512_add_epi8(c##i##0, _mm512_loadu_si512((const void *)row)); \
-    if (halves == 2)                                                          \
-      c##i##1 = _mm512_add_epi8(c##i##1,                                      \
-                                _mm512_loadu_si512((const void *)(row + WG_L5_HALF))); \
-  }
-/* Rows i and j from the low two bytes of q, then the next two down. */
-#define WG_L5_PAIR(i, j)                                                      \
-  {                                                                           \
-    uint64_t lo, hi;                                                          \
-    WG_K_FN(decode2)(&q, &lo, &hi);                                           \
-    WG_L5_ADD(i, lo)                                                          \
-    WG_L5_ADD(j, hi)                                                          \
-  }
-#define WG_L5_STORE(i)                                                        \
-  _mm512_storeu_si512((void *)(out + 128 * (i)), c##i##0);                    \
-  _mm512_storeu_si512((void *)(out + 128 * (i) + 64), c##i##1);
-
-/* The row adds of one depth block over `halves` 64-column halves (a
- * constant where it is inlined, so that each loop holds only its adds):
- * sums from park (or zero where first), into out. */
-static inline __attribute__((always_inline)) void WG_K_FN(adds)(const wg_tile *t, int halves,
-                                                                uint8_t *out) {
-  const uint8_t *park = (const uint8_t *)t->partial;
-  const uint8_t *tab = t->b, *a = t->a;
-  const int first = t->first;
-  const __m512i zero = _mm512_setzero_si512();
-  WG_L5_ROWS(WG_L5_DECL)
-  WG_L5_ROWS(WG_L5_LOAD)
-  for (int64_t g = t->kgroups; g > 0; g--, a += WG_K_A_GROUP, tab += WG_K_B_GROUP) {
-    uint64_t q;
-    memcpy(&q, a, 8);
-    WG_L5_PAIRS(WG_L5_PAIR)
-  }
-  WG_L5_ROWS(WG_L5_STORE)
-}
-#undef WG_L5_ROWS
-#undef WG_L5_DECL
-#undef WG_L5_LOAD
-#undef WG_L5_ADD
-#undef WG_L5_PAIR
-#undef WG_L5_PAIRS
-#undef WG_L5_STORE
-
-static void WG_K_FN(run)(const wg_tile *t) {
-  _Alignas(64) uint8_t sums[WG_K_MR * WG_K_NR];
-  uint8_t *out = t->last ? sums : (uint8_t *)t->partial;
-  /* This panel's weights of the next depth block, into L2 (the AVX2
-   * kernel's reason: consecutive tiles read weights a panel apart).  Past
-   * the last block this reads into the next panel or the 64 bytes of slack
-   * behind the last (kernel.h). */
-  _mm_prefetch((const char *)t->a + WG_K_A_GROUP * t->kgroups, _MM_HINT_T1);
-  if (t->cols <= 64)
-    WG_K_FN(adds)(t, 1, out);
-  else
-    WG_K_FN(adds)(t, 2, out);
-  if (!t->last) return;
-  /* The byte sums (congruent to z modulo 2^8) widened to the uint32 tile
-   * of the folder's epilogue; the parked bytes are already in them, so it
-   * must not add t->partial again (first). */
-  _Alignas(64) uint32_t acc[WG_K_MR][WG_K_NR];
-  for (int i = 0; i < t->rows; i++)
-    for (int j = 0; j < t->cols; j += 16)
-      _mm512_store_si512((void *)&acc[i][j],
-                         wg512_cvtepu8_epi32(_mm_load_si128(
-                             (const __m128i *)(const void *)(sums + WG_K_NR * i + j))));
-  wg_tile u = *t;
-  u.first = 1;
-  wg512_finish_tile(&u, &acc[0][0], WG_K_NR, WG_K_NR);
-}
+/* The row adds and the finish: lut_avx512.h's 8 x 128 loop (64-byte table
+ * rows, the second column half WG_L5_HALF bytes after the first). */
+static void WG_K_FN(run)(const wg_tile *t) { WG_LUT5_RUN_8X128(t, WG_K_B_GROUP, WG_L5_HALF); }
 
 #include "../core/kernel_def.h"

@@ -39,19 +39,32 @@ static inline void wg_lut3_pack_a(const int8_t *w, int64_t ldw, int rows, int64_
     for (int i = 0; i < mr; i++) *dst++ = (uint8_t)(wg_lut3_row(w, ldw, i, rows, g, k) * scale);
 }
 
-/* The nine sums of -/0/+ x0 and -/0/+ x1 (rows i = (w0+1) + 3(w1+1) with
- * w2 = -1), each given to LEVEL(i, v), which stores v - x2, v and v + x2 as
- * rows i, 9 + i, 18 + i.  ADD and SUB are the ISA's wrapping byte add and
- * subtract; n0 = -x0.  26 adds or subtracts in all with LEVEL's. */
-#define WG_LUT3_NINE(LEVEL, ADD, SUB, zero, d0, d1, n0) \
-  LEVEL(0, SUB(n0, d1));                                \
-  LEVEL(1, SUB(zero, d1));                              \
-  LEVEL(2, SUB(d0, d1));                                \
-  LEVEL(3, n0);                                         \
-  LEVEL(4, zero);                                       \
-  LEVEL(5, d0);                                         \
-  LEVEL(6, ADD(n0, d1));                                \
-  LEVEL(7, d1);                                         \
-  LEVEL(8, ADD(d0, d1))
+/* The 27 rows of one group from the depth vectors d0, d1, d2 (one vector
+ * width of columns), in wg_lut3_row's numbering: the nine sums of -/0/+ x0
+ * and -/0/+ x1 (rows i = (w0+1) + 3(w1+1) with w2 = -1), each stored as
+ * v - x2, v and v + x2 in rows i, 9 + i and 18 + i.  T is the ISA's vector
+ * type, ST(i, v) its store of row i, ADD and SUB its wrapping byte add and
+ * subtract; zero a zero vector.  26 adds or subtracts (n0 = -x0 among them)
+ * and 27 stores. */
+#define WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, i, v) \
+  do {                                             \
+    T v_ = (v);                                    \
+    ST(i, SUB(v_, d2));                            \
+    ST(9 + (i), v_);                               \
+    ST(18 + (i), ADD(v_, d2));                     \
+  } while (0)
+#define WG_LUT3_ROWS(T, ST, ADD, SUB, zero, d0, d1, d2)                \
+  do {                                                                 \
+    T n0_ = SUB(zero, d0);                                             \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 0, SUB(n0_, d1));             \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 1, SUB(zero, d1));            \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 2, SUB(d0, d1));              \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 3, n0_);                      \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 4, zero);                     \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 5, d0);                       \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 6, ADD(n0_, d1));             \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 7, d1);                       \
+    WG_LUT3_LEVEL3_(T, ST, ADD, SUB, d2, 8, ADD(d0, d1));              \
+  } while (0)
 
 #endif /* WG_LUT3_H */

@@ -33,11 +33,14 @@
  * panel, L1), as the AVX2 kernel.  Sums between depth blocks are parked
  * as bytes (6 x 64) in the first 384 bytes of t->partial, the kernel's own
  * format (kernel.h: the driver seeds partial sums only for INT weights
- * with a zero point, which this kernel never serves).
+ * with a zero point, which this kernel never serves).  The run and the
+ * gathering of a group's depth rows are lut_aarch64_neon.h's, shared with
+ * the binary kernel acc8_binary_x_u8_6x64_lut4__aarch64_neon.
  *
- * Dispatch: first on aarch64 for ternary/binary weights with b <= 8, from
- * auto_min_m rows, ranked by instruction count (qemu cannot time; no board
- * measurement yet): docs/arm.md.
+ * Dispatch: first on aarch64 for ternary weights with b <= 8 (binary
+ * weights: after the binary kernel), from auto_min_m rows, ranked by
+ * instruction count (qemu cannot time; no board measurement yet):
+ * docs/arm.md.
  */
 #include <arm_neon.h>
 #include <stddef.h>
@@ -48,13 +51,13 @@
 #include "core/kernel.h"
 #include "core/kernel_name.h"
 #include "core/lut3.h"
-#include "neon/epilogue_neon.h"
+#include "lut_aarch64_neon.h"
 
 #define WG_K_STEM acc8_ternary_x_u8_6x64_lut3__aarch64_neon
 #define WG_K_CPU WG_CPU_NEON
 #define WG_K_LANES 8
-#define WG_K_MR 6
-#define WG_K_NR 64
+#define WG_K_MR WG_NLUT_MR
+#define WG_K_NR WG_NLUT_NR
 #define WG_K_KU 3
 #define WG_K_KC 48
 #define WG_K_NC (4 * WG_K_NR)
@@ -84,86 +87,30 @@ static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, v
 static void WG_K_FN(build_group)(const uint8_t *x0, const uint8_t *x1, const uint8_t *x2,
                                  uint8_t *t) {
 #define WG_NL3_ST(i, v) vst1q_u8(th + (i) * WG_K_NR, v)
-#define WG_NL3_LEVEL3(i, v)         \
-  WG_NL3_ST(i, vsubq_u8(v, d2));    \
-  WG_NL3_ST(9 + (i), v);            \
-  WG_NL3_ST(18 + (i), vaddq_u8(v, d2))
   const uint8x16_t zero = vdupq_n_u8(0);
   for (int h = 0; h < WG_K_NR; h += 16) {
     uint8x16_t d0 = vld1q_u8(x0 + h), d1 = vld1q_u8(x1 + h), d2 = vld1q_u8(x2 + h);
-    uint8x16_t n0 = vsubq_u8(zero, d0);
     uint8_t *th = t + h;
-    WG_LUT3_NINE(WG_NL3_LEVEL3, vaddq_u8, vsubq_u8, zero, d0, d1, n0);
+    WG_LUT3_ROWS(uint8x16_t, WG_NL3_ST, vaddq_u8, vsubq_u8, zero, d0, d1, d2);
   }
-#undef WG_NL3_LEVEL3
 #undef WG_NL3_ST
 }
 
 /* The tables of groups [0, kgroups) from depth k0 for columns n0 ..
- * n0+cols (cols <= 64): the three depth rows of each group through the
- * row source (in place where contiguous), a ragged panel's through zeroed
- * copies (bytes past cols are summed but never stored), depth past K as a
- * zero row. */
+ * n0+cols (cols <= 64): each group's three depth rows gathered by
+ * wg_neon_lut_rows (ragged panels through zeroed copies, depth past K as a
+ * zero row). */
 static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
                             int cols, void *dst) {
   uint8_t tmp[3][WG_K_NR], pad[3][WG_K_NR];
-  static const uint8_t zeros[WG_K_NR];
   memset(pad, 0, sizeof pad);
   for (int64_t g = 0; g < kgroups; g++) {
     const uint8_t *x[3];
-    for (int q = 0; q < 3; q++) {
-      int64_t k = k0 + 3 * g + q;
-      if (k >= src->k) {
-        x[q] = zeros;
-        continue;
-      }
-      x[q] = wg_bsrc_row(src, k, n0, cols, tmp[q]);
-      if (cols < WG_K_NR) x[q] = memcpy(pad[q], x[q], (size_t)cols);
-    }
+    wg_neon_lut_rows(src, k0 + 3 * g, 3, n0, cols, tmp, pad, x);
     WG_K_FN(build_group)(x[0], x[1], x[2], (uint8_t *)dst + g * WG_K_B_GROUP);
   }
 }
 
-/* Per group, each row's selected table row (64 bytes: ld1 of four q
- * registers) added to its four accumulators. */
-static void WG_K_FN(run)(const wg_tile *t) {
-  const uint8_t *a = t->a, *tab = t->b;
-  uint8_t *park = (uint8_t *)t->partial;
-  uint8x16_t acc[WG_K_MR][4];
-#pragma GCC unroll 8
-  for (int i = 0; i < WG_K_MR; i++)
-#pragma GCC unroll 4
-    for (int v = 0; v < 4; v++)
-      acc[i][v] = t->first ? vdupq_n_u8(0) : vld1q_u8(park + i * WG_K_NR + 16 * v);
-  for (ptrdiff_t g = (ptrdiff_t)t->kgroups; g > 0; g--, a += WG_K_A_GROUP, tab += WG_K_B_GROUP) {
-#pragma GCC unroll 8
-    for (int i = 0; i < WG_K_MR; i++) {
-      uint8x16x4_t r = vld1q_u8_x4(tab + (size_t)a[i] * WG_K_NR);
-      acc[i][0] = vaddq_u8(acc[i][0], r.val[0]);
-      acc[i][1] = vaddq_u8(acc[i][1], r.val[1]);
-      acc[i][2] = vaddq_u8(acc[i][2], r.val[2]);
-      acc[i][3] = vaddq_u8(acc[i][3], r.val[3]);
-    }
-  }
-  if (!t->last) {
-#pragma GCC unroll 8
-    for (int i = 0; i < WG_K_MR; i++)
-#pragma GCC unroll 4
-      for (int v = 0; v < 4; v++) vst1q_u8(park + i * WG_K_NR + 16 * v, acc[i][v]);
-    return;
-  }
-  uint8_t lanes[WG_K_MR * WG_K_NR];
-#pragma GCC unroll 8
-  for (int i = 0; i < WG_K_MR; i++)
-#pragma GCC unroll 4
-    for (int v = 0; v < 4; v++) vst1q_u8(lanes + i * WG_K_NR + 16 * v, acc[i][v]);
-  uint32_t sums[WG_K_MR * WG_K_NR];
-  for (int e = 0; e < WG_K_MR * WG_K_NR; e++) sums[e] = lanes[e];
-  /* The parked bytes are already in acc: the finish must not add
-   * t->partial as uint32 sums. */
-  wg_tile u = *t;
-  u.first = 1;
-  wg_neon_tile_finish(&u, sums, WG_K_NR);
-}
+static void WG_K_FN(run)(const wg_tile *t) { wg_neon_lut_run_6x64(t, WG_K_B_GROUP); }
 
 #include "core/kernel_def.h"
