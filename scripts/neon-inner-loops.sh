@@ -5,13 +5,14 @@
 # the kernel's run function; MACs count the lanes of each multiply-
 # accumulate in it (mla .16b = 16, mla .8h = 8, smlal .8h = 8, smlal .4s =
 # 4, sdot .4s = 16; armv7 vmla.i8, vmla.i16, vmlal.s8, vmlal.s16 likewise).
-# In a lookup-table kernel (`lut3` in the name: docs/lut.md) each
-# add .16b adds a table row of three depths' products: 16 x 3 = 48 MACs.
+# In a lookup-table kernel (`lut<G>` in the name: docs/lut.md) each
+# add .16b adds a table row of G depths' products: 16 x G MACs (lut3:
+# 48, the binary lut4: 64).
 # Usage: scripts/neon-inner-loops.sh OBJDUMP FILE.o...
 #   e.g. scripts/neon-inner-loops.sh aarch64-linux-gnu-objdump \
 #          build/aarch64-linux-gnu/obj/kernels/neon/aarch64/*.o
 set -eu
-[ $# -ge 2 ] || { sed -n '2,12p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
 objdump=$1
 shift
 printf '%-40s %6s %6s %6s %9s\n' kernel instr macs mac-ins macs/instr
@@ -24,6 +25,7 @@ for o in "$@"; do
     }
     /^[0-9a-f]+ <.*run>:$/ { infn = 1; n = 0; next }
     /^[0-9a-f]+ <.*>:$/ { infn = 0 }
+    BEGIN { g = match(name, /lut[0-9]/) ? substr(name, RSTART + 3, 1) + 0 : 0 }
     !infn || done { next }
     /^ +[0-9a-f]+:\t/ {
       split($0, f, "\t"); addr = f[1]; sub(/^ +/, "", addr); sub(/:$/, "", addr);
@@ -36,7 +38,7 @@ for o in "$@"; do
           for (i = 1; i <= n; i++) {
             if (A[i] < tgt) continue;
             ins++; m = 0;
-            if (name ~ /lut3/ && OP[i] == "add" && ARG[i] ~ /\.16b/) m = 48;
+            if (g && OP[i] == "add" && ARG[i] ~ /\.16b/) m = 16 * g;
             else if (OP[i] == "mla" && ARG[i] ~ /\.16b/) m = 16;
             else if (OP[i] == "mla" && ARG[i] ~ /\.8h/) m = 8;
             else if (OP[i] ~ /^smlal2?$/ && ARG[i] ~ /\.4s/) m = 4;

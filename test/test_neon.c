@@ -73,16 +73,18 @@ static int forced_shapes(const wgt_kernel *kn, uint64_t seed) {
         if (ms[a] < 1 || ns[b] < 1) continue;
         const neon_opt *o = &opts[idx % (int)(sizeof opts / sizeof opts[0])];
         if (o->b > k->lane_bits) o = &opts[0];
-        /* Kernels for weights in {-1, 0, 1} get ternary and binary ones. */
+        /* Kernels for weights in {-1, 0, 1} get ternary and binary ones,
+         * kernels for binary weights (the binary lookup tables) binary. */
         wg_weight_format wf = o->wf;
         if (kn->wf == WG_WEIGHTS_TERNARY && wf == WG_WEIGHTS_INT)
           wf = idx % 2 ? WG_WEIGHTS_TERNARY : WG_WEIGHTS_BINARY;
+        if (kn->wf == WG_WEIGHTS_BINARY) wf = WG_WEIGHTS_BINARY;
         wgt_case cs = {.m = ms[a], .n = ns[b], .k = ks[c], .wf = wf, .wbits = o->wbits,
                        .abits = o->abits, .zx = o->zx, .data = o->data,
                        .ldx_pad = idx % 3, .ldy_pad = idx % 2};
         wgt_epilogue(&cs, o->out, o->cyc, 1 + idx % 3, o->b);
         int r = wgt_gemm_case(kn->name, 1, &cs, seed + (uint64_t)idx);
-        /* Every NEON kernel takes every format and b <= its lanes. */
+        /* Every NEON kernel takes the formats above and b <= its lanes. */
         if (r != WGT_PASS) return -1;
         ran++;
       }
