@@ -6,7 +6,8 @@
 //   swar<R>_<mode>_acc<b> wg_swar_gemm, L = R/8 lanes packed along K in one
 //                         R-bit general register, carries cut (exact), kept
 //                         out by a guard bit (buffer), or let through (carry)
-// All on the same ternary weights and 7-bit activations (buffer lanes need
+// Under table8b/, the 64-bit paths on binary weights ({-1, +1}).
+// All on the same ternary (or binary) weights and 7-bit activations (buffer lanes need
 // 7-bit codes) and the already lowered K x N input, raw int8 output.  Every
 // result is checked first: exact against wrap_8(z), buffer and naive
 // against wrap_7(z), carry against wrap_8(z + the lane carries it reports).
@@ -83,45 +84,51 @@ int add_swar_cases(std::vector<Case> &out, Notes &notes) {
     return 0;
   }
   int added = 0;
-  for (size_t li = 0; li < layers().size(); li++) {
-    const Layer &l = layers()[li];
-    auto d = layer_data(li, 7, -1, 1, false);
-    wg_weights *w = nullptr;
-    const wg_status st =
-        wg_weights_pack(ctx, d->w.data(), l.m(), l.k(), l.k(), WG_WEIGHTS_TERNARY, 2, &w);
-    if (st != WG_OK) {
-      notes.push_back("left out: the SWAR API cases on " + l.name() + " (pack: " +
-                      wg_status_name(st) + ")");
-      continue;
+  for (size_t li = 0; li < layers().size(); li++)
+    for (const bool binary : {false, true}) {
+      const Layer &l = layers()[li];
+      auto d = layer_data(li, 7, -1, 1, binary);
+      wg_weights *w = nullptr;
+      const wg_status st =
+          wg_weights_pack(ctx, d->w.data(), l.m(), l.k(), l.k(),
+                          binary ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY, binary ? 1 : 2, &w);
+      if (st != WG_OK) {
+        notes.push_back("left out: the SWAR API cases on " + l.name() + " (pack: " +
+                        wg_status_name(st) + ")");
+        continue;
+      }
+      // Binary weights (table8b/): the 64-bit paths only, beside the binary
+      // lookup-table kernels (docs/lut.md, "General registers").
+      const std::string table = binary ? "table8b/" : "table8/";
+      std::shared_ptr<wg_weights> ws(w, WDeleter());
+      struct Path {
+        const char *name;
+        bool naive;
+        int reg_bits;
+        wg_swar_mode mode;
+        int b;
+      };
+      const Path paths[] = {{"naive_buffer_acc7", true, 0, WG_SWAR_EXACT, 7},
+                            {"swar32_exact_acc8", false, 32, WG_SWAR_EXACT, 8},
+                            {"swar32_buffer_acc7", false, 32, WG_SWAR_BUFFER, 7},
+                            {"swar32_carry_acc8", false, 32, WG_SWAR_CARRY, 8},
+                            {"swar64_exact_acc8", false, 64, WG_SWAR_EXACT, 8},
+                            {"swar64_buffer_acc7", false, 64, WG_SWAR_BUFFER, 7},
+                            {"swar64_carry_acc8", false, 64, WG_SWAR_CARRY, 8}};
+      for (const Path &p : paths) {
+        if (binary && (p.naive || p.reg_bits != 64)) continue;
+        auto c = std::make_shared<SwarCase>(
+            SwarCase{l, p.naive, p.reg_bits, p.mode, p.b, d, ws, std::vector<int8_t>(size_t(l.m() * l.n()))});
+        out.push_back(Case{table + l.name() + "/" + p.name + ".gemm_raw", Lib::swar, l.macs(),
+                           [c](std::string *why) { return c->check(why); },
+                           [c](std::string *why) {
+                             const wg_status s = c->call(nullptr);
+                             if (s != WG_OK) *why = wg_status_name(s);
+                             return s == WG_OK;
+                           }});
+        added++;
+      }
     }
-    std::shared_ptr<wg_weights> ws(w, WDeleter());
-    struct Path {
-      const char *name;
-      bool naive;
-      int reg_bits;
-      wg_swar_mode mode;
-      int b;
-    };
-    const Path paths[] = {{"naive_buffer_acc7", true, 0, WG_SWAR_EXACT, 7},
-                          {"swar32_exact_acc8", false, 32, WG_SWAR_EXACT, 8},
-                          {"swar32_buffer_acc7", false, 32, WG_SWAR_BUFFER, 7},
-                          {"swar32_carry_acc8", false, 32, WG_SWAR_CARRY, 8},
-                          {"swar64_exact_acc8", false, 64, WG_SWAR_EXACT, 8},
-                          {"swar64_buffer_acc7", false, 64, WG_SWAR_BUFFER, 7},
-                          {"swar64_carry_acc8", false, 64, WG_SWAR_CARRY, 8}};
-    for (const Path &p : paths) {
-      auto c = std::make_shared<SwarCase>(
-          SwarCase{l, p.naive, p.reg_bits, p.mode, p.b, d, ws, std::vector<int8_t>(size_t(l.m() * l.n()))});
-      out.push_back(Case{"table8/" + l.name() + "/" + p.name + ".gemm_raw", Lib::swar, l.macs(),
-                         [c](std::string *why) { return c->check(why); },
-                         [c](std::string *why) {
-                           const wg_status s = c->call(nullptr);
-                           if (s != WG_OK) *why = wg_status_name(s);
-                           return s == WG_OK;
-                         }});
-      added++;
-    }
-  }
   wg_context_destroy(ctx);
   return added;
 }

@@ -8,8 +8,8 @@
 //                the whole layer as an engine would run it
 // under table7/ (ternary or INT weights), table8/ (the SWAR kernels) or
 // table7b/ (binary weights: the binary kernels, and every other 8-bit
-// kernel but the SWAR ones that takes binary weights, run on them as well,
-// so that the binary layers compare every path on the same data).
+// kernel that takes binary weights, run on them as well, so that the binary
+// layers compare every path on the same data; the SWAR ones under table8b/).
 // Raw outputs are compared with the exact sums wrapped to b bits before any
 // timing, so a case that computes the wrong thing fails the run.
 #include <cstdio>
@@ -349,13 +349,14 @@ int add_wrapgemm_cases(std::vector<Case> &out, Notes &notes) {
     const std::string table = swar ? "table8" : cfg.wf == WG_WEIGHTS_BINARY ? "table7b" : "table7";
     for (size_t li = 0; li < layers().size(); li++)
       added += add_layer_cases(out, notes, ctx, name, table, cfg, li);
-    // The binary layers (table7b) on the 8-bit kernels that take binary
-    // weights besides their own format (sign+add, the ternary tables).
+    // The binary layers (table7b; SWAR kernels: table8b) on the 8-bit
+    // kernels that take binary weights besides their own format (sign+add,
+    // the ternary tables, the ternary SWAR kernels).
     Config bin = {8, WG_WEIGHTS_BINARY, 1, 8};
-    if (!swar && cfg.acc_bits == 8 && cfg.wf != WG_WEIGHTS_BINARY &&
+    if (cfg.acc_bits == 8 && cfg.wf != WG_WEIGHTS_BINARY &&
         accepted_config(ctx, name, {bin}, &bin))
       for (size_t li = 0; li < layers().size(); li++)
-        added += add_layer_cases(out, notes, ctx, name, "table7b", bin, li);
+        added += add_layer_cases(out, notes, ctx, name, swar ? "table8b" : "table7b", bin, li);
   }
   return added;
 }

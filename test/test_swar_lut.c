@@ -4,8 +4,11 @@
  * depths, K around the 192-depth block (sums parked as 16-bit fields
  * between blocks, equal blocks of odd group counts), extreme codes
  * whose sums wrap many times, binary weights, the largest zero point,
- * every epilogue and b <= 8, 1 to 3 threads.  wgt_gemm_case checks that
- * the kernel that ran is the one forced (wg_run_info). */
+ * every epilogue and b <= 8, 1 to 3 threads; the binary-only ones
+ * (groups of G = ku depths) on binary weights throughout, with K around
+ * their G, kc and fold.  wgt_gemm_case checks that the kernel that ran is
+ * the one forced (wg_run_info). */
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -30,7 +33,7 @@ static int run(const wgt_kernel *k, int64_t m, int64_t n, int64_t kk, int v, int
   c.m = m;
   c.n = n;
   c.k = kk;
-  c.wf = v % 5 == 4 ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY;
+  c.wf = v % 5 == 4 || k->wf == WG_WEIGHTS_BINARY ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY;
   c.wbits = c.wf == WG_WEIGHTS_BINARY ? 1 : 2;
   c.abits = 8 - v % 3 % 2;
   c.zx = v % 4 == 1 ? (1 << c.abits) - 1 : v % 4 == 3 ? 5 : 0;
@@ -88,4 +91,36 @@ TEST(swar_lut_epilogues_and_threads) {
             "%s variant %d", list[i].name, v);
     }
   if (!nk) SKIP("no SWAR lookup-table kernel in the table");
+}
+
+/* The binary-only kernels (lutb_swar.h): K around the group of G = ku
+ * depths, the depth block kc (a multiple of G: sums parked as 16-bit
+ * fields), several blocks with a ragged last group; M around MR = 4 and
+ * N around NR = 8 and the 256-column block; every variant of run() (codes,
+ * extreme codes that make every field wrap a byte many times, zero points,
+ * epilogues), 1 to 3 threads. */
+TEST(swar_lut_binary_groups_and_blocks) {
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = lut_kernels(list), ran = 0;
+  for (int i = 0; i < nk; i++) {
+    if (list[i].wf != WG_WEIGHTS_BINARY) continue;
+    const int64_t g = list[i].k->ku, kc = list[i].k->kc;
+    const int64_t ks[] = {1,      g - 1,      g,      g + 1,      2 * g - 1,  2 * g + 1,
+                          kc - 1, kc,         kc + 1, kc + g - 1, kc + g,     2 * kc - 1,
+                          2 * kc, 2 * kc + 1, 3 * kc + g + 1, 7 * kc + 2};
+    static const int64_t ms[] = {1, 3, 4, 5, 9, 33}, ns[] = {1, 7, 8, 9, 17, 255, 257};
+    int v = 0;
+    for (int a = 0; a < 6; a++)
+      for (int b = 0; b < 7; b++)
+        for (int d = 0; d < (int)(sizeof ks / sizeof ks[0]); d++, v++) {
+          if (wgt_quick() && v % 4) continue;
+          CHECK(run(&list[i], ms[a], ns[b], ks[d], v, 1 + v % 3) == WGT_PASS,
+                "%s M=%lld N=%lld K=%lld", list[i].name, (long long)ms[a], (long long)ns[b],
+                (long long)ks[d]);
+        }
+    printf("    %s: G = %lld, kc = %lld, %d cases\n", list[i].name, (long long)g,
+           (long long)kc, v);
+    ran++;
+  }
+  if (!ran) SKIP("no SWAR binary lookup-table kernel in the table");
 }

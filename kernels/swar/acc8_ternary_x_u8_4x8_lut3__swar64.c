@@ -36,18 +36,14 @@
  */
 #include <string.h>
 
-#include "../core/bsrc.h"
 #include "../core/kernel_name.h"
+#include "lut_swar.h"
 #include "swar.h"
-#include "swar_pack_b.h"
 
 #define WG_K_STEM acc8_ternary_x_u8_4x8_lut3__swar64
-#define LUT_MR 4
-#define LUT_NR 8
+#define LUT_MR WG_SWAR_LUT_MR
 #define LUT_ROWS 27
 #define LUT_WORDS (2 * LUT_ROWS) /* uint64 words per group */
-#define LUT_EVEN 0x00FF00FF00FF00FFull
-#define WG_K_NC_VALUE 256
 /* Groups between two foldings of the fields: a table field is at most
  * 3 * 256 (unmasked, pack_b), a folded one at most 255, and
  * 255 + 84 * 768 < 2^16. */
@@ -76,9 +72,6 @@ static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, v
     }
 }
 
-/* Field-wise 256 - v (v < 256 per field): -v mod 2^8 in the low byte. */
-static uint64_t WG_K_FN(neg)(uint64_t v) { return 0x0100010001000100ull - v; }
-
 /* One group's table (27 rows of 2 words) from its three activation rows,
  * 8 columns each (NULL: depth past K, zeros).  Column j's byte goes to
  * bits [8j, 8j+8) of a word whatever the byte order (wg_swar_load32: one
@@ -87,9 +80,9 @@ static void WG_K_FN(table)(const uint8_t *const x[3], uint64_t *out) {
   /* v[d][s][h]: depth d times s - 1 (s = 0, 1, 2), half h; fields <= 256. */
   uint64_t v[3][3][2];
   for (int d = 0; d < 3; d++) {
-    uint64_t w = x[d] ? wg_swar_load32(x[d]) | (uint64_t)wg_swar_load32(x[d] + 4) << 32 : 0;
-    uint64_t e = w & LUT_EVEN, o = (w >> 8) & LUT_EVEN;
-    v[d][0][0] = WG_K_FN(neg)(e), v[d][0][1] = WG_K_FN(neg)(o);
+    uint64_t e, o;
+    wg_swar_lut_split(x[d], &e, &o);
+    v[d][0][0] = wg_swar_lut_neg(e), v[d][0][1] = wg_swar_lut_neg(o);
     v[d][1][0] = 0, v[d][1][1] = 0;
     v[d][2][0] = e, v[d][2][1] = o;
   }
@@ -111,26 +104,16 @@ static void WG_K_FN(table)(const uint8_t *const x[3], uint64_t *out) {
  * block; columns past N read as 0. */
 static void WG_K_FN(pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroups,
                                   int64_t n0, int64_t cols, void *dst) {
-  uint8_t tmp[3][WG_K_NC_VALUE + LUT_NR];
-  int64_t panels = (cols + LUT_NR - 1) / LUT_NR;
+  uint8_t tmp[3][WG_SWAR_LUT_NC + WG_SWAR_LUT_NR];
+  int64_t panels = (cols + WG_SWAR_LUT_NR - 1) / WG_SWAR_LUT_NR;
   size_t panel_words = (size_t)kgroups * LUT_WORDS;
   uint64_t *out = dst;
   for (int64_t g = 0; g < kgroups; g++) {
     const uint8_t *rows[3];
-    for (int d = 0; d < 3; d++) {
-      int64_t k = k0 + g * 3 + d;
-      rows[d] = NULL;
-      if (k >= src->k) continue;
-      rows[d] = wg_bsrc_row(src, k, n0, cols, tmp[d]);
-      if (cols % LUT_NR) { /* the last panel's 8 loads stay inside tmp */
-        if (rows[d] != tmp[d]) memcpy(tmp[d], rows[d], (size_t)cols);
-        memset(tmp[d] + cols, 0, LUT_NR);
-        rows[d] = tmp[d];
-      }
-    }
+    for (int d = 0; d < 3; d++) rows[d] = wg_swar_lut_row(src, k0 + g * 3 + d, n0, cols, tmp[d]);
     for (int64_t p = 0; p < panels; p++) {
       const uint8_t *x[3];
-      for (int d = 0; d < 3; d++) x[d] = rows[d] ? rows[d] + p * LUT_NR : NULL;
+      for (int d = 0; d < 3; d++) x[d] = rows[d] ? rows[d] + p * WG_SWAR_LUT_NR : NULL;
       WG_K_FN(table)(x, out + (size_t)p * panel_words + (size_t)g * LUT_WORDS);
     }
   }
@@ -141,56 +124,17 @@ static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int
   WG_K_FN(pack_b_block)(src, k0, kgroups, n0, cols, dst);
 }
 
-static void WG_K_FN(run)(const wg_tile *t) {
-  uint64_t acc[LUT_MR][2];
-  if (t->first)
-    memset(acc, 0, sizeof acc);
-  else
-    memcpy(acc, t->partial, sizeof acc);
-  const uint8_t *a = t->a;
-  const uint64_t *tab = t->b;
-  for (int64_t left = t->kgroups; left > 0;) {
-    int64_t chunk = left < LUT_CHUNK ? left : LUT_CHUNK;
-    /* Two registers per row in the loop: gcc keeps the 8 accumulators in
-     * registers once the row loop is unrolled. */
-    uint64_t r0e = acc[0][0], r0o = acc[0][1], r1e = acc[1][0], r1o = acc[1][1];
-    uint64_t r2e = acc[2][0], r2o = acc[2][1], r3e = acc[3][0], r3o = acc[3][1];
-    for (int64_t g = 0; g < chunk; g++, a += LUT_MR, tab += LUT_WORDS) {
-      const uint64_t *q0 = tab + a[0], *q1 = tab + a[1], *q2 = tab + a[2], *q3 = tab + a[3];
-      r0e += q0[0], r0o += q0[1];
-      r1e += q1[0], r1o += q1[1];
-      r2e += q2[0], r2o += q2[1];
-      r3e += q3[0], r3o += q3[1];
-    }
-    acc[0][0] = r0e & LUT_EVEN, acc[0][1] = r0o & LUT_EVEN;
-    acc[1][0] = r1e & LUT_EVEN, acc[1][1] = r1o & LUT_EVEN;
-    acc[2][0] = r2e & LUT_EVEN, acc[2][1] = r2o & LUT_EVEN;
-    acc[3][0] = r3e & LUT_EVEN, acc[3][1] = r3o & LUT_EVEN;
-    left -= chunk;
-  }
-  if (!t->last) {
-    memcpy(t->partial, acc, sizeof acc);
-    return;
-  }
-  uint32_t sums[LUT_MR * LUT_NR];
-  for (int i = 0; i < LUT_MR; i++)
-    for (int j = 0; j < LUT_NR; j++)
-      sums[i * LUT_NR + j] = (uint32_t)(acc[i][j & 1] >> (16 * (j >> 1))) & 0xFFu;
-  /* The parked sums are already in acc: the epilogue only. */
-  wg_tile last = *t;
-  last.first = 1;
-  wg_tile_finish(&last, sums, LUT_NR);
-}
+static void WG_K_FN(run)(const wg_tile *t) { wg_swar_lut_run(t, LUT_WORDS, LUT_CHUNK); }
 
 #define WG_K_CPU 0
 #define WG_K_LANES 8
 #define WG_K_MR LUT_MR
-#define WG_K_NR LUT_NR
+#define WG_K_NR WG_SWAR_LUT_NR
 #define WG_K_KU 3
 /* 64 groups: one panel's table, 27 KiB, stays in L1 while every row panel
  * reads it (the driver runs all row panels on a column panel in turn). */
 #define WG_K_KC 192
-#define WG_K_NC WG_K_NC_VALUE
+#define WG_K_NC WG_SWAR_LUT_NC
 #define WG_K_PACK_B_BLOCK WG_K_FN(pack_b_block)
 #define WG_K_A_GROUP LUT_MR
 #define WG_K_B_GROUP (LUT_WORDS * 8)
