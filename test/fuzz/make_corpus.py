@@ -21,12 +21,13 @@ import shutil
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The x86-64 kernel table (kernels/isa_list.inc order; the AVX-512 ones are
 # forced only where the CPU has them, else the call is automatic).
-KERNELS = ["acc8_ternary_x_u8_8x128_lut3__avx512bw", "acc32_int8_x_u8_8x32__avx512vnni",
+KERNELS = ["acc8_binary_x_u8_8x128_lut4__avx512bw", "acc8_ternary_x_u8_8x128_lut3__avx512bw", "acc32_int8_x_u8_8x32__avx512vnni",
            "acc8_binary_x_u8_4x5__avx512bw", "acc8_ternary_x_u8_4x6__avx512bw",
            "acc8_binary_x_u8_8x64_lut4__avx2", "acc8_ternary_x_u8_8x64_lut3__avx2",
            "acc8_ternary_x_u8_6x16__avx2", "acc16_int8_x_u8_6x16__avx2",
            "acc32_int8_x_u8_6x16__avx2", "acc32_int8_x_u8_6x16_madd16__avx2",
            "acc8_int8_x_u8_4x32__c", "acc16_int8_x_u8_4x16__c", "acc32_int8_x_u8_4x8__c",
+           "acc8_binary_x_u8_4x8_lut4__swar64",
            "acc8_ternary_x_u8_4x8_lut3__swar64", "acc8_binary_x_u8_1x4__swar64exact",
            "acc8_binary_x_u8_1x4__swar32exact", "acc7_binary_x_u7_2x4__swar64buf",
            "acc7_binary_x_u7_2x4__swar32buf", "acc8_ternary_x_u8_1x4__swar64exact",
