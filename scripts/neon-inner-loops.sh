@@ -6,8 +6,8 @@
 # accumulate in it (mla .16b = 16, mla .8h = 8, smlal .8h = 8, smlal .4s =
 # 4, sdot .4s = 16; armv7 vmla.i8, vmla.i16, vmlal.s8, vmlal.s16 likewise).
 # In a lookup-table kernel (`lut<G>` in the name: docs/lut.md) each
-# add .16b adds a table row of G depths' products: 16 x G MACs (lut3:
-# 48, the binary lut4: 64).
+# add .16b (armv7: vadd.i8 q) adds a table row of G depths' products:
+# 16 x G MACs (lut3: 48, the binary lut4: 64).
 # Usage: scripts/neon-inner-loops.sh OBJDUMP FILE.o...
 #   e.g. scripts/neon-inner-loops.sh aarch64-linux-gnu-objdump \
 #          build/aarch64-linux-gnu/obj/kernels/neon/aarch64/*.o
@@ -39,6 +39,7 @@ for o in "$@"; do
             if (A[i] < tgt) continue;
             ins++; m = 0;
             if (g && OP[i] == "add" && ARG[i] ~ /\.16b/) m = 16 * g;
+            else if (g && OP[i] == "vadd.i8" && ARG[i] ~ /^q/) m = 16 * g;
             else if (OP[i] == "mla" && ARG[i] ~ /\.16b/) m = 16;
             else if (OP[i] == "mla" && ARG[i] ~ /\.8h/) m = 8;
             else if (OP[i] ~ /^smlal2?$/ && ARG[i] ~ /\.4s/) m = 4;

@@ -2,7 +2,7 @@
  * adds, docs/lut.md), forced by name: shapes below, at and above their
  * tiles (AVX2 8 x 64 with panels of at most 32 columns adding half rows,
  * AVX-512 8 x 128 with panels of at most 64 columns adding half rows,
- * NEON 6 x 64, SWAR 4 x 8; blocks of 4 panels), K from 1 to 9 around the
+ * NEON 6 x 64 (armv7 3 x 64), SWAR 4 x 8; blocks of 4 panels), K from 1 to 9 around the
  * group of 3 depths (the AVX2 loop's odd
  * group counts run one group before the two-group loop), K around the
  * 24- and 48-depth blocks (sums parked between blocks as bytes, blocks of
@@ -219,7 +219,9 @@ static const wgt_kernel *binary_next(const wgt_kernel *list, int n, int first, i
  * weights"): where the table's first kernel for binary b = 8 is a LUT
  * kernel, it is chosen from its auto_min_m rows (NHWC convolutions:
  * auto_min_m_nhwc), and one row fewer goes to the next kernel that takes
- * that many rows; WRAPGEMM_KERNEL forces it at M = 1. */
+ * that many rows; WRAPGEMM_KERNEL forces it at M = 1.  A threshold of 0
+ * or 1 (armv7: fewer instructions than the mla kernel from one row) has
+ * no row below it: chosen at M = 1 without forcing. */
 TEST(lut_binary_dispatch_by_rows) {
   wgt_kernel list[WGT_MAX_KERNELS];
   int n = wgt_kernels(0, NULL, list, WGT_MAX_KERNELS), first = -1;
@@ -228,19 +230,20 @@ TEST(lut_binary_dispatch_by_rows) {
   if (first < 0 || !is_lut(&list[first]))
     SKIP("the table's first kernel for binary b = 8 here is not a lookup-table kernel");
   const wgt_kernel *lut = &list[first];
-  int64_t m0 = lut->k->auto_min_m;
-  int64_t m1 = lut->k->auto_min_m_nhwc ? lut->k->auto_min_m_nhwc : m0;
-  const wgt_kernel *below = binary_next(list, n, first, m0 - 1, 0);
-  const wgt_kernel *below_nhwc = binary_next(list, n, first, m1 - 1, 1);
-  CHECK(m0 > 1 && m1 >= m0 && m1 <= 1024 && below && below_nhwc, "%s: auto_min_m %lld, %lld",
-        lut->name, (long long)m0, (long long)m1);
+  int64_t m0 = lut->k->auto_min_m > 1 ? lut->k->auto_min_m : 1;
+  int64_t m1 = lut->k->auto_min_m_nhwc > m0 ? lut->k->auto_min_m_nhwc : m0;
+  const wgt_kernel *below = m0 > 1 ? binary_next(list, n, first, m0 - 1, 0) : lut;
+  const wgt_kernel *below_nhwc = m1 > 1 ? binary_next(list, n, first, m1 - 1, 1) : lut;
+  CHECK(m1 <= 1024 && below && below_nhwc &&
+            (!lut->k->auto_min_m_nhwc || lut->k->auto_min_m_nhwc >= lut->k->auto_min_m),
+        "%s: auto_min_m %lld, %lld", lut->name, (long long)m0, (long long)m1);
   choice_wf = WG_WEIGHTS_BINARY;
   const char *got[6] = {choice(m0, NULL),
-                        choice(m0 - 1, NULL),
+                        m0 > 1 ? choice(m0 - 1, NULL) : lut->name,
                         choice(1, lut->name),
                         choice_for(m0, NULL, 1, WG_NCHW),
                         choice_for(m1, NULL, 1, WG_NHWC),
-                        choice_for(m1 - 1, NULL, 1, WG_NHWC)};
+                        m1 > 1 ? choice_for(m1 - 1, NULL, 1, WG_NHWC) : lut->name};
   const char *want[6] = {lut->name, below->name,  lut->name,
                          lut->name, lut->name, below_nhwc->name};
   choice_wf = WG_WEIGHTS_TERNARY;

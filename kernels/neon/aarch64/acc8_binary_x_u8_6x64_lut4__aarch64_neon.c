@@ -1,6 +1,6 @@
 /*
  * Binary weights, table-row adds of 4 depths on aarch64 NEON (16 rows of
- * 64 bytes per group and panel, 1 KiB): the template lutb_aarch64_neon.h
+ * 64 bytes per group and panel, 1 KiB): the template neon/lutb_neon.h
  * (tile, layouts and exactness there).  kc = 96 depths: 24 groups, a
  * 24 KiB table per panel, in the L1 of every ARMv8 core (32 KiB or more)
  * while the row panels add it.
@@ -29,4 +29,4 @@
 #define WG_LUTB_G 4
 #define WG_K_KC 96
 #define WG_K_AUTO_MIN_M 6
-#include "lutb_aarch64_neon.h"
+#include "neon/lutb_neon.h"

@@ -1,6 +1,6 @@
 /*
- * The aarch64 NEON binary lookup-table kernels,
- * acc8_binary_x_u8_6x64_lut<G>__aarch64_neon (issue 18; design, proof and
+ * The NEON binary lookup-table kernels, acc8_binary_x_u8_<MR>x64_lut<G>
+ * on aarch64 (MR = 6) and armv7 (MR = 3) (issue 18; design, proof and
  * instruction counts: docs/lut.md, "Binary weights on aarch64 NEON", and
  * docs/arm.md): binary weights x uint8 activations, 8-bit wrapping lanes,
  * by table-row adds of G depths.  Serves b <= 8, binary weights only.  A
@@ -15,9 +15,10 @@
  *                                                      of r is set, else -1
  *
  * once; each output row then adds, per group, the one row its G weights
- * select: ldrb of the index, an address add, one ld1 of four q registers
- * and four add .16b, 7 instructions per G depths x 64 columns (the lut3
- * kernel's loop, lut_aarch64_neon.h, which spends the same 7 on 3 depths).
+ * select: ldrb of the index, an address add, the 64-byte row's load (one
+ * ld1 of four q registers on aarch64, two vld1.8 {d0-d3} on armv7) and
+ * four add .16b / vadd.i8, 7 or 8 instructions per G depths x 64 columns
+ * (the lut3 kernels' loop, lut_neon.h, which spends the same on 3 depths).
  * Every step is an addition in Z/256 (add/sub .16b wrap), so the sums are
  * exact modulo 2^8, all that lane_bits = 8 promises.  The tables hold
  * codes, not x - zx: the epilogue's zx * rowsum correction is exact modulo
@@ -29,7 +30,7 @@
  *
  * Packed layouts (KU = G depths per group):
  *
- *   A group, 6 rows:      r0 r1 r2 r3 r4 r5     (6 bytes, r < 2^G;
+ *   A group, MR rows:     r0 r1 ... r(MR-1)     (MR bytes, r < 2^G;
  *                                               r = sum_q (w_q = +1) << q)
  *   B group, 64 columns:  row 0:      64 bytes  (-x0 -x1 ... -x(G-1))
  *                         row 1:      64 bytes  (+x0 -x1 ... -x(G-1))
@@ -45,13 +46,13 @@
 #include "core/kernel.h"
 #include "core/kernel_name.h"
 #include "core/lutb.h"
-#include "lut_aarch64_neon.h"
+#include "neon/lut_neon.h"
 
 #if !defined(WG_LUTB_G) || !defined(WG_K_KC) || WG_LUTB_G < 4 || WG_LUTB_G > 6
-#error "lutb_aarch64_neon.h: define WG_LUTB_G (4..6) and WG_K_KC before including it"
+#error "lutb_neon.h: define WG_LUTB_G (4..6) and WG_K_KC before including it"
 #endif
 #if WG_K_KC % WG_LUTB_G
-#error "lutb_aarch64_neon.h: WG_K_KC must be a multiple of WG_LUTB_G"
+#error "lutb_neon.h: WG_K_KC must be a multiple of WG_LUTB_G"
 #endif
 #define WG_LUTB_LO (WG_LUTB_G / 2)
 #define WG_LUTB_HI (WG_LUTB_G - WG_LUTB_LO)
@@ -107,7 +108,7 @@ static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int
   }
 }
 
-static void WG_K_FN(run)(const wg_tile *t) { wg_neon_lut_run_6x64(t, WG_K_B_GROUP); }
+static void WG_K_FN(run)(const wg_tile *t) { wg_neon_lut_run(t, WG_K_B_GROUP); }
 
 #include "core/kernel_def.h"
 
