@@ -1,4 +1,4 @@
-"""The paper's Tables 2 and 3 on the deeper net, from the points that
+"""The paper's Tables 2, 3 and 4 on the deeper net, from the points that
 scripts/wrapnet/ablate_vgg7.sh trained and evaluated in WORKDIR, written
 into docs/wrapnet.md between <!-- tables-ablations-fmnist-vgg7:begin --> and
 <!-- tables-ablations-fmnist-vgg7:end --> next to the paper's figures.
@@ -31,6 +31,11 @@ PAPER2 = {"k1-p5": "90.24%", "k2-p5": "90.52%", "k4-p5": "90.25%", "k10-p5": "89
 PAPER3 = {"p0": ("1", "90.07%"), "p2": ("3", "90.51%"), "k2-p5": ("3", "90.52%"),
           "p10": ("4", "89.92%"), "p20": ("4", "88.25%"), "p30": ("5", "85.30%"),
           "p40": ("5", "36.11%"), "p50": ("5", "* (diverged)")}
+# Table 4: the overflow penalty R^o (coefficient 0 and 0.01) at p = 20% and 5%,
+# k = 2; its R^o = 0 points are Table 3's.  (R^o, p in %, tag, paper top-1)
+TABLE4 = [("0", "20", "p20", 88.25), ("0", "5", "k2-p5", 90.52),
+          ("0.01", "20", "ro-p20", 90.05), ("0.01", "5", "ro-p5", 90.81)]
+TAGS = [t for t, _ in TABLE2 + TABLE3] + [t for _, _, t, _ in TABLE4]
 
 
 def point(work, tag):
@@ -82,14 +87,32 @@ def median_bits(bits):
     return f"{m:g}"
 
 
+def table4(points):
+    """Table 4 as the paper lays it out: one row per (R^o, p), the accuracy
+    difference between p = 5% and p = 20% on the p = 5% row."""
+    out = ["| R^o coefficient | p (%) | act bits L1-L5 | top-1 | difference | paper top-1 "
+           "(VGG-7, CIFAR-10) | paper difference | training CPU s |",
+           "|---|---|---|---|---|---|---|---|"]
+    for i, (reg, p, tag, paper) in enumerate(TABLE4):
+        d, diff, pdiff = points[tag], "–", "–"
+        if i % 2:   # the p = 5% row of its R^o: 5% minus 20%
+            d20 = points[TABLE4[i - 1][2]]
+            if d and d20:
+                diff = f"{d['acc'] - d20['acc']:.2f}%"
+            pdiff = f"{paper - TABLE4[i - 1][3]:.2f}%"
+        bits = "/".join(map(str, d["bits"])) if d else "not run"
+        out.append(f"| {reg} | {p} | {bits} | {ACC(d) if d else 'not run'} | {diff} | "
+                   f"{paper:.2f}% | {pdiff} | {CPU(d) if d else '–'} |")
+    return out
+
+
 def block(work, points, cmdline, scale, calib):
-    done = [t for t, _ in TABLE2 + TABLE3 if points[t]]
-    missing = sorted({t for t, _ in TABLE2 + TABLE3 if not points[t]},
-                     key=[t for t, _ in TABLE2 + TABLE3].index)
+    done = [t for t in TAGS if points[t]]
+    missing = sorted({t for t in TAGS if not points[t]}, key=TAGS.index)
     cpus = [points[t]["cpu"] for t in set(done) if points[t]["cpu"] is not None]
     lines = [
         f"Binary weights, WrapNet-8 retrained from one binary qw checkpoint per point, no R^o "
-        f"(`--reg 0`), EPOCHS_SCALE {scale} (warm-up {36 * float(scale):g}k + fine-tune "
+        f"(`--reg 0`) except Table 4's R^o rows (`--reg 0.01`), EPOCHS_SCALE {scale} (warm-up {36 * float(scale):g}k + fine-tune "
         f"{120 * float(scale):g}k images), step search on {calib} training images; top-1 of the "
         f"integer simulation (= the C library bit for bit) on all 10000 test images. "
         f"Training CPU time per point (one thread, {cpu_name()}): "
@@ -116,6 +139,10 @@ def block(work, points, cmdline, scale, calib):
             ("paper median bits", lambda t: PAPER3[t][0]),
             ("paper top-1 (VGG-7, CIFAR-10)", lambda t: PAPER3[t][1]),
             ("training CPU s", CPU)]),
+        "",
+        "Table 4 (k = 2; the R^o = 0 rows are Table 3's points):",
+        "",
+        *table4(points),
     ]
     trained = [t for t in missing if os.path.exists(os.path.join(work, f"binary-wrap8-abl-{t}.pt"))]
     if trained:
@@ -135,7 +162,7 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--write", help="docs/wrapnet.md: replace or append the block")
     a = ap.parse_args()
-    points = {t: point(a.work, t) for t, _ in TABLE2 + TABLE3}
+    points = {t: point(a.work, t) for t in TAGS}
     scale = os.environ.get("EPOCHS_SCALE", "0.3")
     calib = os.environ.get("CALIB_IMAGES", "500")
     cmdline = "scripts/wrapnet/ablate_vgg7.sh " + a.work

@@ -1,7 +1,9 @@
 """Exports trained checkpoints as wrapgemm model files, simulates them in
 integers exactly as the C library computes, and writes golden vectors.
 
-Usage: python3 export.py WORKDIR MODELDIR
+Usage: python3 export.py [--label NAME] WORKDIR MODELDIR
+           (--label: a model set trained with other options, e.g. PACT, whose
+           files and model names carry NAME: fmnist-vgg7-NAME-binary-wrap8.wgm)
        python3 export.py --eval WTYPE CHECKPOINT...   (ablations: accuracy only)
        python3 export.py --golden-float MODEL.wgm...  (MODEL.wgg of float-activation
            models already written, e.g. the committed small float/qw models; reads
@@ -369,6 +371,10 @@ def main():
     if sys.argv[1] == "--golden-float":
         golden_float_of_files(sys.argv[2:])
         return
+    label = ""
+    if sys.argv[1] == "--label":
+        label = sys.argv[2]
+        del sys.argv[1:3]
     work, outdir = sys.argv[1], sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
     check_fmaf32()
@@ -381,6 +387,8 @@ def main():
     arch = net.arch.name
     prefix = "fmnist" if arch == "small" else f"fmnist-{arch}"
     tag = "" if arch == "small" else f"{arch} "
+    if label:
+        prefix, tag = f"{prefix}-{label}", f"{tag}{label} "
     layers = build_layers(net, "fp")
     write_model(os.path.join(outdir, f"{prefix}-float.wgm"), f"{tag}float", layers, 1)
     write_golden(os.path.join(outdir, f"{prefix}-float.wgg"), layers, xte[:GOLDEN_IMAGES],
@@ -413,6 +421,8 @@ def main():
                               f"(steps {[round(s, 5) for s in net.steps[1:]]}, bits {net.bits[1:]})")
             print(report[-1], flush=True)
     acc_file = "python-accuracy.txt" if arch == "small" else f"python-accuracy-{arch}.txt"
+    if label:
+        acc_file = acc_file[:-4] + f"-{label}.txt"
     with open(os.path.join(outdir, acc_file), "w") as f:
         f.write("\n".join(report) + "\n")
     print("\n".join(report))

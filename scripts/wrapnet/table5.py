@@ -1,17 +1,22 @@
 #!/usr/bin/python3
 """The WrapNet paper's Table 5 through the C SWAR path: bit-packed inference
-of the committed WrapNet-8 models on cores without a vector unit.
+of WrapNet models on cores without a vector unit.
 
     make lib && /usr/bin/python3 scripts/wrapnet/table5.py [--write docs/wrapnet.md]
+    /usr/bin/python3 scripts/wrapnet/table5.py --prefix fmnist-vgg7 --stats calib \
+        --rows binary-wrap8,ternary-wrap8,binary-wrap7,binary-rc8 --write docs/wrapnet.md
 
-For binary and ternary weights (models/fmnist-{binary,ternary}-wrap8.wgm),
-the three quantized conv layers run through wrapgemm.swar_gemm (the C
-library's wg_swar_gemm, single-threaded, general registers only) on an
-im2col of each batch, with the layer's own epilogue (wrap to 8 bits, smooth
-cyclic activation, scale, bias, ReLU, requantization) fused; the
-full-precision first and last layers (12-bit fixed point) run exactly in
-numpy as in python/tests/wrapnet_sim.py.  Four 8-bit lanes in 32-bit
-registers (appendix A.1's example; --reg-bits 64 packs eight), three modes:
+Each row is a model, models/<prefix>-<row>.wgm: by default the WrapNet-8
+models (--weights binary,ternary: <prefix>-{binary,ternary}-wrap8.wgm) of
+the small net (--prefix fmnist, three quantized layers) or of the deeper
+net (--prefix fmnist-vgg7, five).  The quantized conv layers run through
+wrapgemm.swar_gemm (the C library's wg_swar_gemm, single-threaded, general
+registers only) on an im2col of each batch, with the layer's own epilogue
+(wrap to b bits, smooth cyclic activation, scale, bias, ReLU,
+requantization) fused; the full-precision first and last layers (12-bit
+fixed point) run exactly in numpy as in python/tests/wrapnet_sim.py.  Four
+8-bit lanes in 32-bit registers (appendix A.1's example; --reg-bits 64
+packs eight), the modes:
 
   (v) exact       lanes cut, no carry crosses a lane: the contract's result,
                   the same bits as wg_conv2d (checked on the first images);
@@ -21,18 +26,25 @@ registers (appendix A.1's example; --reg-bits 64 packs eight), three modes:
                   calibrated layer by layer (in order, each layer on inputs of
                   the corrected layers before it) on the first
                   --calib-images training images: wg_swar_carry_stats'
-                  `correction`, passed back as carry_correction.
+                  `correction`, passed back as carry_correction;
+  (c) buffer bit  for a net trained for 7-bit accumulators (a wrap7 row):
+                  7-bit lanes whose 8th bit absorbs each carry and is cleared
+                  (BUFFER mode; the contract's result for b = 7).
 
-Carry statistics per layer, on the test set in the corrected run (the
-inputs the deployed bit-packed net sees): the paper's count (Algorithm 1 of
+Carry statistics per layer (--stats test: on the test set in the corrected
+run, the inputs the deployed bit-packed net sees; --stats calib: in the
+calibration pass over the training images, the same inputs without a
+counting pass over the test set): the paper's count (Algorithm 1 of
 appendix A, every carry added back, `carries`) and the carries that really
 entered a neighbouring lane (`lane_carries`: the lane sum is exactly
-z + lane_carries mod 2^8).  "mean" is the per-output (per-neuron) mean over
+z + lane_carries mod 2^8); and Algorithm 1's count on the calibration
+images through the exact net ("exact inputs": no carry upstream, what the
+training's R^c sees).  "mean" is the per-output (per-neuron) mean over
 images averaged over the outputs, "std" the per-output population standard
 deviation (the paper's eq. 4) averaged over the outputs.
 
-The R^c regulariser and the layer-by-layer carry fine-tuning need training
-(torch) and are not run here; nor is the buffer-bit (7-bit) net.
+The R^c and buffer-bit nets are trained by train.py (phases rc8 and wrap7)
+and exported by export_one.py; see docs/wrapnet.md.
 
 The library comes from WRAPGEMM_LIB or this checkout's build/ (docs/python.md).
 The dataset: FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist
@@ -55,7 +67,17 @@ from tests import wrapnet_sim as sim  # noqa: E402  (model reader, exact fp laye
 
 DATA_DIR = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 CHUNK = 1000
-BEGIN, END = "<!-- table5:begin -->", "<!-- table5:end -->"
+BEGIN, END = "<!-- table5:begin -->", "<!-- table5:end -->"   # the small net's block
+# What each model's row is (--rows binary-wrap8,binary-wrap7,...): the model
+# file is models/<prefix>-<row>.wgm.
+KIND = {"wrap8": "WrapNet-8", "wrap7": "WrapNet-7", "rc8": "WrapNet-8 + R^c"}
+
+
+def markers(prefix):
+    """The block's markers in docs/wrapnet.md: the small net keeps its own."""
+    if prefix == "fmnist":
+        return BEGIN, END
+    return f"<!-- table5-{prefix}:begin -->", f"<!-- table5-{prefix}:end -->"
 
 # The paper's Table 5 (VGG-7, CIFAR-10, binary weights, 8-bit accumulators).
 PAPER = [("Baseline", "90.81%", "10.03%", "254.91", "159.55"),
@@ -175,17 +197,28 @@ class Net:
     def calibrate(self, x0, reg_bits):
         """Each quantized layer's correction (the rounded mean lane-carry
         count of every output), layer by layer on the corrected net's own
-        inputs.  Returns ({layer: int32 correction}, {layer: stats check})."""
-        corrections, check = {}, {}
-        x = x0
+        inputs.  Returns ({layer: int32 correction}, {layer: stats check},
+        moments, clean): moments {layer: (Moments of carries, of lane
+        carries)} of those calibration passes (the inputs the corrected
+        bit-packed net sees), clean {layer: Moments of carries} on the
+        inputs of the exact net (no carry upstream: what training sees)."""
+        corrections, check, moments, clean = {}, {}, {}, {}
+        x, xe = x0, x0
         for li in self.quant:
             L = self.layers[li]
             counts, lanes = [], []
+            moments[li], clean[li] = (Moments(), Moments()), Moments()
             for i in range(0, len(x), CHUNK):
                 _, c, lc = swar_layer(L, self.packed[li], x[i:i + CHUNK], "carry", reg_bits,
                                       counts=True)
                 counts.append(c)
                 lanes.append(lc)
+                moments[li][0].add(c)
+                moments[li][1].add(lc)
+                clean[li].add(swar_layer(L, self.packed[li], xe[i:i + CHUNK], "carry", reg_bits,
+                                         counts=True)[1])
+            xe = np.concatenate([swar_layer(L, self.packed[li], xe[i:i + CHUNK], "exact",
+                                            reg_bits)[0] for i in range(0, len(xe), CHUNK)])
             lanes = np.concatenate(lanes)
             st = wg.swar_carry_stats(lanes)
             corrections[li] = st.correction
@@ -198,7 +231,7 @@ class Net:
             x = np.concatenate([swar_layer(L, self.packed[li], x[i:i + CHUNK], "carry", reg_bits,
                                            corrections[li])[0]
                                 for i in range(0, len(x), CHUNK)])
-        return corrections, check
+        return corrections, check, moments, clean
 
     def check_exact(self, pixels, reg_bits):
         """SWAR exact mode == the integer simulation (the contract), every
@@ -221,13 +254,25 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", default=os.path.join(REPO, "models"))
     ap.add_argument("--data", default=DATA_DIR)
-    ap.add_argument("--weights", default="binary,ternary")
+    ap.add_argument("--prefix", default="fmnist",
+                    help="model set: fmnist (the small net), fmnist-vgg7 (the deeper net)")
+    ap.add_argument("--weights", default="binary,ternary",
+                    help="WrapNet-8 rows: <prefix>-<w>-wrap8.wgm for each")
+    ap.add_argument("--rows", default=None,
+                    help="models by name instead, e.g. binary-wrap8,binary-wrap7,binary-rc8: "
+                         "<prefix>-<row>.wgm; a wrap7 (7-bit) net runs in BUFFER mode for (c)")
     ap.add_argument("--test-images", type=int, default=10000)
     ap.add_argument("--calib-images", type=int, default=2000)
     ap.add_argument("--reg-bits", type=int, default=32, choices=(32, 64))
+    ap.add_argument("--stats", default="test", choices=("test", "calib"),
+                    help="carry statistics of the corrected run on the test images (test) or "
+                         "of the calibration pass on the training images (calib: no counting "
+                         "over the test set, 1/4 of the cost)")
     ap.add_argument("--write", metavar="DOC",
-                    help=f"replace the text between {BEGIN} and {END} in DOC")
+                    help=f"replace the text between {BEGIN} and {END} in DOC "
+                         "(<!-- table5-PREFIX:begin/end --> for another prefix)")
     a = ap.parse_args()
+    rows = (a.rows.split(",") if a.rows else [f"{w}-wrap8" for w in a.weights.split(",")])
 
     t_start, cpu_start = time.time(), time.process_time()
     xt = load_idx("t10k-images-idx3-ubyte.gz", a.data)[:a.test_images]
@@ -236,36 +281,54 @@ def main():
     lanes = a.reg_bits // 8
     results = []
     with wg.Context(threads=1) as ctx:
-        for wname in a.weights.split(","):
-            path = os.path.join(a.models, f"fmnist-{wname}-wrap8.wgm")
+        for row in rows:
+            wname, phase = row.rsplit("-", 1)
+            path = os.path.join(a.models, f"{a.prefix}-{row}.wgm")
             net = Net(path, ctx)
             t0 = time.time()
             net.check_exact(xt[:20], a.reg_bits)
-            x0t, x0c = net.first(xt), net.first(xc)
+            x0t = net.first(xt)
             acc_v = accuracy(net.run(x0t, "exact", a.reg_bits), yt)
-            acc_c = accuracy(net.run(x0t, "carry", a.reg_bits), yt)
-            corrections, check = net.calibrate(x0c, a.reg_bits)
-            moments = {li: (Moments(), Moments()) for li in net.quant}
-            acc_k = accuracy(net.run(x0t, "carry", a.reg_bits, corrections, moments), yt)
-            layers = []
-            for li in net.quant:
-                L = net.layers[li]
-                (cm, cs), (lm, ls) = moments[li][0].mean_std(), moments[li][1].mean_std()
-                layers.append(dict(layer=li, k=L["cin"] * 9, outputs=len(cm), in_bits=L["in_bits"],
-                                   alg1=cm, alg1_std=cs, lane=lm, lane_std=ls,
-                                   corr=corrections[li], check=check[li]))
+            r = dict(weights=wname, phase=phase, row=row, acc_v=acc_v, layers=[],
+                     bits=[net.layers[li]["in_bits"] for li in net.quant])
+            if all(net.layers[li]["acc_bits"] <= 7 for li in net.quant):
+                # the buffer-bit net: 7-bit lanes, the 8th bit absorbs each
+                # carry (BUFFER mode, the contract's result for b <= 7)
+                r["acc_b"] = accuracy(net.run(x0t, "buffer", a.reg_bits), yt)
+                print(f"{row}: (v) {acc_v:.2f}%  (c) buffer bit {r['acc_b']:.2f}%"
+                      f"  [{time.time() - t0:.0f} s]", file=sys.stderr, flush=True)
+            else:
+                r["acc_c"] = accuracy(net.run(x0t, "carry", a.reg_bits), yt)
+                x0c = net.first(xc)
+                corrections, check, moments, clean = net.calibrate(x0c, a.reg_bits)
+                if a.stats == "test":
+                    moments = {li: (Moments(), Moments()) for li in net.quant}
+                    r["acc_k"] = accuracy(net.run(x0t, "carry", a.reg_bits, corrections,
+                                                  moments), yt)
+                else:
+                    r["acc_k"] = accuracy(net.run(x0t, "carry", a.reg_bits, corrections), yt)
+                for li in net.quant:
+                    L = net.layers[li]
+                    (cm, cs), (lm, ls) = moments[li][0].mean_std(), moments[li][1].mean_std()
+                    em, es = clean[li].mean_std()
+                    r["layers"].append(dict(layer=li, k=L["cin"] * 9, outputs=len(cm),
+                                            in_bits=L["in_bits"], alg1=cm, alg1_std=cs,
+                                            lane=lm, lane_std=ls, clean=em, clean_std=es,
+                                            corr=corrections[li], check=check[li]))
+                print(f"{row}: (v) {acc_v:.2f}%  (c) {r['acc_c']:.2f}%  (c) corrected "
+                      f"{r['acc_k']:.2f}%  [{time.time() - t0:.0f} s]", file=sys.stderr,
+                      flush=True)
             net.close()
-            results.append(dict(weights=wname, acc_v=acc_v, acc_c=acc_c, acc_k=acc_k,
-                                layers=layers, seconds=time.time() - t0))
-            print(f"{wname}: (v) {acc_v:.2f}%  (c) {acc_c:.2f}%  (c) corrected {acc_k:.2f}%"
-                  f"  [{time.time() - t0:.0f} s]", file=sys.stderr, flush=True)
+            r["seconds"] = time.time() - t0
+            results.append(r)
     wall, cpu = time.time() - t_start, time.process_time() - cpu_start
     text = report(results, a, lanes, wall, cpu)
     print(text)
     if a.write:
+        begin, end = markers(a.prefix)
         with open(a.write) as f:
             doc = f.read()
-        i, j = doc.index(BEGIN) + len(BEGIN), doc.index(END)
+        i, j = doc.index(begin) + len(begin), doc.index(end)
         with open(a.write, "w") as f:
             f.write(doc[:i] + "\n" + text + doc[j:])
 
@@ -284,34 +347,56 @@ def cpu_name():
     return f"{model}, {level}"
 
 
+def overall(r, key="alg1"):
+    """Algorithm 1's per-output mean and std, averaged over every output of
+    the quantized layers (key "clean": on the exact net's inputs)."""
+    n = sum(L["outputs"] for L in r["layers"])
+    return (sum(L[key].sum() for L in r["layers"]) / n,
+            sum(L[key + "_std"].sum() for L in r["layers"]) / n)
+
+
 def report(results, a, lanes, wall, cpu):
-    out = [f"{a.test_images} test images; corrections from the first {a.calib_images} training "
-           f"images; {lanes} lanes of 8 bits in {a.reg_bits}-bit registers; "
-           f"{wall:.0f} s wall, {cpu:.0f} s CPU on {cpu_name()}.", "",
-           "| net | accuracy (v) | accuracy (c) | carry | carry std |",
-           "|---|---|---|---|---|"]
+    where = ("the test images, corrected run" if a.stats == "test" else
+             f"the {a.calib_images} calibration images, corrected layers")
+    out = [f"Models models/{a.prefix}-*.wgm; {a.test_images} test images; corrections from the "
+           f"first {a.calib_images} training images; {lanes} lanes of 8 bits in {a.reg_bits}-bit "
+           f"registers; {wall:.0f} s wall, {cpu:.0f} s CPU on {cpu_name()}. "
+           f"carry / carry std: Algorithm 1's count on {where}; \"exact inputs\": on the "
+           "calibration images through the exact (carry-free) net.", "",
+           "| net | act bits | accuracy (v) | accuracy (c) | carry | carry std "
+           "| carry, exact inputs | carry std, exact inputs |",
+           "|---|---|---|---|---|---|---|---|"]
     for row in PAPER:
-        out.append(f"| paper (VGG-7, CIFAR-10, binary): {row[0]} | " + " | ".join(row[1:]) + " |")
+        out.append(f"| paper (VGG-7, CIFAR-10, binary): {row[0]} | ~3 | " + " | ".join(row[1:])
+                   + " | | |")
     for r in results:
-        n = sum(L["outputs"] for L in r["layers"])
-        mean = sum(L["alg1"].sum() for L in r["layers"]) / n
-        std = sum(L["alg1_std"].sum() for L in r["layers"]) / n
-        out.append(f"| {r['weights']} WrapNet-8, uncorrected | {r['acc_v']:.2f}% | "
-                   f"{r['acc_c']:.2f}% | {mean:.2f} | {std:.2f} |")
-        out.append(f"| {r['weights']} WrapNet-8, mean-corrected (no R^c) | – | "
-                   f"{r['acc_k']:.2f}% | {mean:.2f} | {std:.2f} |")
-    out += ["", "Per layer (test set, corrected run): Algorithm 1's count and the carries that "
-            f"entered a neighbouring lane of {lanes}; mean = per-output mean averaged over "
-            "outputs, std = per-output standard deviation averaged over outputs.", "",
+        name = f"{r['weights']} {KIND.get(r['phase'], r['phase'])}"
+        bits = "/".join(str(b) for b in r["bits"])
+        if "acc_b" in r:
+            out.append(f"| {name}, 7-bit lanes + buffer bit | {bits} | {r['acc_v']:.2f}% | "
+                       f"{r['acc_b']:.2f}% | – | – | – | – |")
+            continue
+        mean, std = overall(r)
+        em, es = overall(r, "clean")
+        out.append(f"| {name}, uncorrected | {bits} | {r['acc_v']:.2f}% | "
+                   f"{r['acc_c']:.2f}% | | | {em:.2f} | {es:.2f} |")
+        out.append(f"| {name}, mean-corrected | {bits} | – | "
+                   f"{r['acc_k']:.2f}% | {mean:.2f} | {std:.2f} | {em:.2f} | {es:.2f} |")
+    out += ["", f"Per layer ({where}): Algorithm 1's count and the carries that "
+            f"entered a neighbouring lane of {lanes}, and Algorithm 1's count on exact inputs; "
+            "mean = per-output mean averaged over outputs, std = per-output standard deviation "
+            "averaged over outputs.", "",
             "| net | layer | K | act bits | outputs | carry mean | carry std "
-            "| lane carries mean | lane carries std |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "| lane carries mean | lane carries std | exact inputs: carry mean | carry std |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         for L in r["layers"]:
-            out.append(f"| {r['weights']} | L{L['layer']} | {L['k']} | {L['in_bits']} | "
+            out.append(f"| {r['row']} | L{L['layer']} | {L['k']} | {L['in_bits']} | "
                        f"{L['outputs']} | {L['alg1'].mean():.2f} | {L['alg1_std'].mean():.2f} | "
-                       f"{L['lane'].mean():.2f} | {L['lane_std'].mean():.2f} |")
-    worst = max(L["check"] for r in results for L in r["layers"])
+                       f"{L['lane'].mean():.2f} | {L['lane_std'].mean():.2f} | "
+                       f"{L['clean'].mean():.2f} | {L['clean_std'].mean():.2f} |")
+    checks = [L["check"] for r in results for L in r["layers"]]
+    worst = max(checks) if checks else 0.0
     out += ["", f"(wg_swar_carry_stats' mean and std agree with numpy's to {worst:.1e} on the "
             "calibration counts; SWAR exact mode equals the integer simulation layer by layer "
             "on the first 20 test images.)", ""]

@@ -9,6 +9,13 @@
                activations, then fine-tuning with quantized activations and
                the overflow penalty R^o                         (WrapNet, 8-bit)
     wrap12     the same for a 12-bit accumulator
+    wrap7      the same for a 7-bit accumulator (not in the default --phases):
+               the paper's buffer-bit net (section 3.3, Table 5), run in 8-bit
+               SWAR lanes whose top bit absorbs the carries (docs/swar.md)
+    rc8        (--phases rc8 --rc COEF [--rc-from CKPT] [--rc-layers 1,2]) a
+               WrapNet-8 (default OUT/<wtype>-wrap8<tag>.pt) fine-tuned with
+               R^o and the carry-variance regulariser R^c (appendix A.1,
+               wrapnet.carry_count), steps unchanged: Table 5's R^c row
 
 Checkpoints go to OUT/<phase>.pt (float) and OUT/<wtype>-<phase>.pt; every
 phase whose checkpoint exists is skipped, so an interrupted run resumes.
@@ -43,7 +50,8 @@ import torch.nn.functional as F
 import wrapnet as W
 
 
-def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0, part=None):
+def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0, part=None,
+               rc=0.0):
     """Adam with a one-cycle schedule over `images` random training images
     (a fraction of an epoch or several: the shared 2-core machine sets the
     budget, see docs/wrapnet.md).  With `part` (a path), the state is saved
@@ -53,19 +61,20 @@ def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0, p
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=nb, pct_start=0.15)
     g = torch.Generator().manual_seed(seed)
     perm = torch.cat([torch.randperm(len(x), generator=g) for _ in range(nb * bs // len(x) + 1)])
-    t0, tot, pen, start = time.time(), 0.0, 0.0, 0
+    t0, tot, pen, start, rcs = time.time(), 0.0, 0.0, 0, 0.0
     if part and os.path.exists(part):
         d = torch.load(part)
         net.load_state_dict(d["net"])
         opt.load_state_dict(d["opt"])
         sched.load_state_dict(d["sched"])
-        start, tot, pen = d["b"], d["tot"], d["pen"]
+        start, tot, pen, rcs = d["b"], d["tot"], d["pen"], d.get("rcs", 0.0)
         print(f"    resumed at {start * bs} images from {part}", flush=True)
 
     def save_part(done):
         if part:
             torch.save({"net": net.state_dict(), "opt": opt.state_dict(),
-                        "sched": sched.state_dict(), "b": done, "tot": tot, "pen": pen},
+                        "sched": sched.state_dict(), "b": done, "tot": tot, "pen": pen,
+                        "rcs": rcs},
                        part + ".tmp")
             os.replace(part + ".tmp", part)
 
@@ -80,13 +89,19 @@ def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0, p
         pen += net.penalty.item()
         if net.pact and pact_decay:
             loss = loss + pact_decay * net.pact_l2()
+        if rc:
+            loss = loss + rc * net.carry_reg_value
+            rcs += net.carry_reg_value.item()
         opt.zero_grad()
         loss.backward()
         opt.step()
         sched.step()
         if (b + 1) % 100 == 0 or b + 1 == nb:
+            extra = (f" R^c {rcs / (b + 1):.2f} (carry std per layer "
+                     f"{[round(v ** 0.5, 1) for _, v in net.carry_stats.values()]})"
+                     if rc else "")
             print(f"    {(b + 1) * bs} images: loss {tot / (b + 1):.4f} "
-                  f"R^o {pen / (b + 1):.3f} ({time.time() - t0:.0f} s)", flush=True)
+                  f"R^o {pen / (b + 1):.3f}{extra} ({time.time() - t0:.0f} s)", flush=True)
             save_part(b + 1)
 
 
@@ -117,6 +132,12 @@ def main():
     ap.add_argument("--float-epochs", type=float, default=1.0)
     ap.add_argument("--calib-images", type=int, default=1000,
                     help="training images of the step search (section 3.2)")
+    ap.add_argument("--rc", type=float, default=0.0,
+                    help="R^c coefficient (carry-variance regulariser) of the rc8 phase")
+    ap.add_argument("--rc-from", default=None,
+                    help="checkpoint the rc8 phase fine-tunes (default OUT/<wtype>-wrap8<tag>.pt)")
+    ap.add_argument("--rc-layers", default=None,
+                    help="comma-separated quantized layers R^c applies to (default: all)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -145,8 +166,8 @@ def main():
         tag = a.tag if phase != "qw" else ""
         return os.path.join(a.out, f"{a.wtype}-{phase}{tag}.pt")
 
-    def load(phase):
-        d = torch.load(ckpt(phase) if phase != "float" else fpath)
+    def load(phase, path=None):
+        d = torch.load(path or (ckpt(phase) if phase != "float" else fpath))
         if d.get("arch", "small") != a.arch:
             raise SystemExit(f"{a.out} holds {d.get('arch', 'small')} checkpoints, not {a.arch}")
         n = W.Net(a.arch)
@@ -182,7 +203,7 @@ def main():
         drop_parts(ckpt("qw"))
 
     calib_x = xtr[:a.calib_images]
-    for phase, b in (("qa", 8), ("wrap8", 8), ("wrap12", 12)):
+    for phase, b in (("qa", 8), ("wrap7", 7), ("wrap8", 8), ("wrap12", 12)):
         if phase not in a.phases.split(",") or os.path.exists(ckpt(phase)):
             continue
         print(f"phase {phase}", flush=True)
@@ -205,12 +226,12 @@ def main():
             net.cyclic_bits, net.slope = b, a.slope
             net.quant_acts = False
             print("  warm-up (float activations, cyclic)", flush=True)
-            run_epochs(net, xtr, ytr, ep(36000 if b == 8 else 24000), 5e-4, seed=4, pact_decay=pd,
+            run_epochs(net, xtr, ytr, ep(36000 if b <= 8 else 24000), 5e-4, seed=4, pact_decay=pd,
                        part=ckpt(phase) + ".part-warmup")
             print(f"  warm-up test accuracy (first 2000) {W.evaluate(net, xev, yev):.2f}%", flush=True)
             net.quant_acts = True
             print("  fine-tune (quantized activations, R^o)", flush=True)
-            run_epochs(net, xtr, ytr, ep(120000 if b == 8 else 36000), 5e-4, reg=a.reg, seed=5,
+            run_epochs(net, xtr, ytr, ep(120000 if b <= 8 else 36000), 5e-4, reg=a.reg, seed=5,
                        pact_decay=pd, part=ckpt(phase) + ".part-finetune")
         extra = None
         if a.pact:
@@ -225,6 +246,28 @@ def main():
               f"CPU time {time.process_time() - t0:.0f} s", flush=True)
         save(net, phase, acc, extra)
         drop_parts(ckpt(phase))
+
+    # rc8 (appendix A of the paper, Table 5's R^c row): the WrapNet-8 of
+    # --rc-from (or OUT/<wtype>-wrap8<tag>.pt), steps and cyclic activation
+    # unchanged, fine-tuned with quantized activations, R^o and the carry-
+    # variance regulariser R^c = the mean over the neurons of the batch
+    # variance of their Algorithm 1 carry counts (wrapnet.carry_count).
+    if "rc8" in a.phases.split(",") and not os.path.exists(ckpt("rc8")):
+        src = a.rc_from or ckpt("wrap8")
+        print(f"phase rc8 (R^c {a.rc} from {src})", flush=True)
+        t0 = time.process_time()
+        net = load("wrap8", src)
+        net.quant_acts, net.carry_reg, net.carry_bits = True, True, net.cyclic_bits
+        if a.rc_layers:
+            net.carry_layers = [int(v) for v in a.rc_layers.split(",")]
+        run_epochs(net, xtr, ytr, ep(120000), 5e-4, reg=a.reg, rc=a.rc, seed=6,
+                   part=ckpt("rc8") + ".part-finetune")
+        net.carry_reg = False
+        acc = W.evaluate(net, xev, yev)
+        print(f"  rc8 test accuracy (first 2000) (fake-quantized) {acc:.2f}%; "
+              f"CPU time {time.process_time() - t0:.0f} s", flush=True)
+        save(net, "rc8", acc, {"rc": a.rc, "rc_from": src, "rc_layers": net.carry_layers})
+        drop_parts(ckpt("rc8"))
 
 
 if __name__ == "__main__":

@@ -141,6 +141,40 @@ def cyclic(z, b, k):
     return torch.where(inner, m, torch.where(m > 0, k * h - k * m, -k * h - k * m))
 
 
+def carry_count(x, w, z=None, b=8):
+    """Algorithm 1 of the paper's appendix A, per output of conv2d(x, w,
+    padding=1): the number of carries out of a b-bit accumulator when the
+    products v_k = w_k x_k are summed as unsigned b-bit numbers and every
+    carry is added back until none is left (the library's `carries`,
+    docs/swar.md).  x: activation codes >= 0 (B, C, H, W); w: weight codes in
+    {-1, 0, +1} (M, C, 3, 3); z: conv2d(x, w, padding=1) if already computed.
+
+    With N the number of negative products, u = sum_k (v_k mod 2^b) =
+    z + 2^b N and the loop ends with u = r + (2^b - 1) c, r in 1 .. 2^b - 1,
+    so c = floor((u - 1) / (2^b - 1)) (0 for u = 0; a zero product adds 0).
+    N = conv2d([x > 0], [w < 0]) exactly, and [w < 0] = w (w - 1) / 2 on
+    {-1, 0, 1}.  Gradients (appendix A.1): the sign of x is replaced by tanh
+    (forward exact, backward tanh'), the floor by a straight-through
+    estimator (gradient 1 / (2^b - 1))."""
+    t = torch.tanh(x)
+    px = t + ((x > 0).float() - t).detach()
+    nw = w * (w - 1) * 0.5
+    n = F.conv2d(px, nw, padding=1)
+    if z is None:
+        z = F.conv2d(x, w, padding=1)
+    u = z + float(1 << b) * n
+    smooth = (u - 1) / float((1 << b) - 1)
+    exact = torch.where(u > 0, torch.floor(smooth.detach()), torch.zeros_like(u))
+    return smooth + (exact - smooth).detach()
+
+
+def carry_variance(c):
+    """Eq. 4 of appendix A.1: each output's (neuron's) population variance of
+    its carry count over the batch (dim 0), summed over the neurons;
+    divided by c[0].numel() it is the mean variance, the regulariser R^c."""
+    return c.var(0, unbiased=False).sum()
+
+
 class Net(nn.Module):
     def __init__(self, arch="small"):
         super().__init__()
@@ -159,6 +193,17 @@ class Net(nn.Module):
         self.penalty_bits = 8
         self.penalty = torch.zeros(())
         self.pact = False          # True after enable_pact (train.py --pact)
+        # R^c (appendix A.1; train.py --rc): with carry_reg on, forward sets
+        # self.carry_reg_value to the mean over the neurons of the layers in
+        # carry_layers (None: every quantized layer) of the batch variance of
+        # their Algorithm 1 carry counts at carry_bits, and carry_stats to
+        # {layer: (mean count, mean variance)}.  Off by default: nothing is
+        # computed and nothing changes.
+        self.carry_reg = False
+        self.carry_layers = None
+        self.carry_bits = 8
+        self.carry_reg_value = torch.zeros(())
+        self.carry_stats = {}
 
     # PACT (PACT/SAWB paper, section 3), an option: a learnable clipping level
     # alpha per quantized layer's input, y = clip(x, 0, alpha), quantized with
@@ -213,6 +258,7 @@ class Net(nn.Module):
         h = x.float() / 255.0
         h = h.unsqueeze(1) if h.dim() == 3 else h
         self.penalty = torch.zeros((), device=h.device)
+        cvar, cneurons, self.carry_stats = torch.zeros((), device=h.device), 0, {}
         for i in range(self.arch.n_conv):
             conv, bn = self.convs[i], self.bns[i]
             if i in self.arch.quant_layers and self.wtype is not None:
@@ -223,6 +269,12 @@ class Net(nn.Module):
                 z = F.conv2d(xin, wc, padding=1)
                 self.penalty = self.penalty + F.relu(
                     z.abs() - float(1 << (self.penalty_bits - 1))).mean()
+                if self.carry_reg and (self.carry_layers is None or i in self.carry_layers):
+                    c = carry_count(xin, wc, z, self.carry_bits)
+                    v = carry_variance(c)
+                    cvar, cneurons = cvar + v, cneurons + c[0].numel()
+                    self.carry_stats[i] = (float(c.detach().mean()),
+                                           float(v.detach()) / c[0].numel())
                 if self.cyclic_bits:
                     z = cyclic(z, self.cyclic_bits, self.slope)
                 h = z * (step * alpha.view(1, -1, 1, 1))
@@ -231,6 +283,7 @@ class Net(nn.Module):
             h = F.relu(bn(h))
             if self.arch.pool_after[i]:
                 h = F.max_pool2d(h, 2)
+        self.carry_reg_value = cvar / max(cneurons, 1)
         h = h.flatten(1)
         if self.steps is not None and self.quant_acts:
             fc = self.arch.fc
