@@ -60,6 +60,29 @@ static inline const uint8_t *wg_swar_lut_row(const wg_bsrc *src, int64_t k, int6
   return r;
 }
 
+/* The tables of ceil(cols / 8) panels (cols <= NC) one after the other,
+ * as pack_b would write them, each of the ku depth rows of a group
+ * fetched once for the whole block (columns past N read as 0): table(x,
+ * t) writes one group's `words` uint64 at t from its ku rows of 8 columns
+ * (NULL: depth past K, zeros).  A constant table where it is inlined. */
+#define WG_SWAR_LUT_MAX_KU 6
+static inline __attribute__((always_inline)) void wg_swar_lut_pack_block(
+    const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0, int64_t cols, int ku,
+    size_t words, void (*table)(const uint8_t *const *x, uint64_t *t), uint64_t *out) {
+  uint8_t tmp[WG_SWAR_LUT_MAX_KU][WG_SWAR_LUT_NC + WG_SWAR_LUT_NR];
+  int64_t panels = (cols + WG_SWAR_LUT_NR - 1) / WG_SWAR_LUT_NR;
+  size_t panel_words = (size_t)kgroups * words;
+  for (int64_t g = 0; g < kgroups; g++) {
+    const uint8_t *rows[WG_SWAR_LUT_MAX_KU];
+    for (int q = 0; q < ku; q++) rows[q] = wg_swar_lut_row(src, k0 + g * ku + q, n0, cols, tmp[q]);
+    for (int64_t p = 0; p < panels; p++) {
+      const uint8_t *x[WG_SWAR_LUT_MAX_KU];
+      for (int q = 0; q < ku; q++) x[q] = rows[q] ? rows[q] + p * WG_SWAR_LUT_NR : NULL;
+      table(x, out + (size_t)p * panel_words + (size_t)g * words);
+    }
+  }
+}
+
 /* The 4 x 8 tile over t->kgroups groups of `words` uint64 per table group
  * (row r at word offset a[i] = 2 r), folded every `chunk` groups; parks
  * the 4 x 2 words, fields masked to bytes, in t->partial (64 of its 128

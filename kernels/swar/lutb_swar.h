@@ -84,25 +84,10 @@ static void WG_K_FN(table)(const uint8_t *const x[WG_LUTB_G], uint64_t *out) {
   }
 }
 
-/* The tables of ceil(cols / 8) panels (cols <= NC) one after the other, as
- * pack_b would write them, each depth row fetched once for the whole
- * block; columns past N read as 0. */
+/* The tables of a column block (lut_swar.h). */
 static void WG_K_FN(pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
                                   int64_t cols, void *dst) {
-  uint8_t tmp[WG_LUTB_G][WG_SWAR_LUT_NC + WG_SWAR_LUT_NR];
-  int64_t panels = (cols + WG_SWAR_LUT_NR - 1) / WG_SWAR_LUT_NR;
-  size_t panel_words = (size_t)kgroups * LUTB_WORDS;
-  uint64_t *out = dst;
-  for (int64_t g = 0; g < kgroups; g++) {
-    const uint8_t *rows[WG_LUTB_G];
-    for (int q = 0; q < WG_LUTB_G; q++)
-      rows[q] = wg_swar_lut_row(src, k0 + g * WG_LUTB_G + q, n0, cols, tmp[q]);
-    for (int64_t p = 0; p < panels; p++) {
-      const uint8_t *x[WG_LUTB_G];
-      for (int q = 0; q < WG_LUTB_G; q++) x[q] = rows[q] ? rows[q] + p * WG_SWAR_LUT_NR : NULL;
-      WG_K_FN(table)(x, out + (size_t)p * panel_words + (size_t)g * LUTB_WORDS);
-    }
-  }
+  wg_swar_lut_pack_block(src, k0, kgroups, n0, cols, WG_LUTB_G, LUTB_WORDS, WG_K_FN(table), dst);
 }
 
 static void WG_K_FN(pack_b)(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
