@@ -20,14 +20,11 @@ for r in $(seq 1 "$R"); do
       --out="$OUT/$r-$k" >/dev/null 2>&1
   done
 done
-python3 - "$OUT" "$A" "$B" <<'PY'
-import collections, glob, json, statistics as st, sys
+PYTHONPATH="$(dirname "$0")" python3 - "$OUT" "$A" "$B" <<'PY'
+import statistics as st, sys
+import cpu_times
 out, a, b = sys.argv[1:4]
-t = collections.defaultdict(list)
-for f in glob.glob(out + '/*/bench.json'):
-    for x in json.load(open(f))['benchmarks']:
-        if x.get('run_type') != 'aggregate':
-            t[x['name'].split('/real_time')[0]].append(x['cpu_time'])
+t = cpu_times.load(out)
 print('layer      case           acc8 ms med (min)   LUT ms med (min)   acc8/LUT med  by minima')
 for layer in ['64x56x56', '128x28x28', '256x14x14', '512x7x7']:
     for m in ['gemm_raw', 'conv_raw', 'conv_nhwc_raw']:

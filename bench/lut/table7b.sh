@@ -26,14 +26,11 @@ for r in $(seq 1 "$R"); do
       --out="$OUT/$r-$k" >/dev/null 2>&1
   done
 done
-python3 - "$OUT" $IMPLS <<'PY'
-import collections, glob, json, statistics as st, sys
+PYTHONPATH="$(dirname "$0")" python3 - "$OUT" $IMPLS <<'PY'
+import statistics as st, sys
+import cpu_times
 out, lut, *others = sys.argv[1:]
-t = collections.defaultdict(list)
-for f in glob.glob(out + '/*/bench.json'):
-    for x in json.load(open(f))['benchmarks']:
-        if x.get('run_type') != 'aggregate':
-            t[x['name'].split('/real_time')[0]].append(x['cpu_time'])
+t = cpu_times.load(out)
 short = {o: o.split('_x_u8_')[-1] for o in others}
 print('layer      case           binary LUT ms med (min)   ' +
       '   '.join(f'{short[o]} ms med (min), /LUT' for o in others))

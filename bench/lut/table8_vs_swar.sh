@@ -23,13 +23,10 @@ for r in $(seq 1 "$R"); do
     "$BIN" --filter="$f" --reps=1 --out="$OUT/$r-$s" >/dev/null 2>&1
   done
 done
-python3 - "$OUT" <<'PY'
-import collections, glob, json, statistics as st, sys
-t = collections.defaultdict(list)
-for f in glob.glob(sys.argv[1] + '/*/bench.json'):
-    for x in json.load(open(f))['benchmarks']:
-        if x.get('run_type') != 'aggregate':
-            t[x['name'].split('/real_time')[0]].append(x['cpu_time'])
+PYTHONPATH="$(dirname "$0")" python3 - "$OUT" <<'PY'
+import statistics as st, sys
+import cpu_times
+t = cpu_times.load(sys.argv[1])
 lut = 'acc8_ternary_x_u8_4x8_lut3__swar64'
 paths = [('swar64exact', 'acc8_ternary_x_u8_1x4__swar64exact'),
          ('swar64buf', 'acc7_ternary_x_u7_2x4__swar64buf'),

@@ -30,13 +30,10 @@ for r in $(seq 1 "$R"); do
   done
   echo "round $r done $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 done
-python3 - "$OUT" <<'PY'
-import collections, glob, json, statistics as st, sys
-t = collections.defaultdict(list)
-for f in glob.glob(sys.argv[1] + '/*/bench.json'):
-    for x in json.load(open(f))['benchmarks']:
-        if x.get('run_type') != 'aggregate':
-            t[x['name'].split('/real_time')[0]].append(x['cpu_time'])
+PYTHONPATH="$(dirname "$0")" python3 - "$OUT" <<'PY'
+import statistics as st, sys
+import cpu_times
+t = cpu_times.load(sys.argv[1])
 luts = sorted({n.split('/')[2].split('.')[0] for n in t
                if n.startswith('table8/') and '_lut' in n and 'binary' in n})
 others = [('lut3 on binary', 'table8b', 'acc8_ternary_x_u8_4x8_lut3__swar64'),
