@@ -16,7 +16,7 @@ import os
 import re
 import statistics
 
-from tables import cpu_name, write
+from tables import cpu_name, read_eval, write
 
 PREFIX = "ablations-fmnist-vgg7"
 # tag -> (slope k, p in %); the k = 2, p = 5% point belongs to both tables.
@@ -40,15 +40,10 @@ TAGS = [t for t, _ in TABLE2 + TABLE3] + [t for _, _, t, _ in TABLE4]
 
 def point(work, tag):
     """The measured figures of one point, or None if it has not been evaluated."""
-    ev = os.path.join(work, f"binary-wrap8-abl-{tag}.pt.eval")
-    if not os.path.exists(ev):
+    ev = read_eval(os.path.join(work, f"binary-wrap8-abl-{tag}.pt.eval"))
+    if not ev:
         return None
-    with open(ev) as f:
-        m = re.search(r"bits \[([0-9, ]+)\] integer accuracy ([0-9.]+)%", f.read())
-    if not m:
-        return None
-    bits = [int(b) for b in m.group(1).split(",")]
-    d = {"bits": bits, "acc": float(m.group(2)), "cpu": None, "rates": [], "resumed": False}
+    d = {"bits": ev[0], "acc": ev[1], "cpu": None, "rates": [], "resumed": False}
     log = os.path.join(work, f"ablate-vgg7-{tag}.log")
     if os.path.exists(log):
         with open(log) as f:

@@ -64,6 +64,7 @@ sys.path.insert(0, os.path.join(REPO, "python"))
 
 import wrapgemm as wg  # noqa: E402
 from tests import wrapnet_sim as sim  # noqa: E402  (model reader, exact fp layers)
+from tables import cpu_name, write_block  # noqa: E402
 
 DATA_DIR = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 CHUNK = 1000
@@ -325,26 +326,9 @@ def main():
     text = report(results, a, lanes, wall, cpu)
     print(text)
     if a.write:
-        begin, end = markers(a.prefix)
-        with open(a.write) as f:
-            doc = f.read()
-        i, j = doc.index(begin) + len(begin), doc.index(end)
-        with open(a.write, "w") as f:
-            f.write(doc[:i] + "\n" + text + doc[j:])
+        write_block(a.write, *markers(a.prefix), text.rstrip("\n"))
 
 
-def cpu_name():
-    """The CPU's model name and vector level, for the timing line."""
-    try:
-        info = open("/proc/cpuinfo").read()
-    except OSError:
-        return "unknown CPU"
-    model = next((l.split(":", 1)[1].strip() for l in info.splitlines()
-                  if l.startswith("model name")), "unknown CPU")
-    flags = next((l.split(":", 1)[1].split() for l in info.splitlines()
-                  if l.startswith("flags")), [])
-    level = next((f for f in ("avx512_vnni", "avx512bw", "avx2") if f in flags), "no AVX2")
-    return f"{model}, {level}"
 
 
 def overall(r, key="alg1"):

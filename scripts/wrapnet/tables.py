@@ -43,14 +43,27 @@ PAPER = {
 
 
 def cpu_name():
+    """The CPU's model name and vector level, named beside every figure."""
     try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+        info = open("/proc/cpuinfo").read()
     except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+        return platform.processor() or "unknown CPU"
+    model = next((l.split(":", 1)[1].strip() for l in info.splitlines()
+                  if l.startswith("model name")), platform.processor() or "unknown CPU")
+    flags = next((l.split(":", 1)[1].split() for l in info.splitlines()
+                  if l.startswith("flags")), [])
+    level = next((f for f in ("avx512_vnni", "avx512bw", "avx2") if f in flags), "no AVX2")
+    return f"{model}, {level}"
+
+
+def read_eval(path):
+    """(bits per layer, integer accuracy %) from export.py --eval's line in
+    path, or None where it is missing or holds no such line."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        m = re.search(r"bits \[([0-9, ]+)\] integer accuracy ([0-9.]+)%", f.read())
+    return ([int(b) for b in m.group(1).split(",")], float(m.group(2))) if m else None
 
 
 def run_demo(demo, models, prefix, images):
@@ -112,8 +125,9 @@ def block(rows, out, prefix, models, cmdline):
     return "\n".join(lines)
 
 
-def write(doc, prefix, text):
-    begin, end = f"<!-- tables-{prefix}:begin -->", f"<!-- tables-{prefix}:end -->"
+def write_block(doc, begin, end, text):
+    """Replaces what lies between the markers begin and end in doc with
+    text (appending the block where doc has none)."""
     with open(doc) as f:
         s = f.read()
     if begin in s:
@@ -124,6 +138,10 @@ def write(doc, prefix, text):
         s = s.rstrip("\n") + "\n\n" + begin + "\n" + text + "\n" + end + "\n"
     with open(doc, "w") as f:
         f.write(s)
+
+
+def write(doc, prefix, text):
+    write_block(doc, f"<!-- tables-{prefix}:begin -->", f"<!-- tables-{prefix}:end -->", text)
 
 
 def main():
