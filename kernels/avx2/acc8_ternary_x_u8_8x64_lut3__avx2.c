@@ -108,7 +108,7 @@ static void WG_K_FN(build_group)(const uint8_t *x0, const uint8_t *x1, const uin
  * columns n0 .. n0+cols (cols <= nc), from the AVX2 row sources
  * (lut3_tables_avx2.h: plain rows in place, NCHW rows from shifted images,
  * whose assembly is paid once per block rather than once per panel, the
- * next block's rows prefetched). */
+ * next group's rows prefetched). */
 _Static_assert(WG_K_NR <= WG_LUT3_MAX_NR && WG_K_NC <= WG_AVX2_MAX_NC &&
                    WG_K_KC * WG_K_NC <= WG_LUT3_MAX_BLOCK,
                "lut3_tables_avx2.h's bounds");

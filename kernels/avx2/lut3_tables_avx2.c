@@ -17,11 +17,16 @@ typedef struct tables {
   int nr;
   size_t group_bytes, panel_bytes;
   wg_lut3_build_fn build;
+  const wg_bsrc *plain; /* plain rows: the next group's rows are prefetched */
+  int64_t k0, n0;
   _Alignas(64) uint8_t tmp[3][WG_LUT3_MAX_NR];
 } tables;
 
 static void group_tables(const uint8_t *const r[4], int64_t g, void *arg) {
   tables *c = arg;
+  /* The next group's rows, while this one builds (pack_avx2.h). */
+  if (c->plain)
+    wg_avx2_prefetch_rows(c->plain, c->k0 + 3 * (g + 1), c->k0 + 3 * (g + 2), c->n0, c->cols);
   for (int64_t j = 0; j < c->cols; j += c->nr) {
     int pc = (int)(c->cols - j < c->nr ? c->cols - j : c->nr);
     const uint8_t *x[3] = {r[0] + j, r[1] + j, r[2] + j};
@@ -40,7 +45,10 @@ void wg_avx2_lut3_tables(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_
               .nr = nr,
               .group_bytes = group_bytes,
               .panel_bytes = (size_t)kgroups * group_bytes,
-              .build = build};
+              .build = build,
+              .plain = wg_bsrc_plain(src) ? src : NULL,
+              .k0 = k0,
+              .n0 = n0};
   memset(c.tmp, 0, sizeof c.tmp);
   if (!wg_bsrc_plain(src) && !(src->is_conv && src->layout == WG_NCHW)) {
     /* Sources read by columns (NHWC convolutions: a pixel's channels are a
@@ -62,13 +70,4 @@ void wg_avx2_lut3_tables(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_
     return;
   }
   wg_avx2_rows_apply(src, k0, kgroups, 3, n0, cols, group_tables, &c);
-  /* The next depth block's rows (ldx apart, which the hardware prefetcher
-   * follows poorly: the first Table 7 layer's build ran 3x slower without,
-   * docs/lut.md), to arrive while the row panels add this block. */
-  if (wg_bsrc_plain(src))
-    for (int64_t k = k0 + 3 * kgroups; k < k0 + 6 * kgroups && k < src->k; k++) {
-      const char *row = (const char *)(src->x + k * src->ldx + n0);
-      for (int64_t j = 0; j < cols; j += 64) _mm_prefetch(row + j, _MM_HINT_T0);
-      _mm_prefetch(row + cols - 1, _MM_HINT_T0); /* a row may straddle lines */
-    }
 }

@@ -34,8 +34,9 @@ typedef void (*wg_lut3_build_fn)(const uint8_t *x0, const uint8_t *x1, const uin
  * group by build.  Needs nr <= WG_LUT3_MAX_NR, cols <= WG_AVX2_MAX_NC and
  * 3 * kgroups * cols <= WG_LUT3_MAX_BLOCK.  Depth past K reads as what
  * the source gives there (zero rows from the row sources): its weights are
- * 0, so no selected table row holds it.  For plain matrices the next depth
- * block's rows are prefetched. */
+ * 0, so no selected table row holds it.  For plain matrices each group
+ * prefetches the next group's rows (the next block's first after the
+ * last: wg_avx2_prefetch_rows). */
 void wg_avx2_lut3_tables(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_t n0,
                          int64_t cols, int nr, size_t group_bytes, wg_lut3_build_fn build,
                          uint8_t *dst);

@@ -29,7 +29,11 @@
  * named registers, loaded (or zeroed) and stored inside the statement.  Per
  * group one qword holds the eight rows' scaled indices, low byte and high
  * byte of each 16-bit field decoded by movzbl from %al / %ah; the group's
- * table is the displacement. */
+ * table is the displacement.  The loop loads the next two groups' qwords
+ * one iteration ahead (past the last, 16 bytes of the weights' 64-byte
+ * slack, weights.c): loaded at their use, the first add of each group
+ * waited on load -> decode -> row load (12.9% of the run's samples on one
+ * instruction, perf on AMD EPYC Zen 3; docs/lut.md). */
 #define WG_LUTX_ADD2(idx, disp, A, B)                                        \
   "vpaddb " disp "(%[t],%%" idx ",8), %%ymm" #A ", %%ymm" #A "\n\t"          \
   "vpaddb " disp "+%c[half](%[t],%%" idx ",8), %%ymm" #B ", %%ymm" #B "\n\t"
@@ -80,10 +84,13 @@
       "2:\n\t"                                                              \
       "cmp %[wend], %[w]\n\t"                                               \
       "je 3f\n\t"                                                           \
-      "1:\n\t"                                                              \
       "mov (%[w]), %%rax\n\t"                                               \
       "mov 8(%[w]), %%rbx\n\t"                                              \
-      WG_LUTX_GROUP(ADD, "a", "0") WG_LUTX_GROUP(ADD, "b", "%c[gb]")          \
+      "1:\n\t"                                                              \
+      WG_LUTX_GROUP(ADD, "a", "0")                                           \
+      "mov 16(%[w]), %%rax\n\t"                                             \
+      WG_LUTX_GROUP(ADD, "b", "%c[gb]")                                      \
+      "mov 24(%[w]), %%rbx\n\t"                                             \
       "add $16, %[w]\n\t"                                                   \
       "add %[gb2], %[t]\n\t"                                                \
       "cmp %[wend], %[w]\n\t"                                               \

@@ -78,7 +78,7 @@ static void WG_K_FN(row)(const uint8_t *const r[4], int64_t i, void *arg) {
 
 /* The tables of groups [0, kgroups) from depth k0 for the panels of
  * columns n0 .. n0+cols (cols <= nc): plain matrices' rows in place (the
- * next block's rows prefetched, as the ternary kernel does), sources read
+ * next group's prefetched, as the ternary kernel does), sources read
  * by columns (NHWC convolutions, X stored N x K) transposed into rows
  * first, the rest (NCHW convolutions' shifted images) through the AVX2 row
  * sources (pack_avx2.h). */
@@ -95,12 +95,9 @@ static void WG_K_FN(pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroup
         int64_t kk = k0 + WG_LUTB_G * g + q;
         x[q] = kk < src->k ? src->x + kk * src->ldx + n0 : WG_K_FN(zeros);
       }
+      /* the next group's rows (the next block's first after the last) */
+      wg_avx2_prefetch_rows(src, k0 + WG_LUTB_G * (g + 1), k0 + WG_LUTB_G * (g + 2), n0, cols);
       WG_K_FN(group)(&c, x, g);
-    }
-    for (int64_t k = k0 + depth; k < k0 + 2 * depth && k < src->k; k++) {
-      const char *row = (const char *)(src->x + k * src->ldx + n0);
-      for (int64_t j = 0; j < cols; j += 64) _mm_prefetch(row + j, _MM_HINT_T0);
-      _mm_prefetch(row + cols - 1, _MM_HINT_T0); /* a row may straddle lines */
     }
     return;
   }

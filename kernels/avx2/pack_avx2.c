@@ -394,6 +394,14 @@ void wg_avx2_rows_apply(const wg_bsrc *s, int64_t k0, int64_t steps, int per, in
   }
 }
 
+void wg_avx2_prefetch_rows(const wg_bsrc *s, int64_t k, int64_t kend, int64_t n0, int64_t cols) {
+  for (; k < kend && k < s->k; k++) {
+    const char *row = (const char *)(s->x + k * s->ldx + n0);
+    for (int64_t j = 0; j < cols; j += 64) _mm_prefetch(row + j, _MM_HINT_T0);
+    _mm_prefetch(row + cols - 1, _MM_HINT_T0);
+  }
+}
+
 void wg_avx2_pack_b_quads(const wg_bsrc *s, int64_t k0, int64_t kgroups,
                           int64_t n0, int64_t cols, uint8_t *dst) {
   const int64_t nr = WG_AVX2_NR, panel = kgroups * 4 * nr;

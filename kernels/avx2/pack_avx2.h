@@ -65,6 +65,13 @@ typedef void (*wg_avx2_rows_fn)(const uint8_t *const r[4], int64_t i, void *arg)
 void wg_avx2_rows_apply(const wg_bsrc *s, int64_t k0, int64_t steps, int per, int64_t n0,
                         int64_t cols, wg_avx2_rows_fn use, void *arg);
 
+/* Rows [k, kend) of a plain B (wg_bsrc_plain; rows at or past K skipped)
+ * over columns [n0, n0+cols) into L1, both ends of each row (one not
+ * 64-byte aligned straddles a line more).  The lookup-table builds call it
+ * a group ahead: their tables' stores pass through L1 and evict rows
+ * fetched any earlier (docs/lut.md, "Where the time goes"). */
+void wg_avx2_prefetch_rows(const wg_bsrc *s, int64_t k, int64_t kend, int64_t n0, int64_t cols);
+
 /* Direct-convolution weight panels (kernel.h wg_direct.pack_w): sixteen
  * output channels' depth quads per group, the quads A layout with MR = 16.
  * One function for every kernel that uses the layout, so that they share
