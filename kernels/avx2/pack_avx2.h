@@ -69,7 +69,8 @@ void wg_avx2_rows_apply(const wg_bsrc *s, int64_t k0, int64_t steps, int per, in
  * over columns [n0, n0+cols) into L1, both ends of each row (one not
  * 64-byte aligned straddles a line more).  The lookup-table builds call it
  * a group ahead: their tables' stores pass through L1 and evict rows
- * fetched any earlier (docs/lut.md, "Where the time goes"). */
+ * fetched any earlier (docs/lut.md, "Where the time goes (perf, second
+ * pass)"). */
 void wg_avx2_prefetch_rows(const wg_bsrc *s, int64_t k, int64_t kend, int64_t n0, int64_t cols);
 
 /* Direct-convolution weight panels (kernel.h wg_direct.pack_w): sixteen
