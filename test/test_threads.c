@@ -7,6 +7,7 @@
 
 #include "core/internal.h"
 #include "core/reference.h"
+#include "kernels.h"
 #include "util.h"
 
 typedef struct problem {
@@ -482,6 +483,59 @@ TEST(threads_shared_b_busy_or_stale_chunks) {
   free(ref);
   free(y);
   free_problem(&p);
+}
+
+/* A kernel that builds tables per depth block and row range (auto_min_m
+ * > 0: the lookup-table kernels) gets only as many row ranges as keep the
+ * threads busy, since every range builds the chunk's tables again (driver.c
+ * few_row_ranges; eight ranges a thread made 512x49x4608 slower on 2
+ * threads than on one, docs/performance.md).  Planned for every such kernel
+ * of the table, whatever the CPU (planning runs no kernel), on the Table 7
+ * GEMMs and 2-4 threads; a kernel without auto_min_m keeps more ranges on
+ * the rows-first shape, so the rule is what limits them. */
+TEST(threads_table_kernels_few_row_ranges) {
+  static const int64_t shapes[][3] = {{512, 49, 4608}, {256, 196, 2304}, {128, 784, 1152},
+                                      {64, 3136, 576}, {200, 20, 1400}};
+  wgt_kernel list[WGT_MAX_KERNELS];
+  int nk = wgt_kernels(0, NULL, list, WGT_MAX_KERNELS), tables = 0, control = 0;
+  wg_context *ctx;
+  CHECK(wg_context_create(1, &ctx) == WG_OK, "ctx");
+  for (int si = 0; si < 5; si++) {
+    int64_t m = shapes[si][0], n = shapes[si][1], k = shapes[si][2];
+    int8_t *codes = malloc((size_t)(m * k));
+    for (int64_t i = 0; i < m * k; i++) codes[i] = (int8_t)(i % 3 - 1);
+    wg_weights *w;
+    CHECK(wg_weights_pack(ctx, codes, m, k, k, WG_WEIGHTS_TERNARY, 0, &w) == WG_OK, "pack");
+    wg_epilogue ep = wg_epilogue_default();
+    ep.acc_bits = 8;
+    const wg_gemm_desc gd = {n, WG_ROW_MAJOR, n, WG_ROW_MAJOR, n};
+    for (int i = 0; i < nk; i++)
+      for (int par = 2; par <= 4; par++) {
+        const wg_kernel *kn = list[i].k;
+        wg_act_format act = {4, 0};
+        wg_run r = wg_gemm_run_of(kn, w, &gd, (const uint8_t *)codes, act, &ep, codes);
+        wg_driver_plan pl;
+        wg_driver_plan_run(&r, par, &pl);
+        int64_t mpanels = (m + kn->mr - 1) / kn->mr, need = (par + pl.nch - 1) / pl.nch;
+        if (kn->auto_min_m > 0) {
+          tables++;
+          CHECK(pl.mch <= need, "%s %lldx%lldx%lld on %d threads: %lld row ranges for %lld chunks",
+                kn->name, (long long)m, (long long)n, (long long)k, par, (long long)pl.mch,
+                (long long)pl.nch);
+          CHECK(pl.tasks >= (par < mpanels * pl.nch ? par : mpanels * pl.nch),
+                "%s %lldx%lldx%lld on %d threads: %lld tasks", kn->name, (long long)m,
+                (long long)n, (long long)k, par, (long long)pl.tasks);
+        } else if (si == 0 && pl.mch > need) {
+          control++;
+        }
+      }
+    wg_weights_destroy(w);
+    free(codes);
+  }
+  CHECK(tables > 0 && control > 0, "%d table-kernel plans, %d controls with more ranges", tables,
+        control);
+  wg_context_destroy(ctx);
+  wgt_count_check(1);
 }
 
 /* The task split's ranges (wg_split_at): they start at 0, end at `units`,

@@ -278,6 +278,18 @@ static void split_columns_first(wg_driver_plan *pl, const split *s) {
   pl->nch = nch > s->npn ? s->npn : nch;
 }
 
+/* A kernel whose per-block set-up is amortised over its rows (auto_min_m:
+ * the lookup-table kernels, whose tables every row range builds again for
+ * every depth block) gets only as many row ranges as keep every thread
+ * busy: the eight ranges a thread of rows-first made 512x49x4608 spend
+ * 1.6x the CPU time of one thread on 2 threads, no faster in wall time
+ * (docs/performance.md, "Row ranges of table-building kernels"). */
+static void few_row_ranges(wg_driver_plan *pl, const split *s, const wg_kernel *k) {
+  if (k->auto_min_m <= 0) return;
+  int64_t need = ceil_div(s->par, s->nimg * pl->nch);
+  if (pl->mch > need) pl->mch = need;
+}
+
 /* On several threads chunks shrink along the task list, the widest (about
  * twice the mean) still at most nc ("Tapered ranges"); a shared B keeps
  * equal chunks, packed in parallel.  Returns the widest chunk's panels. */
@@ -322,6 +334,7 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   else
     split_columns_first(&pl, &s);
   int64_t npan = taper_chunks(&pl, &s);
+  few_row_ranges(&pl, &s, k);
   pl.npn = s.npn;
   pl.ppc = wg_split_widest(s.mpanels, pl.mch);
   pl.tasks = r->nimg * pl.nch * pl.mch;
