@@ -485,14 +485,14 @@ TEST(threads_shared_b_busy_or_stale_chunks) {
   free_problem(&p);
 }
 
-/* A kernel that builds tables per depth block and row range (auto_min_m
- * > 0: the lookup-table kernels) gets only as many row ranges as keep the
- * threads busy, since every range builds the chunk's tables again (driver.c
- * few_row_ranges; eight ranges a thread made 512x49x4608 slower on 2
- * threads than on one, docs/performance.md).  Planned for every such kernel
- * of the table, whatever the CPU (planning runs no kernel), on the Table 7
- * GEMMs and 2-4 threads; a kernel without auto_min_m keeps more ranges on
- * the rows-first shape, so the rule is what limits them. */
+/* A kernel that builds lookup tables in pack_b (tables_b, set by every
+ * kernel with `lut` in its name) gets only as many row ranges as keep the
+ * threads busy, since every range builds its chunk's tables again
+ * (driver.c few_row_ranges; eight ranges a thread made 512x49x4608 slower
+ * on 2 threads than on one, docs/performance.md).  Planned for every such
+ * kernel of the table, whatever the CPU (planning runs no kernel), on the
+ * Table 7 GEMMs and 2-4 threads; other kernels keep more ranges on the
+ * rows-first shape, so the rule is what limits them. */
 TEST(threads_table_kernels_few_row_ranges) {
   static const int64_t shapes[][3] = {{512, 49, 4608}, {256, 196, 2304}, {128, 784, 1152},
                                       {64, 3136, 576}, {200, 20, 1400}};
@@ -517,7 +517,9 @@ TEST(threads_table_kernels_few_row_ranges) {
         wg_driver_plan pl;
         wg_driver_plan_run(&r, par, &pl);
         int64_t mpanels = (m + kn->mr - 1) / kn->mr, need = (par + pl.nch - 1) / pl.nch;
-        if (kn->auto_min_m > 0) {
+        CHECK(!strstr(kn->name, "lut") == !kn->tables_b, "%s: tables_b %d", kn->name,
+              kn->tables_b);
+        if (kn->tables_b) {
           tables++;
           CHECK(pl.mch <= need, "%s %lldx%lldx%lld on %d threads: %lld row ranges for %lld chunks",
                 kn->name, (long long)m, (long long)n, (long long)k, par, (long long)pl.mch,

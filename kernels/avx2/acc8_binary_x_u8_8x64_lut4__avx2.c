@@ -23,6 +23,7 @@
 #define WG_K_STEM acc8_binary_x_u8_8x64_lut4__avx2
 #define WG_LUTB_G 4
 #define WG_K_KC 96
+#define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
 #define WG_K_AUTO_MIN_M 40
 #define WG_K_AUTO_MIN_M_NHWC 160
 #include "lutb_avx2.h"

@@ -58,6 +58,7 @@
 /* One column half's table: 16 rows of 64 bytes. */
 #define WG_LB5_HALF ((1 << WG_LUTB_G) * 64)
 #define WG_K_B_GROUP (2 * WG_LB5_HALF)
+#define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
 #define WG_K_ELIGIBLE wg_lutb_eligible
 #define WG_K_AUTO_MIN_M 40
 #define WG_K_AUTO_MIN_M_NHWC 160

@@ -87,6 +87,7 @@
 /* One column half's table: 27 rows of 64 bytes. */
 #define WG_L5_HALF (27 * 64)
 #define WG_K_B_GROUP (2 * WG_L5_HALF)
+#define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
 /* Only weights in {-1, 0, +1} select a row, every operation is an add or
  * subtract that wraps: the masked kernels' operand set, ternary and binary
  * formats (eligible_avx512.c), which also keeps out INT weights, whose

@@ -278,14 +278,14 @@ static void split_columns_first(wg_driver_plan *pl, const split *s) {
   pl->nch = nch > s->npn ? s->npn : nch;
 }
 
-/* A kernel whose per-block set-up is amortised over its rows (auto_min_m:
- * the lookup-table kernels, whose tables every row range builds again for
- * every depth block) gets only as many row ranges as keep every thread
- * busy: the eight ranges a thread of rows-first made 512x49x4608 spend
- * 1.6x the CPU time of one thread on 2 threads, no faster in wall time
+/* A kernel that builds lookup tables in pack_b (tables_b: the `lut`
+ * kernels) gets only as many row ranges as keep every thread busy, since
+ * every range builds its chunk's tables again for every depth block: the
+ * eight ranges a thread of rows-first made 512x49x4608 spend 1.6x the CPU
+ * time of one thread on 2 threads, no faster in wall time
  * (docs/performance.md, "Row ranges of table-building kernels"). */
 static void few_row_ranges(wg_driver_plan *pl, const split *s, const wg_kernel *k) {
-  if (k->auto_min_m <= 0) return;
+  if (!k->tables_b) return;
   int64_t need = ceil_div(s->par, s->nimg * pl->nch);
   if (pl->mch > need) pl->mch = need;
 }

@@ -229,6 +229,10 @@ typedef struct wg_kernel {
    * it read the input pixels in place (the direct path) and so win up to a
    * larger M (docs/lut.md). */
   int64_t auto_min_m_nhwc;
+  /* 1: pack_b builds lookup tables (the `lut` kernels, docs/lut.md), a cost
+   * paid again by every row range of a column chunk, so the driver keeps
+   * the row ranges as few as the threads allow (driver.c few_row_ranges). */
+  int tables_b;
   /* Optional (NULL: grouped implicit im2col): one row of a depthwise
    * convolution (wg_dwrow). */
   void (*depthwise_row)(const wg_dwrow *t);

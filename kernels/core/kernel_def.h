@@ -29,6 +29,7 @@
  *   WG_K_ROWS_NR, WG_K_ROWS_MAX_DEPTH
  *                            0
  *   WG_K_AUTO_MIN_M          0: chosen automatically for any M
+ *   WG_K_TABLES_B            0: pack_b builds no lookup tables
  *   WG_K_DEPTHWISE_ROW       NULL: depthwise convolutions go through
  *                            grouped implicit im2col
  */
@@ -68,6 +69,9 @@
 #ifndef WG_K_AUTO_MIN_M
 #define WG_K_AUTO_MIN_M 0
 #endif
+#ifndef WG_K_TABLES_B
+#define WG_K_TABLES_B 0
+#endif
 #ifndef WG_K_AUTO_MIN_M_NHWC
 #define WG_K_AUTO_MIN_M_NHWC 0
 #endif
@@ -93,6 +97,7 @@ const wg_kernel WG_K_CAT(wg_kernel_, WG_K_STEM) = {
     .run_rows = WG_K_RUN_ROWS,
     .auto_min_m = WG_K_AUTO_MIN_M,
     .auto_min_m_nhwc = WG_K_AUTO_MIN_M_NHWC,
+    .tables_b = WG_K_TABLES_B,
     .depthwise_row = WG_K_DEPTHWISE_ROW,
 };
 
@@ -117,4 +122,5 @@ const wg_kernel WG_K_CAT(wg_kernel_, WG_K_STEM) = {
 #undef WG_K_RUN_ROWS
 #undef WG_K_AUTO_MIN_M
 #undef WG_K_AUTO_MIN_M_NHWC
+#undef WG_K_TABLES_B
 #undef WG_K_DEPTHWISE_ROW

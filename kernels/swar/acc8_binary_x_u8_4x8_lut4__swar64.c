@@ -14,4 +14,5 @@
 #define WG_K_STEM acc8_binary_x_u8_4x8_lut4__swar64
 #define WG_LUTB_G 4
 #define WG_K_KC 384
+#define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
 #include "lutb_swar.h"

@@ -28,5 +28,6 @@
 #define WG_K_STEM acc8_binary_x_u8_6x64_lut4__aarch64_neon
 #define WG_LUTB_G 4
 #define WG_K_KC 96
+#define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
 #define WG_K_AUTO_MIN_M 6
 #include "neon/lutb_neon.h"

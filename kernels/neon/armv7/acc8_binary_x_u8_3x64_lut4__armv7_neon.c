@@ -20,5 +20,6 @@
 #define WG_K_STEM acc8_binary_x_u8_3x64_lut4__armv7_neon
 #define WG_LUTB_G 4
 #define WG_K_KC 96
+#define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
 #define WG_K_AUTO_MIN_M 0
 #include "neon/lutb_neon.h"
