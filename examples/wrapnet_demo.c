@@ -8,9 +8,11 @@
  *       activation (with each layer's 8-bit overflow rate), and WrapNet with
  *       8- and 12-bit accumulators (the 12-bit row only where its model
  *       exists), from DIR/P-float.wgm, DIR/P-binary-qw.wgm, ... (P: fmnist,
- *       the small net, by default; fmnist-vgg7 for the deeper one).  The
- *       data DIR holds the uncompressed IDX files t10k-images-idx3-ubyte
- *       and t10k-labels-idx1-ubyte.
+ *       the small net, by default; fmnist-vgg7 for the deeper one), and a
+ *       row for each of EXTRAS below whose model exists (a longer float
+ *       run, the SAWB 2-bit and PACT WrapNet-8 nets).  The data DIR holds
+ *       the uncompressed IDX files t10k-images-idx3-ubyte and
+ *       t10k-labels-idx1-ubyte.
  *   wrapnet_demo --check MODEL GOLDEN [--all-kernels]
  *       runs the golden vectors of scripts/wrapnet/export.py and compares
  *       every layer's output bit for bit (with --all-kernels: once per
@@ -164,6 +166,56 @@ static void overflow_note(const wn_model *m, const wg_overflow_stats *ov,
   }
 }
 
+/* Models outside the two weight types' chains, one row each where
+ * DIR/PREFIX-SUFFIX.wgm exists: float ones (run in C float) right after the
+ * float row, quantized ones (at their own accumulator width and cyclic
+ * activation, with each layer's overflow rate) after the chains. */
+static const struct extra_model {
+  const char *suffix, *method, *wbits;
+} EXTRAS[] = {
+    {"float-long", "float, longer run", "32"},     /* float_curve.py's baseline */
+    {"sawb2-wrap8", "WrapNet, SAWB 2-bit", "2"},   /* weights {-3,-1,1,3}*a/3 */
+    {"pact-binary-wrap8", "WrapNet, PACT", "1"},   /* learned activation clips */
+};
+
+static int extra_rows(wg_context *ctx, const char *dir, const char *prefix,
+                      const uint8_t *img, const uint8_t *lab, int64_t n,
+                      int float_models) {
+  for (size_t e = 0; e < sizeof EXTRAS / sizeof EXTRAS[0]; e++) {
+    wn_model m;
+    int r = load(dir, prefix, EXTRAS[e].suffix, &m, 1);
+    if (r < 0) return 1;
+    if (r > 0) continue;
+    if (m.float_acts != float_models) {
+      wn_model_free(&m);
+      continue;
+    }
+    if (m.float_acts) {
+      row(EXTRAS[e].method, "32", EXTRAS[e].wbits, 32,
+          accuracy(ctx, &m, img, lab, n, NULL), "");
+    } else {
+      char acts[64], note[512];
+      wg_overflow_stats ov[64]; /* wn_model_load allows 64 layers */
+      memset(ov, 0, sizeof ov);
+      wn_run_opts own = {0, -1, 8, ov};
+      if (wn_model_pack(&m, ctx)) {
+        fprintf(stderr, "wrapnet_demo: packing failed\n");
+        wn_model_free(&m);
+        return 1;
+      }
+      int accb = 32; /* the quantized layers' own accumulator width */
+      for (int i = 0; i < m.n; i++)
+        if (wn_layer_quantized(&m.layers[i])) accb = m.layers[i].acc_bits;
+      act_bits(&m, acts, sizeof acts);
+      double a = accuracy(ctx, &m, img, lab, n, &own);
+      overflow_note(&m, ov, note, sizeof note);
+      row(EXTRAS[e].method, acts, EXTRAS[e].wbits, accb, a, note);
+    }
+    wn_model_free(&m);
+  }
+  return 0;
+}
+
 static int table(wg_context *ctx, const char *dir, const char *prefix,
                  const uint8_t *img, const uint8_t *lab, int64_t n) {
   wn_model fp;
@@ -177,6 +229,7 @@ static int table(wg_context *ctx, const char *dir, const char *prefix,
   printf("|%s|%s|%s|%s|%s|%s|\n", "------------------------", "------------",
          "--------", "-----", "---------", "---");
   row("float", "32", "32", 32, afp, "");
+  if (extra_rows(ctx, dir, prefix, img, lab, n, 1)) return 1;
   const char *types[2] = {"binary", "ternary"}, *names[2] = {"BWN", "TWN"},
              *wb[2] = {"1", "2"};
   for (int t = 0; t < 2; t++) {
@@ -228,7 +281,7 @@ static int table(wg_context *ctx, const char *dir, const char *prefix,
     wn_model_free(&qa);
     wn_model_free(&w8);
   }
-  return 0;
+  return extra_rows(ctx, dir, prefix, img, lab, n, 0);
 }
 
 /* ---- golden vectors ------------------------------------------------- */

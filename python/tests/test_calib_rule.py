@@ -127,12 +127,17 @@ class TestCalibRule(unittest.TestCase):
         self.assertEqual([ba for _, ba in calib.pact_grid(3.0)], list(range(1, 9)))
 
     def test_wrapnet_uses_the_rule(self):
-        """wrapnet.calibrate and calibrate_pact choose through calib.search
-        (read from the source: wrapnet.py needs torch, these tests do not)."""
+        """wrapnet.calibrate (through calibrate_layer, its per-layer search,
+        which the hybrid's buffer-bit layers use too) and calibrate_pact
+        choose through calib.search (read from the source: wrapnet.py needs
+        torch, these tests do not)."""
         with open(os.path.join(WRAPNET_DIR, "wrapnet.py")) as f:
             tree = ast.parse(f.read())
         funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-        for name, grid in (("calibrate", "grid"), ("calibrate_pact", "pact_grid")):
+        self.assertIn("calibrate_layer", {c.func.id for c in ast.walk(funcs["calibrate"])
+                                          if isinstance(c, ast.Call)
+                                          and isinstance(c.func, ast.Name)})
+        for name, grid in (("calibrate_layer", "grid"), ("calibrate_pact", "pact_grid")):
             calls = {(c.func.value.id, c.func.attr) for c in ast.walk(funcs[name])
                      if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
                      and isinstance(c.func.value, ast.Name)}

@@ -116,7 +116,9 @@ def _exact_layer(L, x):
 
 
 def simulate(model, pixels, acc=None, cyc=None):
-    """export.py's run_int: every layer's output after pooling."""
+    """export.py's run_int: every layer's output after pooling.  acc 0 or
+    None: each layer's own width (a golden run's acc 0, as wn_run_opts)."""
+    acc = acc or None
     x = pixels[:, None].astype(np.int64)
     outs = []
     for L in model["layers"]:
@@ -136,6 +138,7 @@ def simulate(model, pixels, acc=None, cyc=None):
 
 def through_library(ctx, model, packed, pixels, acc=None, cyc=None):
     """The same, with the quantized layers run by wrapgemm.conv2d."""
+    acc = acc or None
     x = pixels[:, None].astype(np.uint8)
     outs = []
     for i, L in enumerate(model["layers"]):

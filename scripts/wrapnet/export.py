@@ -49,7 +49,8 @@ Golden file (.wgg):
     u32  n_images, n_runs
     n_images x 784 pixel bytes
     n_runs records: u32 acc_bits, u32 cyclic (applied to the quantized layers;
-      the full-precision ones keep 32 / none), then for every image and every
+      the full-precision ones keep 32 / none; acc_bits 0: each layer's own,
+      for a net with per-layer widths, the hybrid), then for every image and every
       layer, that layer's output after pooling: uint8 codes (NCHW) or, for the
       last layer, float32 logits.
     A float-activation model (float_acts = 1: the float and qw models) has
@@ -180,7 +181,7 @@ def build_layers(net, kind):
             codes=codes.numpy(),
             in_bits=8 if i == 0 or kind != "int" else net.bits[i],
             out_bits=net.bits[i + 1] if kind == "int" else 0,
-            acc_bits=net.cyclic_bits if (quant and net.cyclic_bits) else 32,
+            acc_bits=net.layer_bits(i) if (quant and net.cyclic_bits) else 32,
             # slope 0: trained through the bare modulo, so wrap only
             cyclic=1 if (quant and net.cyclic_bits and net.slope and kind == "int") else 0,
             slope=net.slope, relu=1,
@@ -310,8 +311,9 @@ def write_golden(path, layers, pixels, runs, float_model=False):
         f.write(pixels.astype(np.uint8).tobytes())
         for acc, cyc in runs:
             f.write(struct.pack("<II", acc, cyc))
+            # acc 0: each layer's own width (a hybrid net's 7 and 8 bits)
             outs = run_float_c(layers, pixels) if float_model else \
-                run_int(layers, pixels, acc, cyc)
+                run_int(layers, pixels, acc or None, cyc)
             for i in range(len(pixels)):
                 for o in outs:
                     f.write(o[i].astype("<f4" if o.dtype == np.float32 else np.uint8).tobytes())
@@ -330,7 +332,8 @@ def load_net(path, wtype):
     net = W.Net(d.get("arch", "small"))
     net.load_state_dict(d["state"])
     net.wtype = wtype
-    for key in ("steps", "bits", "quant_acts", "cyclic_bits", "slope", "penalty_bits"):
+    for key in ("steps", "bits", "quant_acts", "cyclic_bits", "slope", "penalty_bits",
+                "acc_bits"):
         if key in d:
             setattr(net, key, d[key])
     net.eval()

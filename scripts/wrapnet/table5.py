@@ -30,6 +30,10 @@ packs eight), the modes:
   (c) buffer bit  for a net trained for 7-bit accumulators (a wrap7 row):
                   7-bit lanes whose 8th bit absorbs each carry and is cleared
                   (BUFFER mode; the contract's result for b = 7).
+  hybrid          a net with per-layer widths (train.py phase hybrid): in the
+                  (c) runs its b = 7 layers run in BUFFER mode, its b = 8
+                  layers in CARRY mode (uncorrected / corrected as above);
+                  carry statistics are those of its CARRY layers.
 
 Carry statistics per layer (--stats test: on the test set in the corrected
 run, the inputs the deployed bit-packed net sees; --stats calib: in the
@@ -71,7 +75,15 @@ CHUNK = 1000
 BEGIN, END = "<!-- table5:begin -->", "<!-- table5:end -->"   # the small net's block
 # What each model's row is (--rows binary-wrap8,binary-wrap7,...): the model
 # file is models/<prefix>-<row>.wgm.
-KIND = {"wrap8": "WrapNet-8", "wrap7": "WrapNet-7", "rc8": "WrapNet-8 + R^c"}
+KIND = {"wrap8": "WrapNet-8", "wrap7": "WrapNet-7", "rc8": "WrapNet-8 + R^c",
+        "carry8": "WrapNet-8 + R^c, carry fine-tuned layer by layer", "hybrid": "Hybrid"}
+
+
+def layer_mode(L, mode):
+    """A layer's SWAR mode in a run of `mode`: in the carry runs a layer
+    trained for a 7-bit accumulator (the hybrid's buffer-bit layers) runs in
+    BUFFER mode, the others in CARRY mode."""
+    return "buffer" if mode == "carry" and L["acc_bits"] <= 7 else mode
 
 
 def markers(prefix):
@@ -186,10 +198,12 @@ class Net:
         for i in range(0, len(x0), CHUNK):
             x = x0[i:i + CHUNK]
             for li in self.quant:
-                corr = corrections[li] if corrections else None
-                x, c, lc = swar_layer(self.layers[li], self.packed[li], x, mode, reg_bits,
-                                      corr, counts=moments is not None)
-                if moments is not None:
+                L = self.layers[li]
+                lm = layer_mode(L, mode)
+                corr = corrections[li] if corrections and lm == "carry" else None
+                counting = moments is not None and lm == "carry"
+                x, c, lc = swar_layer(L, self.packed[li], x, lm, reg_bits, corr, counts=counting)
+                if counting:
                     moments[li][0].add(c)
                     moments[li][1].add(lc)
             logits.append(fp_layer(self.layers[-1], x))
@@ -207,6 +221,12 @@ class Net:
         x, xe = x0, x0
         for li in self.quant:
             L = self.layers[li]
+            if layer_mode(L, "carry") == "buffer":    # no carries to count or correct
+                x, xe = [np.concatenate([swar_layer(L, self.packed[li], v[i:i + CHUNK], m,
+                                                    reg_bits)[0]
+                                         for i in range(0, len(v), CHUNK)])
+                         for v, m in ((x, "buffer"), (xe, "exact"))]
+                continue
             counts, lanes = [], []
             moments[li], clean[li] = (Moments(), Moments()), Moments()
             for i in range(0, len(x), CHUNK):
@@ -272,6 +292,10 @@ def main():
     ap.add_argument("--write", metavar="DOC",
                     help=f"replace the text between {BEGIN} and {END} in DOC "
                          "(<!-- table5-PREFIX:begin/end --> for another prefix)")
+    ap.add_argument("--add", action="store_true",
+                    help="with --write: add this run's rows to the block's tables, keeping "
+                         "the block's other rows (a row of the same name is replaced), and "
+                         "its first line as a note (the full block takes 10 min per row)")
     a = ap.parse_args()
     rows = (a.rows.split(",") if a.rows else [f"{w}-wrap8" for w in a.weights.split(",")])
 
@@ -303,12 +327,13 @@ def main():
                 x0c = net.first(xc)
                 corrections, check, moments, clean = net.calibrate(x0c, a.reg_bits)
                 if a.stats == "test":
-                    moments = {li: (Moments(), Moments()) for li in net.quant}
+                    moments = {li: (Moments(), Moments()) for li in corrections}
                     r["acc_k"] = accuracy(net.run(x0t, "carry", a.reg_bits, corrections,
                                                   moments), yt)
                 else:
                     r["acc_k"] = accuracy(net.run(x0t, "carry", a.reg_bits, corrections), yt)
-                for li in net.quant:
+                r["buffer_layers"] = [li for li in net.quant if li not in corrections]
+                for li in corrections:
                     L = net.layers[li]
                     (cm, cs), (lm, ls) = moments[li][0].mean_std(), moments[li][1].mean_std()
                     em, es = clean[li].mean_std()
@@ -325,8 +350,41 @@ def main():
     wall, cpu = time.time() - t_start, time.process_time() - cpu_start
     text = report(results, a, lanes, wall, cpu)
     print(text)
-    if a.write:
+    if a.write and a.add:
+        add_rows(a.write, *markers(a.prefix), text.rstrip("\n"))
+    elif a.write:
         write_block(a.write, *markers(a.prefix), text.rstrip("\n"))
+
+
+def tables_in(lines):
+    """(first, end) line ranges of the markdown tables in lines."""
+    out, start = [], None
+    for i, line in enumerate(lines + [""]):
+        if line.startswith("|") and start is None:
+            start = i
+        elif not line.startswith("|") and start is not None:
+            out.append((start, i))
+            start = None
+    return out
+
+
+def add_rows(doc, begin, end, text):
+    """--add: this run's rows (the paper's left out) go to the end of the
+    block's two tables, replacing rows whose first cell they share; this
+    run's first line follows the block's own first line as a note."""
+    with open(doc) as f:
+        s = f.read()
+    head, rest = s.split(begin + "\n", 1)
+    old, tail = rest.split("\n" + end, 1)
+    lines, new = old.split("\n"), text.split("\n")
+    pairs = list(zip(tables_in(lines), tables_in(new)))
+    for (os_, oe), (ns, ne) in reversed(pairs):
+        rows = [r for r in new[ns + 2:ne] if not r.startswith("| paper")]
+        names = {r.split("|")[1] for r in rows}
+        kept = [r for r in lines[os_ + 2:oe] if r.split("|")[1] not in names]
+        lines[os_ + 2:oe] = kept + rows
+    lines[0] += " Rows added later (table5.py --add): " + new[0]
+    write_block(doc, begin, end, "\n".join(lines))
 
 
 
@@ -355,6 +413,10 @@ def report(results, a, lanes, wall, cpu):
                    + " | | |")
     for r in results:
         name = f"{r['weights']} {KIND.get(r['phase'], r['phase'])}"
+        if r.get("buffer_layers"):
+            name += (" (CARRY mode on " + ", ".join(f"L{L['layer']}" for L in r["layers"])
+                     + "; buffer bit, b = 7, on " + ", ".join(f"L{li}" for li in
+                                                             r["buffer_layers"]) + ")")
         bits = "/".join(str(b) for b in r["bits"])
         if "acc_b" in r:
             out.append(f"| {name}, 7-bit lanes + buffer bit | {bits} | {r['acc_v']:.2f}% | "

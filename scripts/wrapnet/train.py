@@ -16,6 +16,11 @@
                WrapNet-8 (default OUT/<wtype>-wrap8<tag>.pt) fine-tuned with
                R^o and the carry-variance regulariser R^c (appendix A.1,
                wrapnet.carry_count), steps unchanged: Table 5's R^c row
+    carry8     (--phases carry8 [--carry-from CKPT] [--rc COEF]) appendix A.2:
+               fine-tuning with the SWAR carries simulated layer by layer,
+               least carry variance first (carry_phases below)
+    hybrid     (--phases carry8,hybrid) carries on the layers before the
+               first significant drop, the buffer bit (b = 7) on the rest
 
 Checkpoints go to OUT/<phase>.pt (float) and OUT/<wtype>-<phase>.pt; every
 phase whose checkpoint exists is skipped, so an interrupted run resumes.
@@ -42,20 +47,24 @@ Ablations (docs/wrapnet.md) reuse OUT's float and qw checkpoints, e.g.
 """
 import argparse
 import os
+import shutil
 import time
 
 import torch
 import torch.nn.functional as F
 
+import threads
 import wrapnet as W
 
 
 def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0, part=None,
-               rc=0.0):
+               rc=0.0, hook=None, hook_every=25):
     """Adam with a one-cycle schedule over `images` random training images
     (a fraction of an epoch or several: the shared 2-core machine sets the
     budget, see docs/wrapnet.md).  With `part` (a path), the state is saved
-    there every 100 batches and at the end, and resumed from it if present."""
+    there every 100 batches and at the end, and resumed from it if present.
+    hook() (the carry phases: re-estimating the carry corrections) runs
+    before the first batch, after a resume, and every hook_every batches."""
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     nb = max(1, images // bs)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=nb, pct_start=0.15)
@@ -80,6 +89,8 @@ def run_epochs(net, x, y, images, lr, reg=0.0, bs=128, seed=0, pact_decay=0.0, p
 
     net.train()
     for b in range(start, nb):
+        if hook and (b == start or b % hook_every == 0):
+            hook()
         idx = perm[b * bs:(b + 1) * bs]
         out = net(x[idx])
         loss = F.cross_entropy(out, y[idx])
@@ -138,8 +149,20 @@ def main():
                     help="checkpoint the rc8 phase fine-tunes (default OUT/<wtype>-wrap8<tag>.pt)")
     ap.add_argument("--rc-layers", default=None,
                     help="comma-separated quantized layers R^c applies to (default: all)")
+    ap.add_argument("--carry-from", default=None,
+                    help="checkpoint the carry8 / hybrid phases start from "
+                         "(default OUT/<wtype>-wrap8<tag>.pt)")
+    ap.add_argument("--carry-images", type=int, default=10000,
+                    help="training images of each layer's carry fine-tune (carry8)")
+    ap.add_argument("--hybrid-images", type=int, default=15000,
+                    help="training images of the hybrid's fine-tune")
+    ap.add_argument("--hybrid-drop", type=float, default=1.0,
+                    help="a significant drop (hybrid): accuracy with carries this many points "
+                         "below the carry-free start, on the decision images")
+    ap.add_argument("--carry-lr", type=float, default=3e-4)
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
+    # torch's and OpenBLAS's pools (threads.py): the weights' bits depend on both
+    print(f"threads: {threads.pin(a.threads)}", flush=True)
     torch.manual_seed(1)
     os.makedirs(a.out, exist_ok=True)
     xtr, ytr = W.load_split(True)
@@ -173,9 +196,11 @@ def main():
         n = W.Net(a.arch)
         n.load_state_dict(d["state"])
         n.wtype = None if phase == "float" else a.wtype
-        for key in ("steps", "bits", "quant_acts", "cyclic_bits", "slope", "penalty_bits"):
+        for key in ("steps", "bits", "quant_acts", "cyclic_bits", "slope", "penalty_bits",
+                    "acc_bits"):
             if key in d:
                 setattr(n, key, d[key])
+        n.carry_sim = {li: None for li in d.get("carry_sim_layers", [])}
         return n
 
     def save(n, phase, acc, extra=None):
@@ -187,6 +212,7 @@ def main():
         torch.save({"state": state, "arch": a.arch, "steps": n.steps, "bits": n.bits,
                     "quant_acts": n.quant_acts, "cyclic_bits": n.cyclic_bits,
                     "slope": n.slope, "penalty_bits": n.penalty_bits, "acc": acc,
+                    "acc_bits": n.acc_bits, "carry_sim_layers": sorted(n.carry_sim),
                     **(extra or {})},
                    ckpt(phase))
 
@@ -268,6 +294,125 @@ def main():
               f"CPU time {time.process_time() - t0:.0f} s", flush=True)
         save(net, "rc8", acc, {"rc": a.rc, "rc_from": src, "rc_layers": net.carry_layers})
         drop_parts(ckpt("rc8"))
+
+    if {"carry8", "hybrid"} & set(a.phases.split(",")):
+        carry_phases(a, xtr, ytr, calib_x, ckpt, load, save)
+
+
+def carry_order(net, x):
+    """The quantized layers by increasing carry variance (Algorithm 1's
+    count, each output's variance over the images x averaged over the
+    layer's outputs: R^c's per-layer term), on the carry-free net."""
+    net.eval()
+    net.carry_reg, net.carry_layers = True, None
+    with torch.no_grad():
+        net(x)
+    stats = dict(net.carry_stats)
+    net.carry_reg = False
+    for li in sorted(stats):
+        print(f"  L{li}: carry mean {stats[li][0]:.2f} variance {stats[li][1]:.2f} "
+              f"(std {stats[li][1] ** 0.5:.2f})", flush=True)
+    return sorted(stats, key=lambda li: stats[li][1]), stats
+
+
+def carry_phases(a, xtr, ytr, calib_x, ckpt, load, save):
+    """Appendix A.2: fine-tuning with simulated carries layer by layer
+    (carry8), and the hybrid.
+
+    carry8: from --carry-from (default OUT/<wtype>-wrap8<tag>.pt), steps,
+    cyclic activation and 8-bit accumulators unchanged, the quantized
+    layers in order of increasing carry variance (carry_order, on the
+    calibration images); step j fine-tunes --carry-images images with the
+    SWAR carries of the first j + 1 layers of that order simulated in the
+    forward (wrapnet.swar_lane_carries: wg_swar_gemm's CARRY mode with four
+    8-bit lanes in 32-bit registers), each minus its mean-carry correction,
+    re-estimated as the deployed path does (Net.calibrate_carries: layer by
+    layer on the calibration images through the corrected net) before the
+    first batch and every 25 batches; R^o and (with --rc) R^c stay on.  Step
+    j is saved as OUT/<wtype>-carry8-s<j><tag>.pt (part files inside a step),
+    the last one also as OUT/<wtype>-carry8<tag>.pt.
+
+    hybrid: the first step whose accuracy (carries simulated, corrected, on
+    the decision images: the last 2000 training images) is more than
+    --hybrid-drop points below the carry-free start is a significant drop;
+    the hybrid keeps the carries of the layers before it and gives that
+    layer and the rest the buffer bit: b = 7 (steps searched again for 7-bit
+    overflow at p, codes of at most 7 bits, smooth cyclic activation at
+    b = 7: BUFFER mode at inference), then fine-tunes --hybrid-images images
+    from the step before the drop.  No drop: the hybrid is carry8."""
+    src = a.carry_from or ckpt("wrap8")
+    xdec, ydec = xtr[-2000:], ytr[-2000:]
+    base = load("wrap8", src)
+    base.quant_acts = True
+    print(f"phases carry8/hybrid from {src}", flush=True)
+    order, stats = carry_order(base, calib_x)
+    acc0 = W.evaluate(base, xdec, ydec)
+    print(f"  layer order (least carry variance first): {order}; carry-free accuracy "
+          f"(decision images) {acc0:.2f}%", flush=True)
+    steps_acc, net = [], base
+    for j, li in enumerate(order):
+        path = ckpt(f"carry8-s{j}")
+        if os.path.exists(path):
+            net = load("wrap8", path)
+            steps_acc.append(torch.load(path)["acc_dec"])
+            print(f"  step {j} (L{li}): {path} exists, decision accuracy {steps_acc[-1]:.2f}%",
+                  flush=True)
+            continue
+        t0 = time.process_time()
+        net.quant_acts = True
+        net.carry_sim = {l: None for l in order[:j + 1]}
+        net.calibrate_carries(calib_x)
+        before = W.evaluate(net, xdec, ydec)
+        print(f"  step {j}: carries on {sorted(net.carry_sim)}; before fine-tuning "
+              f"{before:.2f}% (decision images)", flush=True)
+        if a.rc:
+            net.carry_reg, net.carry_bits = True, net.cyclic_bits
+        run_epochs(net, xtr, ytr, a.carry_images, a.carry_lr, reg=a.reg, rc=a.rc, seed=10 + j,
+                   part=path + ".part-finetune", hook=lambda n=net: n.calibrate_carries(calib_x))
+        net.carry_reg = False
+        net.calibrate_carries(calib_x)
+        acc = W.evaluate(net, xdec, ydec)
+        steps_acc.append(acc)
+        print(f"  step {j} (L{li}) fine-tuned: {acc:.2f}% (decision images; carry-free start "
+              f"{acc0:.2f}%); CPU time {time.process_time() - t0:.0f} s", flush=True)
+        extra = {"order": order, "acc_dec": acc, "acc_dec_before": before, "acc0": acc0,
+                 "carry_src": src, "carry_var": {l: stats[l][1] for l in stats}}
+        save(net, f"carry8-s{j}", acc, extra)
+        drop_parts(path)
+    if not os.path.exists(ckpt("carry8")):
+        shutil.copyfile(ckpt(f"carry8-s{len(order) - 1}"), ckpt("carry8"))
+    if "hybrid" not in a.phases.split(",") or os.path.exists(ckpt("hybrid")):
+        return
+    drop = next((j for j, acc in enumerate(steps_acc) if acc < acc0 - a.hybrid_drop), None)
+    if drop is None:
+        print("  hybrid: no significant drop, the hybrid is carry8", flush=True)
+        shutil.copyfile(ckpt("carry8"), ckpt("hybrid"))
+        return
+    carry_layers, buffer_layers = order[:drop], sorted(order[drop:])
+    print(f"phase hybrid: drop at step {drop} (L{order[drop]}: {steps_acc[drop]:.2f}% < "
+          f"{acc0:.2f}% - {a.hybrid_drop}); carries on {sorted(carry_layers)}, buffer bit "
+          f"(b = 7) on {buffer_layers}", flush=True)
+    t0 = time.process_time()
+    net = load("wrap8", ckpt(f"carry8-s{drop - 1}") if drop else src)
+    net.acc_bits = {l: 7 for l in buffer_layers}
+    for l in buffer_layers:   # network order: each on the new steps before it
+        net.steps[l], net.bits[l], _ = W.calibrate_layer(net, calib_x, l, 7, a.p, net.steps,
+                                                         net.bits, max_bits=7)
+    net.quant_acts = True
+    net.carry_sim = {l: None for l in carry_layers}
+    if a.rc and carry_layers:
+        net.carry_reg, net.carry_bits, net.carry_layers = True, net.cyclic_bits, carry_layers
+    run_epochs(net, xtr, ytr, a.hybrid_images, a.carry_lr, reg=a.reg, rc=a.rc if carry_layers
+               else 0.0, seed=20, part=ckpt("hybrid") + ".part-finetune",
+               hook=lambda: net.calibrate_carries(calib_x))
+    net.carry_reg = False
+    net.calibrate_carries(calib_x)
+    acc = W.evaluate(net, xdec, ydec)
+    print(f"  hybrid fine-tuned: {acc:.2f}% (decision images); CPU time "
+          f"{time.process_time() - t0:.0f} s", flush=True)
+    save(net, "hybrid", acc, {"order": order, "drop_step": drop, "acc_dec": acc, "acc0": acc0,
+                              "carry_src": src, "buffer_layers": buffer_layers})
+    drop_parts(ckpt("hybrid"))
 
 
 if __name__ == "__main__":

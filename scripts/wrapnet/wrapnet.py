@@ -175,6 +175,41 @@ def carry_variance(c):
     return c.var(0, unbiased=False).sum()
 
 
+def swar_lane_carries(x, w, lanes=4):
+    """The carries that enter a neighbouring lane in wg_swar_gemm's CARRY
+    mode (docs/swar.md), per output of conv2d(x, w, padding=1): `lanes`
+    8-bit lanes per register packed along K = the im2col depth in the
+    (c, kh, kw) order of OIHW weights, lane l holding depths k = gL + l.
+    Lane l's sum of bytes is S_l = sum_{k in l} (w_k x_k mod 2^8) = z_l + 2^8 N_l
+    (z_l its exact sum, N_l its products w < 0 with x > 0); the carry into
+    lane l + 1 is C_{l+1} = floor((S_l + C_l) / 2^8), C_0 = 0, and the lane sum
+    is z + C_1 + ... + C_{L-1} mod 2^8: this returns that sum of carries.
+    x: activation codes >= 0 (B, C, H, W); w: codes in {-1, 0, +1}.  float32 is
+    exact: every sum is an integer below 2^24 and / 2^8 is exact.  Costs two
+    convolutions with (lanes - 1) M outputs (about 6 times the layer's own
+    forward at 4 lanes); no gradient."""
+    with torch.no_grad():
+        m, c = w.shape[:2]
+        k = torch.arange(c * 9, device=w.device).reshape(1, c, 3, 3) % lanes
+        masks = [(k == lane).to(w.dtype) for lane in range(lanes - 1)]
+        wl = torch.cat([w * mk for mk in masks])
+        nl = torch.cat([(w < 0).to(w.dtype) * mk for mk in masks])
+        s = F.conv2d(x, wl, padding=1) + 256.0 * F.conv2d((x > 0).to(x.dtype), nl, padding=1)
+        carry, total = torch.zeros_like(s[:, :m]), torch.zeros_like(s[:, :m])
+        for lane in range(lanes - 1):
+            carry = torch.floor((s[:, lane * m:(lane + 1) * m] + carry) * (1.0 / 256))
+            total = total + carry
+    return total
+
+
+def carry_correction(sums, n):
+    """wg_swar_carry_stats' `correction` from per-output sums of lane carries
+    over n images: the mean rounded half up, floor((2 s + n) / (2 n)), exact
+    in int64 (float32 tensor of the sums' shape)."""
+    s = sums.round().to(torch.int64)
+    return torch.div(2 * s + n, 2 * n, rounding_mode="floor").to(torch.float32)
+
+
 class Net(nn.Module):
     def __init__(self, arch="small"):
         super().__init__()
@@ -204,6 +239,16 @@ class Net(nn.Module):
         self.carry_bits = 8
         self.carry_reg_value = torch.zeros(())
         self.carry_stats = {}
+        # Simulated SWAR carries (train.py phases carry8 / hybrid): quantized
+        # layer -> its mean-carry correction (M, H, W) or None; in forward,
+        # z + lane carries - correction replaces z (swar_lane_carries), as
+        # wg_swar_gemm's CARRY mode computes it with carry_lanes lanes.
+        self.carry_sim = {}
+        self.carry_lanes = 4
+        # Per-layer accumulator widths (the hybrid's buffer-bit layers: 7),
+        # {layer: b}; layers not named use cyclic_bits.  None: none.
+        self.acc_bits = None
+        self._cvar, self._cneurons = torch.zeros(()), 0
 
     # PACT (PACT/SAWB paper, section 3), an option: a learnable clipping level
     # alpha per quantized layer's input, y = clip(x, 0, alpha), quantized with
@@ -254,41 +299,90 @@ class Net(nn.Module):
         xc = xs.clamp(0, qmax)
         return STE.apply(xc, torch.round(xc))   # torch.round: half to even
 
+    def layer_bits(self, i):
+        """Accumulator width b of quantized layer i: self.acc_bits[i] where
+        set (the hybrid net: 7 on its buffer-bit layers), else cyclic_bits."""
+        if self.acc_bits and i in self.acc_bits:
+            return self.acc_bits[i]
+        return self.cyclic_bits
+
     def forward(self, x):
         h = x.float() / 255.0
         h = h.unsqueeze(1) if h.dim() == 3 else h
         self.penalty = torch.zeros((), device=h.device)
-        cvar, cneurons, self.carry_stats = torch.zeros((), device=h.device), 0, {}
+        self._cvar, self._cneurons, self.carry_stats = torch.zeros((), device=h.device), 0, {}
         for i in range(self.arch.n_conv):
-            conv, bn = self.convs[i], self.bns[i]
-            if i in self.arch.quant_layers and self.wtype is not None:
-                codes, alpha = weight_codes(conv.weight, self.wtype)
-                wc = STE.apply(conv.weight / alpha.view(-1, 1, 1, 1), codes)
-                step = self.in_step(i) if self.steps is not None else 1.0
-                xin = self.quantize_input(h, i) if self.steps is not None else h
-                z = F.conv2d(xin, wc, padding=1)
-                self.penalty = self.penalty + F.relu(
-                    z.abs() - float(1 << (self.penalty_bits - 1))).mean()
-                if self.carry_reg and (self.carry_layers is None or i in self.carry_layers):
-                    c = carry_count(xin, wc, z, self.carry_bits)
-                    v = carry_variance(c)
-                    cvar, cneurons = cvar + v, cneurons + c[0].numel()
-                    self.carry_stats[i] = (float(c.detach().mean()),
-                                           float(v.detach()) / c[0].numel())
-                if self.cyclic_bits:
-                    z = cyclic(z, self.cyclic_bits, self.slope)
-                h = z * (step * alpha.view(1, -1, 1, 1))
-            else:
-                h = conv(h)
-            h = F.relu(bn(h))
-            if self.arch.pool_after[i]:
-                h = F.max_pool2d(h, 2)
-        self.carry_reg_value = cvar / max(cneurons, 1)
+            h = self.layer(i, h)
+        self.carry_reg_value = self._cvar / max(self._cneurons, 1)
         h = h.flatten(1)
         if self.steps is not None and self.quant_acts:
             fc = self.arch.fc
             h = self.quantize_input(h, fc) * self.steps[fc]
         return self.fc(h)
+
+    def layer(self, i, h, lane_sums=None):
+        """Conv layer i (with BN, ReLU, pooling) on h.  Quantized layers in
+        self.carry_sim get the SWAR carry mode's lane carries added to z
+        minus their correction (straight-through: the carries are a
+        constant to the gradient); lane_sums (a list) collects their lane
+        carries per output, summed over the batch, instead of adding them
+        (calibrate_carries)."""
+        conv, bn = self.convs[i], self.bns[i]
+        if i in self.arch.quant_layers and self.wtype is not None:
+            codes, alpha = weight_codes(conv.weight, self.wtype)
+            wc = STE.apply(conv.weight / alpha.view(-1, 1, 1, 1), codes)
+            step = self.in_step(i) if self.steps is not None else 1.0
+            xin = self.quantize_input(h, i) if self.steps is not None else h
+            z = F.conv2d(xin, wc, padding=1)
+            b = self.layer_bits(i)
+            pb = b if (self.acc_bits and i in self.acc_bits) else self.penalty_bits
+            self.penalty = self.penalty + F.relu(z.abs() - float(1 << (pb - 1))).mean()
+            if self.carry_reg and (self.carry_layers is None or i in self.carry_layers):
+                c = carry_count(xin, wc, z, self.carry_bits)
+                v = carry_variance(c)
+                self._cvar, self._cneurons = self._cvar + v, self._cneurons + c[0].numel()
+                self.carry_stats[i] = (float(c.detach().mean()),
+                                       float(v.detach()) / c[0].numel())
+            if i in self.carry_sim:
+                lc = swar_lane_carries(xin.detach(), codes, self.carry_lanes)
+                if lane_sums is not None:
+                    lane_sums.append(lc.double().sum(0))
+                else:
+                    corr = self.carry_sim[i]
+                    z = z + (lc - (corr if corr is not None else 0.0))
+            if self.cyclic_bits:
+                z = cyclic(z, b, self.slope)
+            h = z * (step * alpha.view(1, -1, 1, 1))
+        else:
+            h = conv(h)
+        h = F.relu(bn(h))
+        if self.arch.pool_after[i]:
+            h = F.max_pool2d(h, 2)
+        return h
+
+    def calibrate_carries(self, x, bs=500):
+        """The deployed path's mean-carry correction (table5.py, Net.calibrate)
+        of every layer in self.carry_sim: in network order, each layer's
+        rounded mean lane-carry count per output over the images x, on the
+        inputs of the corrected layers before it (eval mode), stored in
+        self.carry_sim.  The rounding is wg_swar_carry_stats' (half up)."""
+        was, reg = self.training, self.carry_reg
+        self.eval()
+        self.carry_reg = False
+        with torch.no_grad():
+            hs = []
+            for j in range(0, len(x), bs):
+                h = x[j:j + bs].float() / 255.0
+                hs.append(h.unsqueeze(1) if h.dim() == 3 else h)
+            for i in range(self.arch.n_conv):
+                if i in self.carry_sim:
+                    sums = []
+                    for h in hs:
+                        self.layer(i, h, lane_sums=sums)
+                    self.carry_sim[i] = carry_correction(sum(sums), len(x))
+                hs = [self.layer(i, h) for h in hs]
+        self.train(was)
+        self.carry_reg = reg
 
 
 def evaluate(net, x, y, bs=1000):
@@ -323,24 +417,34 @@ def calibrate(net, x, b, p, grid=8):
     steps, bits, rates = [None] * n, [8] * n, [0.0] * n
     net.eval()
     for li in net.arch.quant_layers:
-        h = layer_input(net, x, li, steps, bits)
-        hn = h.numpy()
-        wcodes = weight_codes(net.convs[li].weight, net.wtype)[0]
-        clip = float(np.float32(percentile(h, 0.9999, li)))
-
-        def rate_at(step, ba):
-            xc = torch.from_numpy(calib.codes(hn, step, ba).astype(np.float32))
-            return overflow_rate(xc, wcodes, b)
-
-        _, step, ba, r = calib.search(calib.grid(clip, grid), rate_at, p)
-        steps[li], bits[li], rates[li] = float(step), ba, r
-        print(f"  calib L{li}: clip {clip:.4f} step {float(step):.5f} bits {ba} "
-              f"overflow({b}) {100 * r:.2f}%", flush=True)
+        steps[li], bits[li], rates[li] = calibrate_layer(net, x, li, b, p, steps, bits, grid)
     # FC input: 8-bit codes up to the 99.99th percentile.
     fc = net.arch.fc
     h = layer_input(net, x, fc, steps, bits)
     steps[fc], bits[fc] = percentile(h, 0.9999, fc) / 255.0, 8
     return steps, bits, rates
+
+
+def calibrate_layer(net, x, li, b, p, steps, bits, grid=8, max_bits=8):
+    """calibrate()'s step search for quantized layer li alone, on inputs made
+    with the steps / bits of the layers before it; codes of at most
+    max_bits bits (7 for a buffer-bit layer's 7-bit lanes).  Returns
+    (step, bits, overflow rate)."""
+    h = layer_input(net, x, li, steps, bits)
+    hn = h.numpy()
+    wcodes = weight_codes(net.convs[li].weight, net.wtype)[0]
+    clip = float(np.float32(percentile(h, 0.9999, li)))
+
+    def rate_at(step, ba):
+        xc = torch.from_numpy(calib.codes(hn, step, ba).astype(np.float32))
+        return overflow_rate(xc, wcodes, b)
+
+    _, step, ba, r = calib.search(calib.grid(clip, grid), rate_at, p)
+    if ba > max_bits:
+        raise ValueError(f"L{li}: the step search chose {ba}-bit codes, lanes hold {max_bits}")
+    print(f"  calib L{li}: clip {clip:.4f} step {float(step):.5f} bits {ba} "
+          f"overflow({b}) {100 * r:.2f}%", flush=True)
+    return float(step), ba, r
 
 
 def calibrate_pact(net, x, b, p, clips=None):
