@@ -32,6 +32,13 @@
  *                   stores (the all-zero row is never rewritten); reported
  *                   as ns per group and as the "MACs it enables" per
  *                   output channel (96 per group)
+ *   row_add_decode_zmm  acc8_ternary_x_u8_8x128_lut3__avx512bw's loop
+ *                   (lut_avx512.h): 8 output channels x 8 groups x 128
+ *                   pixels, per group one qword of 8 offsets, each decoded
+ *                   once for two vpaddb zmm, [row] (columns 0-63, 64-127
+ *                   1728 bytes on); 27 KiB of tables.  AVX-512BW CPUs only
+ *   build27_zmm     the same kernel's table build of one group of 64
+ *                   pixels (ns per group; MACs = 192/group/channel)
  *   clock           a chain of dependent 1-cycle adds: the core clock, to
  *                   turn G MAC/s into MACs per cycle
  *
@@ -52,6 +59,7 @@ typedef struct loop {
   double macs_per_iter;
   int64_t iters;
   void (*fn)(int64_t iters);
+  double group_macs; /* a table build: MACs one group enables per channel */
 } loop;
 
 static _Alignas(64) uint8_t table[32 * 1024];
@@ -295,6 +303,92 @@ static void build27(int64_t n) {
   __asm__ volatile("" ::: "memory");
 }
 
+
+/* acc8_ternary_x_u8_8x128_lut3__avx512bw's row adds: per group a qword of
+ * 8 offsets (byte = row index * 8), each decoded once for two zmm adds.
+ * zmm registers in inline assembly need no -mavx512 flag; main runs these
+ * only where the CPU has AVX-512BW. */
+#define Z2(q, a, b, c, d)                                                  \
+  "movzbl %%" #q "l, %%ecx\n\t"                                             \
+  "movzbl %%" #q "h, %%edx\n\t"                                             \
+  "vpaddb (%[t],%%rcx,8), %%zmm" #a ", %%zmm" #a "\n\t"                     \
+  "vpaddb 1728(%[t],%%rcx,8), %%zmm" #b ", %%zmm" #b "\n\t"                 \
+  "vpaddb (%[t],%%rdx,8), %%zmm" #c ", %%zmm" #c "\n\t"                     \
+  "vpaddb 1728(%[t],%%rdx,8), %%zmm" #d ", %%zmm" #d "\n\t"                 \
+  "shr $16, %%r" #q "x\n\t"
+static void row_add_decode_zmm(int64_t n) {
+  __asm__ volatile(
+      "vpxord %%zmm0, %%zmm0, %%zmm0\n\t"
+      "vmovdqa64 %%zmm0, %%zmm1\n\tvmovdqa64 %%zmm0, %%zmm2\n\tvmovdqa64 %%zmm0, %%zmm3\n\t"
+      "vmovdqa64 %%zmm0, %%zmm4\n\tvmovdqa64 %%zmm0, %%zmm5\n\tvmovdqa64 %%zmm0, %%zmm6\n\t"
+      "vmovdqa64 %%zmm0, %%zmm7\n\tvmovdqa64 %%zmm0, %%zmm8\n\tvmovdqa64 %%zmm0, %%zmm9\n\t"
+      "vmovdqa64 %%zmm0, %%zmm10\n\tvmovdqa64 %%zmm0, %%zmm11\n\tvmovdqa64 %%zmm0, %%zmm12\n\t"
+      "vmovdqa64 %%zmm0, %%zmm13\n\tvmovdqa64 %%zmm0, %%zmm14\n\tvmovdqa64 %%zmm0, %%zmm15\n\t"
+      "1:\n\t"
+      "xor %%esi, %%esi\n\t"
+      "mov %[t], %%r8\n\t"
+      "2:\n\t"
+      "mov (%[w],%%rsi), %%rax\n\t"
+      "mov 8(%[w],%%rsi), %%rbx\n\t"
+      "xchg %[t], %%r8\n\t"
+      Z2(a, 0, 1, 2, 3) Z2(a, 4, 5, 6, 7) Z2(a, 8, 9, 10, 11) Z2(a, 12, 13, 14, 15)
+      "add $3456, %[t]\n\t"
+      Z2(b, 0, 1, 2, 3) Z2(b, 4, 5, 6, 7) Z2(b, 8, 9, 10, 11) Z2(b, 12, 13, 14, 15)
+      "add $3456, %[t]\n\t"
+      "xchg %[t], %%r8\n\t"
+      "add $16, %%rsi\n\t"
+      "cmp $64, %%rsi\n\t"
+      "jne 2b\n\t"
+      "dec %[n]\n\t"
+      "jnz 1b\n\t"
+      : [n] "+r"(n)
+      : [t] "r"(table), [w] "r"(wstream)
+      : "rax", "rbx", "rcx", "rdx", "rsi", "r8", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+        "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",
+        "cc", "memory");
+}
+#undef Z2
+
+/* One group's 27 rows of 64 pixels in zmm (the kernel's build_group,
+ * lut3.h's order written out as build27_one): 3 loads, 26 adds or
+ * subtractions, 26 stores. */
+#define ZS(i, v) "vmovdqu64 %%zmm" #v ", " #i "*64(%[t])\n\t"
+static void build27_zmm(int64_t n) {
+  uint8_t *t;
+  __asm__ volatile(
+      "vpxord %%zmm15, %%zmm15, %%zmm15\n\t"
+      "1:\n\t"
+      "mov %[t0], %[t]\n\t"
+      "xor %%esi, %%esi\n\t"
+      "2:\n\t"
+      "vmovdqu64 (%[x],%%rsi), %%zmm0\n\t"        /* d0 */
+      "vmovdqu64 64(%[x],%%rsi), %%zmm1\n\t"      /* d1 */
+      "vmovdqu64 128(%[x],%%rsi), %%zmm2\n\t"     /* d2 */
+      "vpsubb %%zmm0, %%zmm15, %%zmm3\n\t"        /* -d0 */
+      "vpsubb %%zmm1, %%zmm3, %%zmm4\n\t"         /* -d0-d1 */
+      "vpsubb %%zmm1, %%zmm15, %%zmm5\n\t"        /* -d1 */
+      "vpsubb %%zmm1, %%zmm0, %%zmm6\n\t"         /* d0-d1 */
+      "vpaddb %%zmm1, %%zmm3, %%zmm7\n\t"         /* -d0+d1 */
+      "vpaddb %%zmm1, %%zmm0, %%zmm8\n\t"         /* d0+d1 */
+      "vpsubb %%zmm2, %%zmm15, %%zmm9\n\t"        /* -d2 */
+#define ZL3(i, v) "vpsubb %%zmm2, %%zmm" #v ", %%zmm10\n\t" ZS(i, 10) ZS(9 + i, v)        \
+      "vpaddb %%zmm2, %%zmm" #v ", %%zmm11\n\t" ZS(18 + i, 11)
+      ZL3(0, 4) ZL3(1, 5) ZL3(2, 6) ZL3(3, 3) ZS(4, 9) ZS(22, 2) ZL3(5, 0) ZL3(6, 7)
+      ZL3(7, 1) ZL3(8, 8)
+#undef ZL3
+      "add $1728, %[t]\n\t"
+      "add $192, %%rsi\n\t"
+      "cmp $3072, %%rsi\n\t"
+      "jne 2b\n\t"
+      "dec %[n]\n\t"
+      "jnz 1b\n\t"
+      : [n] "+r"(n), [t] "=&r"(t)
+      : [t0] "r"(table), [x] "r"(wstream)
+      : "rsi", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
+        "xmm10", "xmm11", "xmm15", "cc", "memory");
+}
+#undef ZS
+
 static void clock_chain(int64_t n) {
   __asm__ volatile(
       "xor %%eax, %%eax\n\t"
@@ -326,19 +420,27 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof table; i++) table[i] = (uint8_t)(i * 13u);
   /* iters give ~1-4 ms per run at ~3 GHz */
   loop loops[] = {
-      {"sign_add (vpsignb+vpaddb)", 12 * 32, 1 << 15, sign_add},
-      {"shuf_add (vpshufb+vpaddb, idx in regs)", 12 * 64, 1 << 15, shuf_add},
-      {"shuf_add_mem (vpshufb idx from L1 + vpaddb)", 12 * 64, 1 << 15, shuf_add_mem},
-      {"row_add (vmovdqu L1 row + vpaddb)", 32 * 96, 1 << 14, row_add},
-      {"row_add_fused (vpaddb ymm,[L1 row])", 32 * 96, 1 << 14, row_add_fused},
+      {"sign_add (vpsignb+vpaddb)", 12 * 32, 1 << 15, sign_add, 0},
+      {"shuf_add (vpshufb+vpaddb, idx in regs)", 12 * 64, 1 << 15, shuf_add, 0},
+      {"shuf_add_mem (vpshufb idx from L1 + vpaddb)", 12 * 64, 1 << 15, shuf_add_mem, 0},
+      {"row_add (vmovdqu L1 row + vpaddb)", 32 * 96, 1 << 14, row_add, 0},
+      {"row_add_fused (vpaddb ymm,[L1 row])", 32 * 96, 1 << 14, row_add_fused, 0},
       {"row_add_decode (4 ch x 8 groups, offsets from qwords)", 16 * 32 * 96, 1 << 10,
-       row_add_decode},
+       row_add_decode, 0},
       {"row_add_decode64 (4 ch x 8 groups x 64 px, one offset per 2 adds)", 16 * 64 * 96,
-       1 << 9, row_add_decode64},
-      {"build27 (ns per group of 32 px; MACs = 96/group/channel)", 24 * 96, 1 << 10, build27},
-      {"clock (dependent adds: G adds/s = GHz)", 32, 1 << 16, clock_chain},
+       1 << 9, row_add_decode64, 0},
+      {"build27 (ns per group of 32 px; MACs = 96/group/channel)", 24 * 96, 1 << 10, build27, 96},
+      {"row_add_decode_zmm (8 ch x 8 groups x 128 px, as the AVX-512 kernel)", 8 * 8 * 128 * 3,
+       1 << 11, row_add_decode_zmm, 0},
+      {"build27_zmm (ns per group of 64 px; MACs = 192/group/channel)", 16 * 192, 1 << 10,
+       build27_zmm, 192},
+      {"clock (dependent adds: G adds/s = GHz)", 32, 1 << 16, clock_chain, 0},
   };
-  enum { L = sizeof loops / sizeof loops[0] };
+  int L = sizeof loops / sizeof loops[0];
+  if (!__builtin_cpu_supports("avx512bw")) { /* drop the zmm loops */
+    loops[L - 3] = loops[L - 1];
+    L -= 2;
+  }
   double *rate = calloc((size_t)rounds * L, sizeof(double));
   double *wrate = calloc((size_t)rounds * L, sizeof(double));
   for (int i = 0; i < L; i++) loops[i].fn(loops[i].iters / 8); /* warm up */
@@ -367,9 +469,9 @@ int main(int argc, char **argv) {
     qsort(w, rounds, sizeof(double), cmp);
     printf("%-58s %9.1f %9.1f %9.1f %12.1f", loops[i].name, c[rounds / 2], c[rounds - 1],
            w[rounds / 2], c[rounds - 1] / ghz_best);
-    if (loops[i].fn == build27)
+    if (loops[i].group_macs > 0)
       printf("   = %.2f ns/group (med), %.1f cycles/group (best)",
-             96.0 / c[rounds / 2], 96.0 / c[rounds - 1] * ghz_best);
+             loops[i].group_macs / c[rounds / 2], loops[i].group_macs / c[rounds - 1] * ghz_best);
     printf("\n");
   }
   free(rate);

@@ -8,6 +8,8 @@
  *   kernel_bench conv C H nchw|nhwc [rounds]
  *
  * A convolution prints as its lowered GEMM, M x N x K = C x H*H x 9C.
+ * KB_A and KB_B name other kernels (the ratio is A / B), KB_BINARY=1 draws
+ * binary weights (-1, +1) and packs them as WG_WEIGHTS_BINARY.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -19,8 +21,8 @@
 
 enum { MAXR = 401 };
 
-static const char *const names[2] = {"acc8_ternary_x_u8_6x16__avx2",
-                                     "acc8_ternary_x_u8_8x64_lut3__avx2"};
+static const char *names[2] = {"acc8_ternary_x_u8_6x16__avx2",
+                               "acc8_ternary_x_u8_8x64_lut3__avx2"};
 
 int main(int argc, char **argv) {
   int conv = argc > 4 && strcmp(argv[1], "conv") == 0;
@@ -43,17 +45,20 @@ int main(int argc, char **argv) {
     n = n * n;
   }
   int rounds = argc > 5 ? atoi(argv[5]) : 31;
+  if (getenv("KB_A")) names[0] = getenv("KB_A");
+  if (getenv("KB_B")) names[1] = getenv("KB_B");
+  const int binary = getenv("KB_BINARY") && atoi(getenv("KB_BINARY"));
   if (rounds < 1 || rounds > MAXR || m < 1 || n < 1 || k < 1) return 2;
   int8_t *w = malloc((size_t)(m * k)), *y = malloc((size_t)(m * n));
   uint8_t *x = malloc((size_t)(k * n));
   srand(1);
-  for (int64_t i = 0; i < m * k; i++) w[i] = (int8_t)(rand() % 3 - 1);
+  for (int64_t i = 0; i < m * k; i++) w[i] = (int8_t)(binary ? 2 * (rand() % 2) - 1 : rand() % 3 - 1);
   for (int64_t i = 0; i < k * n; i++) x[i] = (uint8_t)rand();
   wg_context *ctx[2];
   wg_weights *pw[2];
   for (int v = 0; v < 2; v++)
     if (wg_context_create(1, &ctx[v]) != WG_OK || wg_context_force_kernel(ctx[v], names[v]) != WG_OK ||
-        wg_weights_pack(ctx[v], w, m, k, k, WG_WEIGHTS_TERNARY, 0, &pw[v]) != WG_OK)
+        wg_weights_pack(ctx[v], w, m, k, k, binary ? WG_WEIGHTS_BINARY : WG_WEIGHTS_TERNARY, 0, &pw[v]) != WG_OK)
       return 1;
   wg_epilogue ep = wg_epilogue_default();
   ep.acc_bits = 8;
@@ -83,7 +88,7 @@ int main(int argc, char **argv) {
            argv[1], conv ? argv[4] : "", (long long)m, (long long)n, (long long)k, method[v],
            med[v], mn[v]);
   }
-  printf("acc8 / LUT: %.2fx by medians, %.2fx by minima (%d rounds)\n", med[0] / med[1],
+  printf("A / B: %.2fx by medians, %.2fx by minima (%d rounds)\n", med[0] / med[1],
          mn[0] / mn[1], rounds);
   for (int v = 0; v < 2; v++) {
     wg_weights_destroy(pw[v]);

@@ -10,39 +10,47 @@
 #
 #   make BUILDROOT=build-lutbin bench-build
 #   bench/lut/table7b.sh build-lutbin/x86_64-linux-gnu/wgbench [rounds]
+#
+# TABLE=table7 runs the ternary layers instead; IMPLS replaces the list
+# (the first is the one the ratios divide by), e.g. on an AVX-512 CPU:
+#   TABLE=table7 IMPLS="acc8_ternary_x_u8_8x128_lut3__avx512bw
+#     acc32_int8_x_u8_8x32__avx512vnni onednn_conv_u8s8s32" bench/lut/table7b.sh ...
+# An implementation without a case (VNNI has no NHWC case) prints "-".
 set -e
 BIN=${1:?path to wgbench}
 R=${2:-5}
 OUT=$(mktemp -d)
-IMPLS="acc8_binary_x_u8_8x64_lut4__avx2 acc8_ternary_x_u8_8x64_lut3__avx2
-       acc8_ternary_x_u8_6x16__avx2 onednn_conv_u8s8s32"
+TABLE=${TABLE:-table7b}
+IMPLS=${IMPLS:-"acc8_binary_x_u8_8x64_lut4__avx2 acc8_ternary_x_u8_8x64_lut3__avx2
+       acc8_ternary_x_u8_6x16__avx2 onednn_conv_u8s8s32"}
+CASES=${CASES:-"gemm_raw conv_raw conv_nhwc_raw"}
 set -- $IMPLS
 N=$#
 for r in $(seq 1 "$R"); do
   for i in $(seq 0 $((N - 1))); do
     j=$(( (i + r) % N + 1 ))
     k=${!j}
-    "$BIN" --filter="table7b/.*/$k\.(gemm_raw|conv_raw|conv_nhwc_raw|conv)\$" --reps=1 \
+    "$BIN" --filter="$TABLE/.*/$k\.(${CASES// /|}|conv)\$" --reps=1 \
       --out="$OUT/$r-$k" >/dev/null 2>&1
   done
 done
-PYTHONPATH="$(dirname "$0")" python3 - "$OUT" $IMPLS <<'PY'
+PYTHONPATH="$(dirname "$0")" python3 - "$OUT" "$TABLE" "$CASES" $IMPLS <<'PY'
 import statistics as st, sys
 import cpu_times
-out, lut, *others = sys.argv[1:]
+out, table, cases, lut, *others = sys.argv[1:]
 t = cpu_times.load(out)
 short = {o: o.split('_x_u8_')[-1] for o in others}
-print('layer      case           binary LUT ms med (min)   ' +
+print(f'layer      case           {lut.split("_x_u8_")[-1]} ms med (min)   ' +
       '   '.join(f'{short[o]} ms med (min), /LUT' for o in others))
 for layer in ['64x56x56', '128x28x28', '256x14x14', '512x7x7']:
-    for m in ['gemm_raw', 'conv_raw', 'conv_nhwc_raw']:
-        p = t.get(f'table7b/{layer}/{lut}.{m}')
+    for m in cases.split():
+        p = t.get(f'{table}/{layer}/{lut}.{m}')
         if not p:
             print(layer, m, 'missing')
             continue
         row = f'{layer:10s} {m:14s} {st.median(p):.3f} ({min(p):.3f})'
         for o in others:
-            name = f'table7b/{layer}/{o}.' + ('conv' if o.startswith('onednn') else m)
+            name = f'{table}/{layer}/{o}.' + ('conv' if o.startswith('onednn') else m)
             q = t.get(name)
             if not q or (o.startswith('onednn') and m != 'conv_raw'):
                 row += '   -'

@@ -33,6 +33,7 @@
 
 #include "../core/arith.h"
 #include "../core/kernel.h"
+#include "../core/scatter.h"
 
 /* Per-tile constants, derived once from the tile's epilogue. */
 typedef struct wg_avx2_epi {
@@ -149,29 +150,6 @@ static inline __m128i wg_avx2_int8(__m256i v) {
   return _mm_packs_epi16(w, w);
 }
 
-/* Writes n elements (es bytes each) of buf to dst with element stride s;
- * fixed-size copies, so that pixel-major (NHWC) output costs a few stores
- * per element rather than a library call. */
-static inline void wg_avx2_scatter(char *dst, const char *buf, int n, size_t es,
-                                   int64_t s) {
-  if (s == 1) {
-    memcpy(dst, buf, (size_t)n * es);
-    return;
-  }
-  size_t step = (size_t)s * es;
-  switch (es) {
-    case 1:
-      for (int j = 0; j < n; j++, dst += step) *dst = buf[j];
-      break;
-    case 2:
-      for (int j = 0; j < n; j++, dst += step) memcpy(dst, buf + 2 * j, 2);
-      break;
-    default:
-      for (int j = 0; j < n; j++, dst += step) memcpy(dst, buf + 4 * j, 4);
-      break;
-  }
-}
-
 /* Finishes lanes j0 .. j0+7 of tile row i: parks them in t->partial, or adds
  * the parked sums and stores min(8, cols - j0) outputs.  z holds sums
  * congruent to the exact ones modulo 2^lane_bits; nr is the kernel's NR. */
@@ -232,7 +210,7 @@ static inline void wg_avx2_finish8(const wg_tile *t, const wg_avx2_epi *c, int n
       break;
     }
   }
-  wg_avx2_scatter(dst, buf, n, c->es, t->ys_n);
+  wg_scatter(dst, buf, n, c->es, t->ys_n);
 }
 
 /* Six rows of 16 bytes (w[0..5]) stored pixel-major: column j's six bytes

@@ -56,11 +56,7 @@ void wg_avx2_lut3_tables(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_
      * into rows 16 x 16 bytes at a time (pack_avx2.h), then the tables. */
     int64_t depth = 3 * kgroups;
     _Alignas(32) uint8_t runs[WG_LUT3_MAX_BLOCK], rows[WG_LUT3_MAX_BLOCK];
-    for (int j = 0; j < cols; j++) {
-      uint8_t *run = runs + j * depth;
-      const uint8_t *p = wg_bsrc_col(src, n0 + j, k0, depth, run);
-      if (p != run) memcpy(run, p, (size_t)depth);
-    }
+    wg_bsrc_cols(src, n0, cols, k0, depth, runs, depth);
     wg_avx2_pixels_to_channels(runs, depth, cols, depth, rows, cols);
     for (int64_t g = 0; g < kgroups; g++) {
       const uint8_t *r[4] = {rows + 3 * g * cols, rows + (3 * g + 1) * cols,

@@ -103,11 +103,7 @@ static void WG_K_FN(pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroup
   }
   if (!(src->is_conv && src->layout == WG_NCHW)) {
     _Alignas(32) uint8_t runs[WG_K_NC * WG_K_KC], rows[WG_K_KC][WG_K_NC];
-    for (int j = 0; j < cols; j++) {
-      uint8_t *run = runs + j * depth;
-      const uint8_t *p = wg_bsrc_col(src, n0 + j, k0, depth, run);
-      if (p != run) memcpy(run, p, (size_t)depth);
-    }
+    wg_bsrc_cols(src, n0, cols, k0, depth, runs, depth);
     wg_avx2_pixels_to_channels(runs, depth, cols, depth, rows[0], WG_K_NC);
     for (int64_t g = 0; g < kgroups; g++) {
       const uint8_t *x[WG_LUTB_G];

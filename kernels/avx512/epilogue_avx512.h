@@ -34,6 +34,7 @@
 
 #include "../core/arith.h"
 #include "../core/kernel.h"
+#include "../core/scatter.h"
 #include "simd_avx512.h"
 
 /* Per-tile constants. */
@@ -157,7 +158,7 @@ static inline void wg512_finish_tile(const wg_tile *t, const uint32_t *acc, int 
       }
       _Alignas(64) char buf[64];
       wg512_store16(&c, m, wg512_activate(&c, z), buf);
-      for (int j = 0; j < n; j++) memcpy(dst + (size_t)(j * t->ys_n) * c.es, buf + j * c.es, c.es);
+      wg_scatter(dst, buf, n, c.es, t->ys_n);
     }
 }
 

@@ -77,9 +77,16 @@ static inline __attribute__((always_inline)) void wg512_lut_adds(const wg_tile *
   const __m512i zero = _mm512_setzero_si512();
   WG_L5_ROWS(WG_L5_DECL)
   WG_L5_ROWS(WG_L5_LOAD)
-  for (int64_t g = t->kgroups; g > 0; g--, a += 8, tab += gb) {
-    uint64_t q;
-    memcpy(&q, a, 8);
+  /* Each group's qword is loaded one iteration ahead (past the last, 8
+   * bytes of the weights' 64-byte slack, kernel.h): loaded at its use, the
+   * first add of every group waited on load -> decode -> row load (9.6% of
+   * the run's samples on that add, perf on AMD EPYC Zen 5; docs/lut.md). */
+  uint64_t qn;
+  memcpy(&qn, a, 8);
+  for (int64_t g = t->kgroups; g > 0; g--, tab += gb) {
+    uint64_t q = qn;
+    a += 8;
+    memcpy(&qn, a, 8);
     WG_L5_PAIRS(WG_L5_PAIR)
   }
   WG_L5_ROWS(WG_L5_STORE)

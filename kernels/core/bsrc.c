@@ -129,3 +129,60 @@ const uint8_t *wg_bsrc_col(const struct wg_bsrc *s, int64_t n, int64_t k0,
   for (int64_t j = 0; j < valid; j++) tmp[j] = conv_at(s, k0 + j, n);
   return tmp;
 }
+
+/* len bytes from p to d in 8-byte moves: runs are 24-48 bytes, for which
+ * a call to the C library's memcpy cost more than the copy (docs/lut.md,
+ * "NHWC sources"). */
+static void copy_run(uint8_t *d, const uint8_t *p, int64_t len) {
+  int64_t j = 0;
+  for (; j + 8 <= len; j += 8) {
+    uint64_t v;
+    memcpy(&v, p + j, 8);
+    memcpy(d + j, &v, 8);
+  }
+  for (; j < len; j++) d[j] = p[j];
+}
+
+void wg_bsrc_cols(const struct wg_bsrc *s, int64_t n0, int64_t cols, int64_t k0, int64_t len,
+                  uint8_t *dst, int64_t stride) {
+  if (!s->is_conv || s->layout != WG_NHWC) {
+    for (int64_t j = 0; j < cols; j++) {
+      uint8_t *run = dst + j * stride;
+      const uint8_t *p = wg_bsrc_col(s, n0 + j, k0, len, run);
+      if (p != run) copy_run(run, p, len);
+    }
+    return;
+  }
+  /* An NHWC convolution: depths k0 .. k0+len split into runs of channels
+   * of one tap (th, tw); per column such a run is one input pixel's
+   * channels in place, or padding.  The output coordinates step column by
+   * column (wg_bsrc_col divides them out of n each time: six divisions per
+   * run of 24-48 bytes).  Depths past K are zero. */
+  int64_t valid = s->k - k0;
+  if (valid > len) valid = len;
+  if (valid < 0) valid = 0;
+  if (valid < len)
+    for (int64_t j = 0; j < cols; j++) memset(dst + j * stride + valid, 0, (size_t)(len - valid));
+  for (int64_t k = k0; k < k0 + valid;) {
+    int64_t ci = k % s->c, tap = k / s->c, th = tap / s->kw, tw = tap % s->kw;
+    int64_t seg = s->c - ci < k0 + valid - k ? s->c - ci : k0 + valid - k;
+    int64_t ow = n0 % s->ow, oh = (n0 / s->ow) % s->oh, img = n0 / (s->ow * s->oh);
+    for (int64_t j = 0; j < cols; j++) {
+      int64_t ih = in_coord(oh, th, s->sh, s->pt, s->dh, s->h);
+      int64_t iw = in_coord(ow, tw, s->sw, s->pl, s->dw, s->w);
+      uint8_t *run = dst + j * stride + (k - k0);
+      if (ih < 0 || iw < 0)
+        memset(run, s->pad, (size_t)seg);
+      else
+        copy_run(run, s->x + ((img * s->h + ih) * s->w + iw) * s->cs + ci, seg);
+      if (++ow == s->ow) {
+        ow = 0;
+        if (++oh == s->oh) {
+          oh = 0;
+          img++;
+        }
+      }
+    }
+    k += seg;
+  }
+}

@@ -44,4 +44,10 @@ const uint8_t *wg_bsrc_row(const struct wg_bsrc *s, int64_t k, int64_t n0,
 const uint8_t *wg_bsrc_col(const struct wg_bsrc *s, int64_t n, int64_t k0,
                            int64_t len, uint8_t *tmp);
 
+/* B[k0 .. k0+len, n] for the cols columns n = n0, n0+1, ..., copied to
+ * dst + (n - n0) * stride (stride >= len): wg_bsrc_col's bytes for a block
+ * of columns at once. */
+void wg_bsrc_cols(const struct wg_bsrc *s, int64_t n0, int64_t cols, int64_t k0, int64_t len,
+                  uint8_t *dst, int64_t stride);
+
 #endif /* WG_BSRC_H */
