@@ -295,7 +295,7 @@ TEST(groups_direct_conv_into_slices) {
       memset(&c, 0, sizeof c);
       c.d = (wg_conv2d_desc){(wg_layout)lay, 1 + v % 2, 8 + 8 * (v / 2), 9, 7, 3, 3, 1, 1,
                              1, 1, 1, 1, 1, 1};
-      c.m = 16 + v;
+      c.m = 8 + v; /* below every lookup-table kernel's auto_min_m for ternary weights */
       c.o.out_channels = c.m + 3 + v;
       c.o.out_channel_offset = 1 + v;
       c.wf = WG_WEIGHTS_TERNARY;
@@ -312,8 +312,9 @@ TEST(groups_direct_conv_into_slices) {
       direct += strcmp(ran, "direct") == 0;
     }
   printf("    %ld slices, %ld through the direct convolution\n", n, direct);
-  /* where the AVX2 ternary kernel runs, automatic choice takes it and its
-   * direct convolution (M < 128: not the lookup-table kernel) */
+  /* where the AVX2 ternary kernel runs, automatic choice takes a kernel
+   * with a direct convolution (it, or the VNNI kernel; M < 16: not a
+   * lookup-table kernel) */
   for (int i = 0; i < wg_kernel_count(); i++)
     if (strcmp(wg_kernel_name(i), "acc8_ternary_x_u8_6x16__avx2") == 0 && wg_kernel_available(i))
       CHECK(direct == n, "the direct convolution ran %ld of %ld times", direct, n);

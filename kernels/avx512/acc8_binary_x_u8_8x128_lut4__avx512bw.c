@@ -25,15 +25,17 @@
  *   B group, 128 columns:  columns 0-63:   rows 0 .. 15, 64 bytes each
  *                          columns 64-127: rows 0 .. 15       2048 bytes
  *
- * Blocks, from L1 as for the ternary kernel: a panel's tables for a depth
- * block are 2^4 x 128 x kc / 4 = 512 kc bytes, so kc = 48 (12 groups, 24
- * KiB) stays inside a 32 KiB L1 (Skylake-SP, Zen 4) with the weights and
- * parked sums; nc = 512.  Per call 8 x 128 x 48 = 49152 MACs.
+ * Blocks, measured as the ternary kernel's (AMD EPYC Zen 5, docs/lut.md,
+ * "AVX-512 on Zen 5"): a panel's tables for a depth block are 2^4 x 128 x
+ * kc / 4 = 512 kc bytes; kc = 96 (24 groups, 48 KiB), nc = 256 took 0-10%
+ * less time than kc = 48 (24 KiB, in L1) / nc = 512, kc = 72 gained at
+ * M = 512 and lost on the 128x28x28 convolution.  Per call 8 x 128 x 96 =
+ * 98304 MACs.
  *
  * Dispatch: first in kernels/avx512/isa.inc for binary weights (it takes
- * no other) from M = 40 rows (NHWC convolutions 160), the thresholds the
- * AVX2 binary kernel measured (docs/lut.md); this one is not measured:
- * no AVX-512 CPU has been available (docs/avx512.md, "Rank").
+ * no other) from M = 4 rows (NHWC convolutions 128), measured against the
+ * VNNI kernel on the same binary weights (AMD EPYC Zen 5; docs/avx512.md,
+ * "Rank").
  */
 #include <string.h>
 
@@ -52,16 +54,19 @@
 #define WG_K_NR 128
 #define WG_LUTB_G 4
 #define WG_K_KU WG_LUTB_G
-#define WG_K_KC 48
-#define WG_K_NC 512
+#define WG_K_KC 96
+#define WG_K_NC 256
 #define WG_K_A_GROUP 8
 /* One column half's table: 16 rows of 64 bytes. */
 #define WG_LB5_HALF ((1 << WG_LUTB_G) * 64)
 #define WG_K_B_GROUP (2 * WG_LB5_HALF)
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
 #define WG_K_ELIGIBLE wg_lutb_eligible
-#define WG_K_AUTO_MIN_M 40
-#define WG_K_AUTO_MIN_M_NHWC 160
+/* Against the VNNI kernel (Zen 5): GEMMs 1.14-1.18x at M = 4-16, NCHW
+ * convolutions 1.15-2.1x; NHWC convolutions 0.93x at M = 64, 1.01-1.04x at
+ * 128-256, 1.26x at 512. */
+#define WG_K_AUTO_MIN_M 4
+#define WG_K_AUTO_MIN_M_NHWC 128
 
 /* The 16 rows of one group for `halves` x 64 columns at t, from the 4
  * depth rows x[q] (64 * halves readable bytes each): the signed sums of

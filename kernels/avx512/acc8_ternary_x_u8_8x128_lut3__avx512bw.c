@@ -34,24 +34,27 @@
  * plus a displacement.  A panel of at most 64 columns builds and adds the
  * first half only.
  *
- * Tile and blocks, from the register budget and L1: the rows are memory
- * operands, so the 32 zmm registers could hold up to 32 accumulators
- * (MR x NR/64), but a panel's tables for a depth block (9 x NR x kc
- * bytes) must stay in L1 (32 KiB on Skylake-SP and Zen 4, 48 KiB on Ice
- * Lake-SP and later), so NR x kc <= 3072.  Per row and group one index is
- * decoded in general registers (movzbl from the qword) for NR/64 row adds,
- * and per accumulator and depth block one load and one store park the
- * sums: NR = 64 (kc = 48) decodes once per add, as many scalar operations
- * as the two vector ports can take beside the adds; NR = 256 (kc = 12)
- * parks every 4 groups.  NR = 128, kc = 24 (8 groups, a 27 KiB table)
- * decodes once per 2 adds and parks every 8 groups.  MR = 8: one qword of
- * indices per group, a divisor of every Table 7 layer's M, and 16
- * accumulators, which leaves GCC the other 16 registers for the intrinsics
- * loop (no spill, objdump); per call 8 x 128 x 24 = 24576 MACs, as many as
- * the AVX2 kernel's 8 x 64 x 48.  (12 rows, 24 accumulators, would halve
- * the per-call costs per MAC; unmeasured, no AVX-512 CPU here.)  nc = 512:
- * pack_b_block builds four panels' tables per depth block from one fetch
- * of their rows, as AVX2's.
+ * Tile, from the register budget: the rows are memory operands, so the 32
+ * zmm registers could hold up to 32 accumulators (MR x NR/64).  Per row
+ * and group one index is decoded in general registers (movzbl from the
+ * qword) for NR/64 row adds, and per accumulator and depth block one load
+ * and one store park the sums: NR = 64 decodes once per add, as many
+ * scalar operations as the two vector ports can take beside the adds;
+ * NR = 128 decodes once per 2 adds.  MR = 8: one qword of indices per
+ * group, a divisor of every Table 7 layer's M, and 16 accumulators, which
+ * leaves GCC the other 16 registers for the intrinsics loop (no spill,
+ * objdump).  (12 rows, 24 accumulators, would halve the per-call costs
+ * per MAC; unmeasured.)
+ *
+ * Blocks, measured (AMD EPYC Zen 5, 48 KiB L1, 1 MiB L2; docs/lut.md,
+ * "AVX-512 on Zen 5"): kc = 48, nc = 256.  A panel's tables per depth
+ * block are 9 x NR x kc = 54 KiB, more than L1, but the per-tile costs
+ * (driver call, parked sums, first weight load) fall by half against
+ * kc = 24 (27 KiB, in L1), and the L2 serves the rows: 9-29% faster than
+ * kc = 24 / nc = 512 on the Table 7 GEMMs and convolutions; kc = 36
+ * (41 KiB, in L1) took 3-16% longer than 48, kc = 72 and 96 (nc = 128)
+ * gained at M = 512 and lost on the 128x28x28 convolution.  nc = 256 keeps the block's
+ * tables of two panels, and the table pack's bound (kc x nc <= 12288).
  *
  * Sums between depth blocks are parked as bytes (8 x 128) in the first
  * 1 KiB of t->partial, the kernel's own format (kernel.h: the driver seeds
@@ -59,9 +62,9 @@
  * here).  The finish widens the bytes and runs the folder's epilogue.
  *
  * Dispatch: first in kernels/avx512/isa.inc for ternary/binary weights at
- * b <= 8 from M = 128 rows (NHWC convolutions 512), before the VNNI and
- * masked-add kernels; the basis (the issue's register-only loops, no
- * measurement of this kernel) is docs/avx512.md, "Rank".
+ * b <= 8 from M = 16 rows (NHWC convolutions 1024), before the VNNI and
+ * masked-add kernels, measured against the VNNI kernel on AMD EPYC Zen 5
+ * (docs/avx512.md, "Rank").
  */
 #include <string.h>
 
@@ -81,8 +84,8 @@
 #define WG_K_MR 8
 #define WG_K_NR 128
 #define WG_K_KU 3
-#define WG_K_KC 24
-#define WG_K_NC 512
+#define WG_K_KC 48
+#define WG_K_NC 256
 #define WG_K_A_GROUP 8
 /* One column half's table: 27 rows of 64 bytes. */
 #define WG_L5_HALF (27 * 64)
@@ -93,11 +96,13 @@
  * formats (eligible_avx512.c), which also keeps out INT weights, whose
  * zero-point terms the driver would seed into t->partial as uint32. */
 #define WG_K_ELIGIBLE wg_avx512_eligible_masks
-/* Chosen automatically from 128 rows (NHWC convolutions 512), as the AVX2
- * lookup-table kernel, whose thresholds were measured (docs/lut.md); this
- * one's are not (docs/avx512.md, "Rank"). */
-#define WG_K_AUTO_MIN_M 128
-#define WG_K_AUTO_MIN_M_NHWC 512
+/* Chosen automatically from 16 rows, NHWC convolutions from 1024: against
+ * the VNNI kernel (AMD EPYC Zen 5, docs/avx512.md, "Rank") GEMMs
+ * 1.04-1.06x at M = 16 (0.98-1.07x at 4-8), NCHW convolutions 1.2-2.6x
+ * from M = 16; NHWC convolutions 0.79-0.96x at M = 64-512, where the VNNI
+ * kernel's direct path reads the pixels in place, 1.7x at 1024. */
+#define WG_K_AUTO_MIN_M 16
+#define WG_K_AUTO_MIN_M_NHWC 1024
 
 _Static_assert(WG_K_NR <= WG_LUT3_MAX_NR && WG_K_NC <= WG_AVX2_MAX_NC &&
                    WG_K_KC * WG_K_NC <= WG_LUT3_MAX_BLOCK,
