@@ -27,13 +27,16 @@ static void group_tables(const uint8_t *const r[4], int64_t g, void *arg) {
   /* The next group's rows, while this one builds (pack_avx2.h). */
   if (c->plain)
     wg_avx2_prefetch_rows(c->plain, c->k0 + 3 * (g + 1), c->k0 + 3 * (g + 2), c->n0, c->cols);
-  for (int64_t j = 0; j < c->cols; j += c->nr) {
+  /* Panel p's tables at p * panel_bytes: counted, not divided out of j (a
+   * 64-bit idiv per panel and group took 13% of a 64x56x56 convolution's
+   * samples on AMD EPYC Zen 5, perf). */
+  uint8_t *t = c->dst + (size_t)g * c->group_bytes;
+  for (int64_t j = 0; j < c->cols; j += c->nr, t += c->panel_bytes) {
     int pc = (int)(c->cols - j < c->nr ? c->cols - j : c->nr);
     const uint8_t *x[3] = {r[0] + j, r[1] + j, r[2] + j};
     if (pc < c->nr)
       for (int q = 0; q < 3; q++) x[q] = memcpy(c->tmp[q], x[q], (size_t)pc);
-    c->build(x[0], x[1], x[2], pc,
-             c->dst + (size_t)(j / c->nr) * c->panel_bytes + (size_t)g * c->group_bytes);
+    c->build(x[0], x[1], x[2], pc, t);
   }
 }
 
