@@ -166,22 +166,25 @@ static void row_add(int64_t n) {
         "memory");
 }
 
-static void row_add_fused(int64_t n) {
-  __asm__ volatile(
-      "vpxor %%ymm0, %%ymm0, %%ymm0\n\t"
-      "vmovdqa %%ymm0, %%ymm1\n\tvmovdqa %%ymm0, %%ymm2\n\tvmovdqa %%ymm0, %%ymm3\n\t"
-      "vmovdqa %%ymm0, %%ymm4\n\tvmovdqa %%ymm0, %%ymm5\n\tvmovdqa %%ymm0, %%ymm6\n\t"
-      "vmovdqa %%ymm0, %%ymm7\n\t"
-      "1:\n\t"
+/* The fused row-add loop over registers V0-V7 (ymm or zmm), zeroed by XOR
+ * and MOV, one ADD(accumulator, offset) per row of ROWS16, twice. */
+#define FUSED_LOOP(V, XOR, MOV, ADD)                                          \
+  __asm__ volatile(                                                         \
+      XOR " %%" V "0, %%" V "0, %%" V "0\n\t"                                 \
+      MOV " %%" V "0, %%" V "1\n\t" MOV " %%" V "0, %%" V "2\n\t"            \
+      MOV " %%" V "0, %%" V "3\n\t" MOV " %%" V "0, %%" V "4\n\t"            \
+      MOV " %%" V "0, %%" V "5\n\t" MOV " %%" V "0, %%" V "6\n\t"            \
+      MOV " %%" V "0, %%" V "7\n\t"                                          \
+      "1:\n\t" ROWS16(ADD) ROWS16(ADD)                                       \
+      "dec %[n]\n\t"                                                         \
+      "jnz 1b\n\t"                                                           \
+      : [n] "+r"(n)                                                         \
+      : [t] "r"(table)                                                      \
+      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "cc", "memory")
+
 #define RF(a, off) "vpaddb " #off "(%[t]), %%ymm" #a ", %%ymm" #a "\n\t"
-      ROWS16(RF) ROWS16(RF)
+static void row_add_fused(int64_t n) { FUSED_LOOP("ymm", "vpxor", "vmovdqa", RF); }
 #undef RF
-      "dec %[n]\n\t"
-      "jnz 1b\n\t"
-      : [n] "+r"(n)
-      : [t] "r"(table)
-      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "cc", "memory");
-}
 
 /* 4 channels x 8 groups: the qwords at w, w+8, w+16, w+24 hold the 8 row
  * bytes (index*4) of channels 0..3; the loop walks 16 such blocks of 32
@@ -352,22 +355,9 @@ static void row_add_decode_zmm(int64_t n) {
 
 /* vpaddb zmm, zmm, [row] at fixed 64-byte-aligned offsets, no decode: the
  * L1 load ceiling of the zmm row add (16 accumulators). */
-static void row_add_fused_zmm(int64_t n) {
-  __asm__ volatile(
-      "vpxord %%zmm0, %%zmm0, %%zmm0\n\t"
-      "vmovdqa64 %%zmm0, %%zmm1\n\tvmovdqa64 %%zmm0, %%zmm2\n\tvmovdqa64 %%zmm0, %%zmm3\n\t"
-      "vmovdqa64 %%zmm0, %%zmm4\n\tvmovdqa64 %%zmm0, %%zmm5\n\tvmovdqa64 %%zmm0, %%zmm6\n\t"
-      "vmovdqa64 %%zmm0, %%zmm7\n\t"
-      "1:\n\t"
 #define RZ(a, off) "vpaddb 2*" #off "(%[t]), %%zmm" #a ", %%zmm" #a "\n\t"
-      ROWS16(RZ) ROWS16(RZ)
+static void row_add_fused_zmm(int64_t n) { FUSED_LOOP("zmm", "vpxord", "vmovdqa64", RZ); }
 #undef RZ
-      "dec %[n]\n\t"
-      "jnz 1b\n\t"
-      : [n] "+r"(n)
-      : [t] "r"(table)
-      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "cc", "memory");
-}
 
 /* One group's 27 rows of 64 pixels in zmm (the kernel's build_group,
  * lut3.h's order written out as build27_one): 3 loads, 26 adds or
