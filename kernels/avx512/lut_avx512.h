@@ -99,6 +99,50 @@ static inline __attribute__((always_inline)) void wg512_lut_adds(const wg_tile *
 #undef WG_L5_PAIRS
 #undef WG_L5_STORE
 
+/* int8 outputs activate in the byte lanes, the AVX2 byte finish's steps
+ * (wg_avx2_rows_act, epilogue_avx2.h, whose comment has why each is exact
+ * for b <= 8) in zmm: v = z - (zx*rowsum[m] mod 2^8); wrap_b sign-extends
+ * the low b bits; abs is vpabsb; smooth with slope 1 is sign(a) * min(|a|,
+ * h - |a|), the sign applied by a masked negation (no vpsignb in zmm).
+ * Widening the sums to 32-bit lanes for the folder's finish took 10% of a
+ * binary 64x3136x576 GEMM (perf, AMD EPYC Zen 5; docs/lut.md). */
+static inline int wg512_lut_bytes_ok(const wg_tile *t) {
+  const wg_epi *e = t->epi;
+  return e->output == WG_OUTPUT_INT8 && e->b <= 8 && t->ys_n == 1 &&
+         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1);
+}
+
+static inline void wg512_lut_finish_bytes(const wg_tile *t, const uint8_t *sums) {
+  const wg_epi *e = t->epi;
+  const __m512i mask = _mm512_set1_epi8((char)((1u << e->b) - 1));
+  const __m512i sb = _mm512_set1_epi8((char)(1u << (e->b - 1)));
+  const __m512i zero = _mm512_setzero_si512();
+  for (int i = 0; i < t->rows; i++) {
+    int64_t m = t->m0 + i;
+    const __m512i d = _mm512_set1_epi8((char)(e->zx * (uint32_t)e->rowsum[m]));
+    int8_t *y = (int8_t *)t->y + (size_t)(i * t->ys_m);
+    for (int j = 0; j < t->cols; j += 64) {
+      __m512i v = _mm512_sub_epi8(_mm512_loadu_si512((const void *)(sums + 128 * i + j)), d);
+      if (e->b < 8) v = _mm512_sub_epi8(_mm512_xor_si512(_mm512_and_si512(v, mask), sb), sb);
+      if (e->cyclic == WG_CYCLIC_ABS) {
+        v = _mm512_abs_epi8(v);
+      } else if (e->cyclic == WG_CYCLIC_SMOOTH) {
+        __m512i mag = _mm512_abs_epi8(v);
+        __m512i r = _mm512_min_epu8(mag, _mm512_sub_epi8(sb, mag));
+        v = _mm512_mask_sub_epi8(r, _mm512_movepi8_mask(v), zero, r);
+      }
+      int n = t->cols - j < 64 ? t->cols - j : 64;
+      if (n == 64) {
+        _mm512_storeu_si512((void *)(y + j), v);
+      } else { /* a ragged panel: through a buffer (SIMDe has no masked byte store) */
+        _Alignas(64) int8_t part[64];
+        _mm512_store_si512((void *)part, v);
+        memcpy(y + j, part, (size_t)n);
+      }
+    }
+  }
+}
+
 /* Tile t of an 8 x 128 kernel whose group tables are GB bytes apart, the
  * second column half HALF bytes after the first: the row adds over the
  * depth block, then the sums parked (not last) or finished. */
@@ -116,6 +160,10 @@ static inline __attribute__((always_inline)) void wg512_lut_run_8x128(const wg_t
   else
     wg512_lut_adds(t, 2, gb, half, out);
   if (!t->last) return;
+  if (wg512_lut_bytes_ok(t)) {
+    wg512_lut_finish_bytes(t, sums);
+    return;
+  }
   /* The byte sums (congruent to z modulo 2^8) widened to the uint32 tile
    * of the folder's epilogue; the parked bytes are already in them, so it
    * must not add t->partial again (first). */
