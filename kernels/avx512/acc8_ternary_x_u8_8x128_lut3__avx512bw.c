@@ -52,9 +52,10 @@
  * (driver call, parked sums, first weight load) fall by half against
  * kc = 24 (27 KiB, in L1), and the L2 serves the rows: 9-29% faster than
  * kc = 24 / nc = 512 on the Table 7 GEMMs and convolutions; kc = 36
- * (41 KiB, in L1) took 3-16% longer than 48, kc = 72 and 96 (nc = 128)
- * gained at M = 512 and lost on the 128x28x28 convolution.  nc = 256 keeps the block's
- * tables of two panels, and the table pack's bound (kc x nc <= 12288).
+ * (41 KiB, in L1) took 0.99-1.16x the time of 48, kc = 72 and 96
+ * (nc = 128) gained at M = 512 and lost on the 128x28x28 convolution.
+ * nc = 256 keeps the block's tables of two panels, and the table pack's
+ * bound (kc x nc <= 12288).
  *
  * Sums between depth blocks are parked as bytes (8 x 128) in the first
  * 1 KiB of t->partial, the kernel's own format (kernel.h: the driver seeds
