@@ -1,4 +1,4 @@
-/* Thread CPU time and the statistics the LUT timing programs report
+/* Thread CPU time (wall time for several threads) and the statistics the LUT timing programs report
  * (lut_bench.c, kernel_bench.c). */
 #ifndef LUT_TIMING_H
 #define LUT_TIMING_H
@@ -9,6 +9,13 @@
 static inline double cpu_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* Wall time, for calls on several threads. */
+static inline double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
