@@ -527,6 +527,12 @@ TEST(threads_table_kernels_few_row_ranges) {
           CHECK(pl.tasks >= (par < mpanels * pl.nch ? par : mpanels * pl.nch),
                 "%s %lldx%lldx%lld on %d threads: %lld tasks", kn->name, (long long)m,
                 (long long)n, (long long)k, par, (long long)pl.tasks);
+          /* One range a thread: equal ranges (shrinking ones gave one of two
+           * threads 3/4 of the rows). */
+          CHECK(pl.mch < 2 || pl.ppc == (mpanels + pl.mch - 1) / pl.mch,
+                "%s %lldx%lldx%lld on %d threads: widest of %lld ranges %lld of %lld panels",
+                kn->name, (long long)m, (long long)n, (long long)k, par, (long long)pl.mch,
+                (long long)pl.ppc, (long long)mpanels);
         } else if (si == 0 && pl.mch > need) {
           control++;
         }

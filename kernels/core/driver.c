@@ -84,7 +84,10 @@ static task_span task_span_of(const wg_driver_plan *pl, int64_t t) {
   ncols -= n0;
   int64_t mpanels = (r->w->m + k->mr - 1) / k->mr;
   /* Row ranges shrink towards the end of the list (wg_split_at): a chunk's
-   * ranges share its packing, and the last tasks are small. */
+   * ranges share its packing, and the last tasks are small; where there is
+   * one range a thread (even_rows), they are equal. */
+  if (pl->even_rows)
+    return (task_span){img, jc, n0, ncols, ic * mpanels / pl->mch, (ic + 1) * mpanels / pl->mch};
   return (task_span){img, jc, n0, ncols, wg_split_at(mpanels, pl->mch, ic),
                      wg_split_at(mpanels, pl->mch, ic + 1)};
 }
@@ -288,6 +291,10 @@ static void few_row_ranges(wg_driver_plan *pl, const split *s, const wg_kernel *
   if (!k->tables_b) return;
   int64_t need = ceil_div(s->par, s->nimg * pl->nch);
   if (pl->mch > need) pl->mch = need;
+  /* With one range a thread the ranges are equal: shrinking ranges (3:1 for
+   * two) left one of 2 threads a quarter of the rows, 1.2-1.3x on two
+   * threads (docs/performance.md, "Row ranges of table-building kernels"). */
+  pl->even_rows = pl->mch > 1;
 }
 
 /* On several threads chunks shrink along the task list, the widest (about
@@ -336,7 +343,7 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   int64_t npan = taper_chunks(&pl, &s);
   few_row_ranges(&pl, &s, k);
   pl.npn = s.npn;
-  pl.ppc = wg_split_widest(s.mpanels, pl.mch);
+  pl.ppc = pl.even_rows ? ceil_div(s.mpanels, pl.mch) : wg_split_widest(s.mpanels, pl.mch);
   pl.tasks = r->nimg * pl.nch * pl.mch;
 
   size_t need = plan_scratch(&pl, r, npan, s.bpanel);

@@ -169,6 +169,8 @@ typedef struct wg_driver_plan {
   int64_t npn, nch;         /* NR-panels of N, column chunks per image   */
   int taper;                /* chunks shrink along the list (threads)    */
   int64_t ppc, mch;         /* MR-panels of the widest row range, ranges */
+  int even_rows;            /* row ranges equal, not shrinking (one a
+                               thread: few_row_ranges, driver.c)          */
   size_t bpack_bytes;
   /* Weights with a zero point (w->zw): uint32 words after the packed B of
    * a task's scratch for its columns' terms (colsum.c) and one tile's
