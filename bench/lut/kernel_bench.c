@@ -72,10 +72,10 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 2; i++) {
       int v = r % 2 ? 1 - i : i;
       wg_run_info info;
-      double t0 = threads > 1 ? wall_now() : cpu_now();
+      double t0 = call_now(threads);
       wg_status st = conv ? wg_conv2d(ctx[v], pw[v], &d, x, act, &ep, y, &info)
                           : wg_gemm(ctx[v], pw[v], x, n, n, act, &ep, y, n, &info);
-      t[v][r] = ((threads > 1 ? wall_now() : cpu_now()) - t0) * 1e3;
+      t[v][r] = (call_now(threads) - t0) * 1e3;
       if (st != WG_OK || strcmp(info.kernel, names[v]) != 0) {
         fprintf(stderr, "%s: %s, ran %s\n", names[v], wg_status_name(st), info.kernel);
         return 1;

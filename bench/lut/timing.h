@@ -19,6 +19,9 @@ static inline double wall_now(void) {
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+/* A call's clock: the calling thread's CPU time, wall time on several. */
+static inline double call_now(int threads) { return threads > 1 ? wall_now() : cpu_now(); }
+
 static inline int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
