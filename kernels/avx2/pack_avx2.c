@@ -24,7 +24,9 @@
  *                    per channel the kw "shifted images" q[tw] (rows of
  *                    OW pixels) are assembled once and every row of the
  *                    channel is a pointer into one (rowsrc_shifted): kh
- *                    times less assembly, 3x for 3x3 filters;
+ *                    times less assembly, 3x for 3x3 filters (kept in
+ *                    L1: these kernels take no call-wide images,
+ *                    kernel.h nchw_images);
  *   anything else    wg_bsrc_row.
  * NHWC convolutions are read by columns instead (wg_bsrc_col: channel runs
  * are contiguous there), panel by panel.  Every path yields exactly what
@@ -65,38 +67,6 @@ static void rowsrc_init(rowsrc *r, const wg_bsrc *s, int64_t k0, int64_t n0,
   }
 }
 
-/* Output pixels ow0 .. ow0+run-1 of one output row, for tap (th, tw). */
-static void nchw_piece(const wg_bsrc *s, const uint8_t *chan, int64_t oh,
-                       int64_t ow0, int64_t run, int64_t th, int64_t tw,
-                       uint8_t *dst) {
-  int64_t ih = oh * s->sh - s->pt + th * s->dh;
-  if (ih < 0 || ih >= s->h) {
-    memset(dst, s->pad, (size_t)run);
-    return;
-  }
-  const uint8_t *in = chan + ih * s->w;
-  int64_t off = tw * s->dw - s->pl; /* iw = ow * sw + off */
-  /* Pixels j with 0 <= (ow0 + j) * sw + off < w form one range [lo, hi). */
-  int64_t first = ow0 * s->sw + off, lo, hi;
-  if (s->sw == 1) { /* the common case, without divisions */
-    lo = first >= 0 ? 0 : -first;
-    hi = first >= s->w ? 0 : s->w - first;
-  } else {
-    lo = first >= 0 ? 0 : (-first + s->sw - 1) / s->sw;
-    hi = first >= s->w ? 0 : (s->w - first + s->sw - 1) / s->sw;
-  }
-  if (lo > run) lo = run;
-  if (hi > run) hi = run;
-  if (hi < lo) hi = lo;
-  for (int64_t j = 0; j < lo; j++) dst[j] = s->pad; /* a pixel or two */
-  if (s->sw == 1) {
-    memcpy(dst + lo, in + first + lo, (size_t)(hi - lo));
-  } else {
-    for (int64_t j = lo; j < hi; j++) dst[j] = in[first + j * s->sw];
-  }
-  for (int64_t j = hi; j < run; j++) dst[j] = s->pad;
-}
-
 static const uint8_t *walk_nchw(const rowsrc *r, uint8_t *buf) {
   const wg_bsrc *s = r->s;
   const uint8_t *chan = s->x + r->ci * s->h * s->w;
@@ -104,7 +74,7 @@ static const uint8_t *walk_nchw(const rowsrc *r, uint8_t *buf) {
   while (done < r->cols) {
     int64_t run = s->ow - ow;
     if (run > r->cols - done) run = r->cols - done;
-    nchw_piece(s, chan, oh, ow, run, r->th, r->tw, buf + done);
+    wg_bsrc_nchw_piece(s, chan, oh, ow, run, r->th, r->tw, buf + done);
     done += run;
     ow = 0;
     oh++;
@@ -112,53 +82,16 @@ static const uint8_t *walk_nchw(const rowsrc *r, uint8_t *buf) {
   return buf;
 }
 
-/* Row (ci, th, tw) as a pointer into the channel's shifted image q[tw]:
- * row j of q[tw] holds the padded input row ih = oh + j - pt seen by tap
- * column tw, oh the block's first output row, so tap row th starts th*dh
- * rows further down. */
-/* Shifted image q of tap column tw, rows j = 0 .. nrows-1 (input row
- * ih = oh + j - pt).  When output rows are as wide as input rows (stride 1
- * with "same" padding, the ResNet case) the in-image rows of q are one
- * contiguous run of the channel shifted by off = tw*dw - pl: one copy, then
- * the |off| pixels per row that came from a neighbouring row (or from
- * outside the channel, never read) are set to the zero-point code.  Else
- * row by row. */
-static void build_shifted(const rowsrc *r, const uint8_t *chan, int64_t tw, uint8_t *q) {
-  const wg_bsrc *s = r->s;
-  int64_t w = s->w, off = tw * s->dw - s->pl;
-  if (s->sw != 1 || s->ow != w || off <= -w || off >= w) {
-    for (int64_t j = 0; j < r->nrows; j++)
-      nchw_piece(s, chan, r->oh + j, 0, s->ow, 0, tw, q + j * s->ow);
-    return;
-  }
-  int64_t j0 = s->pt - r->oh, j1 = s->pt - r->oh + s->h; /* rows inside the image */
-  if (j0 < 0) j0 = 0;
-  if (j1 > r->nrows) j1 = r->nrows;
-  if (j1 <= j0) {
-    memset(q, s->pad, (size_t)(r->nrows * w));
-    return;
-  }
-  memset(q, s->pad, (size_t)(j0 * w));
-  memset(q + j1 * w, s->pad, (size_t)((r->nrows - j1) * w));
-  /* q[j0*w + i] = chan[(j0 + oh - pt)*w + off + i], clipped to the channel. */
-  int64_t from = (j0 + r->oh - s->pt) * w + off, n = (j1 - j0) * w, skip = 0;
-  if (from < 0) skip = -from;
-  if (from + n > s->h * w) n = s->h * w - from;
-  memcpy(q + j0 * w + skip, chan + from + skip, (size_t)(n - skip));
-  int64_t lo = off < 0 ? -off : 0, hi = off > 0 ? w - off : w;
-  for (int64_t j = j0; j < j1; j++) {
-    uint8_t *row = q + j * w;
-    for (int64_t i = 0; i < lo; i++) row[i] = s->pad;
-    for (int64_t i = hi; i < w; i++) row[i] = s->pad;
-  }
-}
-
+/* Row (ci, th, tw) as a pointer into the channel's shifted image q[tw]
+ * (wg_bsrc_shifted_rows): row j of q[tw] holds the padded input row
+ * ih = oh + j - pt seen by tap column tw, oh the block's first output row,
+ * so tap row th starts th*dh rows further down. */
 static const uint8_t *rowsrc_shifted(rowsrc *r) {
   const wg_bsrc *s = r->s;
   int set = (int)(r->ci & 1);
   if (r->qci[set] != r->ci) {
-    const uint8_t *chan = s->x + r->ci * s->h * s->w;
-    for (int64_t tw = 0; tw < s->kw; tw++) build_shifted(r, chan, tw, r->q[set][tw]);
+    for (int64_t tw = 0; tw < s->kw; tw++)
+      wg_bsrc_shifted_rows(s, r->ci, tw, r->oh, r->nrows, r->q[set][tw]);
     r->qci[set] = r->ci;
   }
   return r->q[set][r->tw] + r->th * s->dh * s->ow + r->ow;

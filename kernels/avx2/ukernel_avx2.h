@@ -489,4 +489,5 @@ static void WG_K_FN(run_rows)(const wg_rtile *t) {
 /* Every AVX2 kernel's depthwise row: its sums are the contract's whatever
  * the kernel's lanes (kernel.h, wg_dwrow). */
 #define WG_K_DEPTHWISE_ROW wg_avx2_depthwise_row
+#define WG_K_NCHW_IMAGES 0 /* the AVX2 row source's own shifted images (pack_avx2.c) */
 #include "../core/kernel_def.h"

@@ -61,6 +61,7 @@
 #define WG_LB5_HALF ((1 << WG_LUTB_G) * 64)
 #define WG_K_B_GROUP (2 * WG_LB5_HALF)
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
+#define WG_K_NCHW_IMAGES 0 /* the AVX2 row source's own shifted images (pack_avx2.c) */
 #define WG_K_ELIGIBLE wg_lutb_eligible
 /* Against the VNNI kernel (Zen 5): GEMMs 1.14-1.18x at M = 4-16, NCHW
  * convolutions 1.15-2.1x; NHWC convolutions 0.93x at M = 64, 1.01-1.04x at

@@ -31,29 +31,117 @@ static uint8_t conv_at(const struct wg_bsrc *s, int64_t k, int64_t n) {
   return s->x[((img * s->h + ih) * s->w + iw) * s->cs + ci];
 }
 
+void wg_bsrc_nchw_piece(const struct wg_bsrc *s, const uint8_t *chan, int64_t oh, int64_t ow0,
+                        int64_t run, int64_t th, int64_t tw, uint8_t *dst) {
+  int64_t ih = oh * s->sh - s->pt + th * s->dh;
+  if (ih < 0 || ih >= s->h) {
+    memset(dst, s->pad, (size_t)run);
+    return;
+  }
+  const uint8_t *in = chan + ih * s->w;
+  int64_t off = tw * s->dw - s->pl; /* iw = ow * sw + off */
+  /* Pixels j with 0 <= (ow0 + j) * sw + off < w form one range [lo, hi). */
+  int64_t first = ow0 * s->sw + off, lo, hi;
+  if (s->sw == 1) { /* the common case, without divisions */
+    lo = first >= 0 ? 0 : -first;
+    hi = first >= s->w ? 0 : s->w - first;
+  } else {
+    lo = first >= 0 ? 0 : (-first + s->sw - 1) / s->sw;
+    hi = first >= s->w ? 0 : (s->w - first + s->sw - 1) / s->sw;
+  }
+  if (lo > run) lo = run;
+  if (hi > run) hi = run;
+  if (hi < lo) hi = lo;
+  for (int64_t j = 0; j < lo; j++) dst[j] = s->pad; /* a pixel or two */
+  if (s->sw == 1) {
+    memcpy(dst + lo, in + first + lo, (size_t)(hi - lo));
+  } else {
+    for (int64_t j = lo; j < hi; j++) dst[j] = in[first + j * s->sw];
+  }
+  for (int64_t j = hi; j < run; j++) dst[j] = s->pad;
+}
+
 /* NCHW: a row of B is, per output row oh, a strided run of one input row. */
-static void nchw_row(const struct wg_bsrc *s, int64_t k, int64_t n0,
-                     int64_t len, uint8_t *dst) {
+static void nchw_row(const struct wg_bsrc *s, int64_t k, int64_t n0, int64_t len, uint8_t *dst) {
   int64_t tw = k % s->kw, th = (k / s->kw) % s->kh, ci = k / (s->kw * s->kh);
+  const uint8_t *chan = s->x + ci * s->h * s->w;
   int64_t n = n0, end = n0 + len;
   while (n < end) {
     int64_t oh = n / s->ow, ow = n % s->ow;
     int64_t run = s->ow - ow;
     if (run > end - n) run = end - n;
-    int64_t ih = in_coord(oh, th, s->sh, s->pt, s->dh, s->h);
-    if (ih < 0) {
-      memset(dst, s->pad, (size_t)run);
-    } else {
-      const uint8_t *row = s->x + (ci * s->h + ih) * s->w;
-      int64_t off = tw * s->dw - s->pl; /* iw = ow*sw + off */
-      for (int64_t j = 0; j < run; j++) {
-        int64_t iw = (ow + j) * s->sw + off;
-        dst[j] = iw >= 0 && iw < s->w ? row[iw] : s->pad;
-      }
-    }
+    wg_bsrc_nchw_piece(s, chan, oh, ow, run, th, tw, dst);
     dst += run;
     n += run;
   }
+}
+
+/* When output rows are as wide as input rows (stride 1 with "same"
+ * padding, the ResNet case) the in-image rows of a shifted image are one
+ * contiguous run of the channel shifted by off = tw*dw - pl: one copy, then
+ * the |off| pixels per row that came from a neighbouring row (or from
+ * outside the channel, never read) are set to the zero-point code.  Else
+ * row by row. */
+void wg_bsrc_shifted_rows(const struct wg_bsrc *s, int64_t ci, int64_t tw, int64_t j0,
+                          int64_t nrows, uint8_t *q) {
+  const uint8_t *chan = s->x + ci * s->h * s->w;
+  int64_t w = s->w, off = tw * s->dw - s->pl;
+  if (s->sw != 1 || s->ow != w || off <= -w || off >= w) {
+    for (int64_t j = 0; j < nrows; j++)
+      wg_bsrc_nchw_piece(s, chan, j0 + j, 0, s->ow, 0, tw, q + j * s->ow);
+    return;
+  }
+  int64_t a = s->pt - j0, b = s->pt - j0 + s->h; /* rows inside the image */
+  if (a < 0) a = 0;
+  if (b > nrows) b = nrows;
+  if (b <= a) {
+    memset(q, s->pad, (size_t)(nrows * w));
+    return;
+  }
+  memset(q, s->pad, (size_t)(a * w));
+  memset(q + b * w, s->pad, (size_t)((nrows - b) * w));
+  /* q[a*w + i] = chan[(a + j0 - pt)*w + off + i], clipped to the channel. */
+  int64_t from = (a + j0 - s->pt) * w + off, n = (b - a) * w, skip = 0;
+  if (from < 0) skip = -from;
+  if (from + n > s->h * w) n = s->h * w - from;
+  memcpy(q + a * w + skip, chan + from + skip, (size_t)(n - skip));
+  int64_t lo = off < 0 ? -off : 0, hi = off > 0 ? w - off : w;
+  for (int64_t j = a; j < b; j++) {
+    uint8_t *row = q + j * w;
+    for (int64_t i = 0; i < lo; i++) row[i] = s->pad;
+    for (int64_t i = hi; i < w; i++) row[i] = s->pad;
+  }
+}
+
+int wg_bsrc_images_apply(const struct wg_bsrc *s) {
+  return s->is_conv && s->layout == WG_NCHW && s->sh == 1 && s->kh * s->kw >= 2;
+}
+
+static int64_t image_rows(const struct wg_bsrc *s) { return s->oh + (s->kh - 1) * s->dh; }
+
+size_t wg_bsrc_images_bytes(const struct wg_bsrc *s) {
+  return (size_t)(s->k / (s->kh * s->kw)) * (size_t)(s->kw * image_rows(s) * s->ow);
+}
+
+const uint8_t *wg_bsrc_image_row(const struct wg_bsrc *s, int64_t ci, int64_t th, int64_t tw,
+                                 int64_t n0) {
+  if (!s->imgs) return NULL;
+  int64_t rows = image_rows(s);
+  uint8_t *q = s->imgs + (size_t)ci * (size_t)(s->kw * rows * s->ow);
+  _Atomic uint64_t *state = s->imgs_state + ci;
+  uint64_t busy = 2 * s->imgs_id, done = busy + 1;
+  uint64_t v = atomic_load_explicit(state, memory_order_acquire);
+  if (v != done) {
+    /* Words left by earlier calls hold other ids: not built for this one.
+     * A task does not wait for another's build (docs/performance.md,
+     * "Shifted images"). */
+    if (v == busy || !atomic_compare_exchange_strong_explicit(state, &v, busy, memory_order_relaxed,
+                                                              memory_order_relaxed))
+      return NULL;
+    for (int64_t t = 0; t < s->kw; t++) wg_bsrc_shifted_rows(s, ci, t, 0, rows, q + t * rows * s->ow);
+    atomic_store_explicit(state, done, memory_order_release);
+  }
+  return q + (tw * rows + th * s->dh) * s->ow + n0;
 }
 
 const uint8_t *wg_bsrc_row(const struct wg_bsrc *s, int64_t k, int64_t n0,
@@ -77,6 +165,13 @@ const uint8_t *wg_bsrc_row(const struct wg_bsrc *s, int64_t k, int64_t n0,
     if (s->sw == 1 && ow + len <= s->ow && ih >= 0 && iw0 >= 0 &&
         iw0 + len <= s->w)
       return s->x + (ci * s->h + ih) * s->w + iw0;
+    /* Else the call's shifted images where there are: a run across output
+     * rows, or into the padding, without assembly.  The input stays the
+     * interior runs' source (a SWAR lookup-table kernel's 8-column panels
+     * ran 1.2x slower from the images: docs/performance.md, "Shifted
+     * images"). */
+    const uint8_t *img = wg_bsrc_image_row(s, ci, th, tw, n0);
+    if (img) return img;
     nchw_row(s, k, n0, len, tmp);
     return tmp;
   }

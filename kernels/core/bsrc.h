@@ -13,6 +13,8 @@
 #ifndef WG_BSRC_H
 #define WG_BSRC_H
 
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wrapgemm.h"
@@ -29,6 +31,17 @@ struct wg_bsrc {
   int64_t c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
   int64_t cs;            /* NHWC: bytes from one pixel to the next (>= c:
                             a group's channels within wider pixels)      */
+  /* NCHW with sh = 1: the call's shifted images (wg_bsrc_images), or NULL.
+   * Per input channel ci, kw images of R = oh + (kh-1)*dh rows of ow codes:
+   * row j of image tw is input row j - pt as tap column tw sees it (strided
+   * by sw, the zero-point code in the padding), so that row (ci, th, tw) of
+   * B is the run from row th*dh of image tw on: contiguous across output
+   * rows.  Built on first use, one channel at a time, by whichever task
+   * needs it first (driver.c); imgs_state[ci] is 2*imgs_id while it is
+   * being built, 2*imgs_id + 1 once built (other values: not yet). */
+  uint8_t *imgs;
+  _Atomic uint64_t *imgs_state;
+  uint64_t imgs_id;
 };
 
 /* A plain row-major matrix: row k of B at x + k*ldx, read in place. */
@@ -49,5 +62,28 @@ const uint8_t *wg_bsrc_col(const struct wg_bsrc *s, int64_t n, int64_t k0,
  * of columns at once. */
 void wg_bsrc_cols(const struct wg_bsrc *s, int64_t n0, int64_t cols, int64_t k0, int64_t len,
                   uint8_t *dst, int64_t stride);
+
+/* Pixels ow0 .. ow0+run-1 of output row oh, NCHW tap (th, tw), from input
+ * channel chan (h x w codes): wg_bsrc_row's bytes for one output row. */
+void wg_bsrc_nchw_piece(const struct wg_bsrc *s, const uint8_t *chan, int64_t oh, int64_t ow0,
+                        int64_t run, int64_t th, int64_t tw, uint8_t *dst);
+
+/* Rows [j0, j0 + nrows) of input channel ci's shifted image for tap column
+ * tw (row j: input row j - pt as that column sees it, ow codes each), to
+ * q (row j0 first).  Needs sh = 1. */
+void wg_bsrc_shifted_rows(const struct wg_bsrc *s, int64_t ci, int64_t tw, int64_t j0,
+                          int64_t nrows, uint8_t *q);
+
+/* Whether a source is served by shifted images (an NCHW convolution with
+ * sh = 1 and more than one tap), and their bytes for one image. */
+int wg_bsrc_images_apply(const struct wg_bsrc *s);
+size_t wg_bsrc_images_bytes(const struct wg_bsrc *s);
+
+/* Row (ci, th, tw) of B from column n0 on as a pointer into the call's
+ * shifted images, building channel ci's first if no task has; NULL where
+ * there are none or another task is building them (the caller assembles
+ * the row itself). */
+const uint8_t *wg_bsrc_image_row(const struct wg_bsrc *s, int64_t ci, int64_t th, int64_t tw,
+                                 int64_t n0);
 
 #endif /* WG_BSRC_H */

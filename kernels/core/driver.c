@@ -23,6 +23,10 @@
 /* A shared packing of B larger than this is left to the tasks' own
  * scratch (packed once per thread). */
 #define WG_DRIVER_SHARED_MAX ((size_t)8 << 20)
+/* Shifted images larger than this are left to the kernels' packs (a few
+ * output rows' worth per depth block, docs/performance.md "Shifted
+ * images"). */
+#define WG_DRIVER_IMAGES_MAX ((size_t)8 << 20)
 
 static void pack_cols(const wg_kernel *k, const wg_bsrc *src, int64_t k0, int64_t groups,
                       int64_t n0, int64_t ncols, size_t bpanel, uint8_t *dst) {
@@ -71,8 +75,8 @@ static task_span task_span_of(const wg_driver_plan *pl, int64_t t) {
   int64_t img = t / per_img, rem = t % per_img;
   /* A shared B goes chunk by chunk through the list, so that the threads'
    * first tasks pack different chunks at once. */
-  int64_t jc = pl->shared_bytes ? rem % pl->nch : rem / pl->mch;
-  int64_t ic = pl->shared_bytes ? rem / pl->nch : rem % pl->mch;
+  int64_t jc = pl->bshare_bytes ? rem % pl->nch : rem / pl->mch;
+  int64_t ic = pl->bshare_bytes ? rem / pl->nch : rem % pl->mch;
   /* Chunk jc holds NR-panels [jc*npn/nch, (jc+1)*npn/nch): near-equal
    * panel counts, the ragged last panel in the last chunk; on several
    * threads, chunks that shrink towards the end of the list instead
@@ -99,7 +103,7 @@ static task_span task_span_of(const wg_driver_plan *pl, int64_t t) {
 static uint8_t *block_panels(const wg_driver_plan *pl, const wg_bsrc *src, const task_span *s,
                              int64_t k0, int64_t groups, size_t bpanel, int packed,
                              wg_scratch_tag *tag, uint8_t *own) {
-  const uint8_t *shared = pl->shared_bytes && !packed
+  const uint8_t *shared = pl->bshare_bytes && !packed
                               ? shared_chunk(pl, src, s->jc, s->n0, s->ncols, groups, bpanel)
                               : NULL;
   if (shared) return (uint8_t *)shared;
@@ -181,6 +185,12 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
 
   struct wg_bsrc src = r->src;
   src.x += s.img * r->x_img;
+  if (pl->imgs_id && pl->shared) {
+    src.imgs = pl->shared + pl->imgs_at + pl->imgs_state_bytes + (size_t)s.img * pl->imgs_per_img;
+    src.imgs_state = (_Atomic uint64_t *)(void *)(pl->shared + pl->imgs_at) +
+                     s.img * (r->src.k / (r->src.kh * r->src.kw));
+    src.imgs_id = pl->imgs_id;
+  }
   if (pl->zw_words)
     wg_zw_column_terms(&src, r->w->zw, r->epi.zx, s.n0, s.ncols, terms);
   else
@@ -238,8 +248,25 @@ static void share_b(wg_driver_plan *pl, const split *s) {
   size_t bytes = state_bytes + (size_t)s->npn * s->bpanel;
   if (pl->kc >= pl->kpad && pl->nch >= s->par && bytes <= WG_DRIVER_SHARED_MAX) {
     pl->state_bytes = state_bytes;
-    pl->shared_bytes = bytes;
+    pl->shared_bytes = pl->bshare_bytes = bytes;
   }
+}
+
+/* NCHW convolutions with sh = 1: shifted images of whole channels in the
+ * shared block, built once per call by the first task to need each
+ * channel, rather than a few output rows' worth per depth block and chunk
+ * in every task's pack (docs/performance.md, "Shifted images"). */
+static void plan_images(wg_driver_plan *pl, const wg_run *r) {
+  if (!r->kern->nchw_images || !wg_bsrc_images_apply(&r->src)) return;
+  size_t per = (wg_bsrc_images_bytes(&r->src) + 63) & ~(size_t)63;
+  size_t words = (size_t)r->nimg * (size_t)(r->src.k / (r->src.kh * r->src.kw));
+  size_t state = (words * sizeof(uint64_t) + 63) & ~(size_t)63;
+  if (per > WG_DRIVER_IMAGES_MAX / (size_t)r->nimg) return;
+  pl->imgs_at = (pl->shared_bytes + 63) & ~(size_t)63;
+  pl->imgs_state_bytes = state;
+  pl->imgs_per_img = per;
+  pl->imgs_id = wg_reuse_id();
+  pl->shared_bytes = pl->imgs_at + state + per * (size_t)r->nimg;
 }
 
 /* Rows first: two column chunks of at least 3 panels (more where a chunk
@@ -301,7 +328,7 @@ static void few_row_ranges(wg_driver_plan *pl, const split *s, const wg_kernel *
  * twice the mean) still at most nc ("Tapered ranges"); a shared B keeps
  * equal chunks, packed in parallel.  Returns the widest chunk's panels. */
 static int64_t taper_chunks(wg_driver_plan *pl, const split *s) {
-  pl->taper = s->par > 1 && !pl->shared_bytes;
+  pl->taper = s->par > 1 && !pl->bshare_bytes;
   int64_t npan = ceil_div(s->npn, pl->nch);
   if (pl->taper)
     while ((npan = wg_split_widest(s->npn, pl->nch)) > s->pmax && pl->nch < s->npn) pl->nch++;
@@ -347,6 +374,7 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
   pl.tasks = r->nimg * pl.nch * pl.mch;
 
   size_t need = plan_scratch(&pl, r, npan, s.bpanel);
+  plan_images(&pl, r);
   *out = pl;
   return need;
 }

@@ -185,9 +185,16 @@ typedef struct wg_driver_plan {
    * run's shared block (wg_run_tasks_shared): a state word per chunk (2 *
    * reuse_id while the first of its tasks to run packs it, 2 * reuse_id + 1
    * once packed), then every NR panel of N in order; a task that finds its
-   * chunk still being packed packs its own copy in its scratch. */
-  size_t shared_bytes, state_bytes;
+   * chunk still being packed packs its own copy in its scratch.  bshare_bytes
+   * is B's part (0: B not shared), shared_bytes the whole block. */
+  size_t shared_bytes, state_bytes, bshare_bytes;
   uint8_t *shared;
+  /* NCHW convolutions with sh = 1: the call's shifted images (bsrc.h) in
+   * the shared block from imgs_at, a state word per image and channel
+   * (imgs_state_bytes), then imgs_per_img bytes per image; imgs_id 0:
+   * none. */
+  size_t imgs_at, imgs_state_bytes, imgs_per_img;
+  uint64_t imgs_id;
 } wg_driver_plan;
 size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *pl);
 /* -zw * sum_{k<K} (B[k, n] - zx) modulo 2^32 for n in [n0, n0 + len), into

@@ -233,6 +233,12 @@ typedef struct wg_kernel {
    * paid again by every row range of a column chunk, so the driver keeps
    * the row ranges as few as the threads allow (driver.c few_row_ranges). */
   int tables_b;
+  /* 1: pack_b reads NCHW convolution rows through wg_bsrc_row, and the
+   * driver gives a call with sh = 1 shifted images of whole channels
+   * (bsrc.h, docs/performance.md "Shifted images"); 0: the pack assembles
+   * its own (the AVX2 row source, pack_avx2.c, whose per-block images stay
+   * in L1: the call's ran them 2-6% slower). */
+  int nchw_images;
   /* Optional (NULL: grouped implicit im2col): one row of a depthwise
    * convolution (wg_dwrow). */
   void (*depthwise_row)(const wg_dwrow *t);
