@@ -91,30 +91,39 @@ TEST(bsrc_cols_equals_col_by_col) {
         "too few sources ran: %d %d %d %d", ran[0], ran[1], ran[2], ran[3]);
 }
 
-/* B[k, n] of an NCHW source straight from bsrc.h's definition. */
-static uint8_t nchw_at(const struct wg_bsrc *s, int64_t k, int64_t n) {
+/* B[k, n] of a one-image convolution source straight from bsrc.h's
+ * definition. */
+static uint8_t conv_def(const struct wg_bsrc *s, int64_t k, int64_t n) {
   if (k >= s->k) return 0;
-  int64_t tw = k % s->kw, th = (k / s->kw) % s->kh, ci = k / (s->kw * s->kh);
+  int64_t tw, th, ci;
+  if (s->layout == WG_NCHW) {
+    tw = k % s->kw, th = (k / s->kw) % s->kh, ci = k / (s->kw * s->kh);
+  } else {
+    ci = k % s->c, tw = (k / s->c) % s->kw, th = k / (s->c * s->kw);
+  }
   int64_t ih = (n / s->ow) * s->sh - s->pt + th * s->dh;
   int64_t iw = (n % s->ow) * s->sw - s->pl + tw * s->dw;
   if (ih < 0 || ih >= s->h || iw < 0 || iw >= s->w) return s->pad;
-  return s->x[(ci * s->h + ih) * s->w + iw];
+  if (s->layout == WG_NCHW) return s->x[(ci * s->h + ih) * s->w + iw];
+  return s->x[(ih * s->w + iw) * s->cs + ci];
 }
 
-/* wg_bsrc_row of NCHW sources with sh = 1 through the call's shifted
- * images (driver.c gives them to kernels with nchw_images), against the
- * definition: images built on first use, found built, found "being built"
- * by another task (the caller's own assembly then), and left by another
- * call (a state word of another id: built again). */
-TEST(bsrc_nchw_rows_from_shifted_images) {
+/* wg_bsrc_row of convolution sources with sh = 1 through the call's shifted
+ * images (driver.c gives them to kernels with nchw_images / nhwc_images),
+ * against the definition, NCHW and NHWC (one image; channel counts around
+ * the NHWC unit of 8, pixels wider than the channels): images built on
+ * first use, found built, found "being built" by another task (the
+ * caller's own assembly then), and left by another call (a state word of
+ * another id: built again). */
+TEST(bsrc_conv_rows_from_shifted_images) {
   wgt_rng r = {wgt_seed()};
   int ran = 0;
   for (int v = 0; v < 600; v++) {
     struct wg_bsrc s;
     memset(&s, 0, sizeof s);
     s.is_conv = 1;
-    s.layout = WG_NCHW;
-    s.c = wgt_range(&r, 1, 6);
+    s.layout = v % 4 < 2 ? WG_NCHW : WG_NHWC;
+    s.c = s.layout == WG_NCHW ? wgt_range(&r, 1, 6) : wgt_range(&r, 1, 19);
     s.h = wgt_range(&r, 1, 9);
     s.w = wgt_range(&r, 1, 9);
     s.kh = wgt_range(&r, 1, 3);
@@ -126,24 +135,31 @@ TEST(bsrc_nchw_rows_from_shifted_images) {
     s.pt = wgt_range(&r, 0, 2);
     s.pl = v % 2 ? s.dw * (s.kw - 1) / 2 : wgt_range(&r, 0, 2); /* "same" padding half the time */
     int64_t eh = s.dh * (s.kh - 1) + 1, ew = s.dw * (s.kw - 1) + 1;
-    if (eh > s.h + 2 * s.pt || ew > s.w + 2 * s.pl || !(s.kh * s.kw >= 2)) continue;
+    if (eh > s.h + 2 * s.pt || ew > s.w + 2 * s.pl ||
+        (s.layout == WG_NCHW && !(s.kh * s.kw >= 2)))
+      continue;
     s.oh = s.h + 2 * s.pt - eh + 1;
     s.ow = (s.w + 2 * s.pl - ew) / s.sw + 1;
     s.pad = (uint8_t)wgt_range(&r, 0, 255);
     s.k = s.kh * s.kw * s.c;
     s.n = s.oh * s.ow;
+    s.cs = s.layout == WG_NHWC && v % 3 == 0 ? s.c + wgt_range(&r, 1, 9) : s.c;
     CHECK(wg_bsrc_images_apply(&s), "case %d", v);
-    uint8_t *x = malloc((size_t)(s.c * s.h * s.w));
-    for (int64_t i = 0; i < s.c * s.h * s.w; i++) x[i] = (uint8_t)wgt_next(&r);
+    int64_t xbytes = s.layout == WG_NCHW ? s.c * s.h * s.w : s.h * s.w * s.cs;
+    uint8_t *x = malloc((size_t)xbytes);
+    for (int64_t i = 0; i < xbytes; i++) x[i] = (uint8_t)wgt_next(&r);
     s.x = x;
     size_t bytes = wg_bsrc_images_bytes(&s);
     uint8_t *imgs = malloc(bytes + 64);
     memset(imgs, 0x5A, bytes + 64);
-    _Atomic uint64_t *state = malloc((size_t)s.c * sizeof *state);
-    /* Channel 0 "being built" by another task of this call, the others
-     * left by another call. */
+    int64_t units = (int64_t)wg_bsrc_images_units(&s);
+    CHECK(units == (s.layout == WG_NCHW ? s.c : (s.c + 7) / 8), "case %d: %lld units", v,
+          (long long)units);
+    _Atomic uint64_t *state = malloc((size_t)units * sizeof *state);
+    /* Unit 0 "being built" by another task of this call, the others left by
+     * another call. */
     s.imgs_id = 7;
-    for (int64_t c = 0; c < s.c; c++) atomic_init(&state[c], c == 0 ? 14 : 5);
+    for (int64_t c = 0; c < units; c++) atomic_init(&state[c], c == 0 ? 14 : 5);
     s.imgs = imgs;
     s.imgs_state = state;
     uint8_t *tmp = malloc((size_t)s.n);
@@ -153,13 +169,14 @@ TEST(bsrc_nchw_rows_from_shifted_images) {
       int64_t len = wgt_range(&r, 1, s.n - n0);
       const uint8_t *got = wg_bsrc_row(&s, k, n0, len, tmp);
       for (int64_t j = 0; j < len && ok; j++)
-        if (got[j] != nchw_at(&s, k, n0 + j)) {
-          wgt_fail(__FILE__, __LINE__, "case %d: row %lld column %lld: got %d, want %d", v,
-                   (long long)k, (long long)(n0 + j), got[j], nchw_at(&s, k, n0 + j));
+        if (got[j] != conv_def(&s, k, n0 + j)) {
+          wgt_fail(__FILE__, __LINE__, "case %d (%s): row %lld column %lld: got %d, want %d", v,
+                   s.layout == WG_NCHW ? "NCHW" : "NHWC",
+                   (long long)k, (long long)(n0 + j), got[j], conv_def(&s, k, n0 + j));
           ok = 0;
         }
     }
-    for (int64_t c = 1; c < s.c && ok; c++) {
+    for (int64_t c = 1; c < units && ok; c++) {
       uint64_t st = atomic_load(&state[c]);
       CHECK(st == 5 || st == 15, "case %d: channel %lld state %llu", v, (long long)c,
             (unsigned long long)st);
@@ -174,5 +191,5 @@ TEST(bsrc_nchw_rows_from_shifted_images) {
     free(tmp);
     if (!ok) return;
   }
-  CHECK(ran > 200, "too few sources ran: %d", ran);
+  CHECK(ran > 300, "too few sources ran: %d", ran);
 }

@@ -374,6 +374,9 @@ TEST(threads_reused_scratch_in_any_task_order) {
       {"conv nhwc 96x7x7x64", 96, {1, 64, 7, 7, 96, 3, 3, 1, 1, 1}, WG_NHWC},
       {"conv nchw 2x96x7x7x64", 96, {2, 64, 7, 7, 96, 3, 3, 1, 1, 1}, WG_NCHW},
       {"conv nchw 40x12x12x128 stride 2", 40, {1, 128, 12, 12, 40, 3, 3, 2, 1, 1}, WG_NCHW},
+      /* 144 pixels an image: NHWC shifted images for the forced kernel
+       * below, one GEMM per image */
+      {"conv nhwc 2x40x12x12x20", 40, {2, 20, 12, 12, 40, 3, 3, 1, 1, 1}, WG_NHWC},
   };
   for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
     const reuse_call *rc = &calls[c];
@@ -402,14 +405,21 @@ TEST(threads_reused_scratch_in_any_task_order) {
         wg_ref_gemm(p.w, k, rc->m, k, x[i], n, n, 0, &p.ep, ref[i], n, 1);
     }
     /* One thread, alternating on 2 and 3 blocks, a pool of 2, two engine
-     * threads backwards. */
-    for (int mode = 0; mode < 5; mode++) {
+     * threads backwards; then the same with a kernel that reads NCHW rows
+     * and NHWC ones (from 128 pixels an image) through the call's shifted
+     * images (driver.c plan_images: built by whichever task needs a
+     * channel first, state words of the earlier calls left in the reused
+     * shared block). */
+    for (int mode = 0; mode < 10; mode++) {
       wg_context *ctx;
-      CHECK(wg_context_create(mode == 3 ? 2 : 1, &ctx) == WG_OK, "ctx");
-      if (mode == 1 || mode == 2)
-        CHECK(wg_context_set_parallel_for(ctx, alternating_runner, NULL, 1 + mode) == WG_OK,
+      CHECK(wg_context_create(mode % 5 == 3 ? 2 : 1, &ctx) == WG_OK, "ctx");
+      if (mode >= 5)
+        CHECK(wg_context_force_kernel(ctx, "acc8_ternary_x_u8_4x8_lut3__swar64") == WG_OK,
+              "force");
+      if (mode % 5 == 1 || mode % 5 == 2)
+        CHECK(wg_context_set_parallel_for(ctx, alternating_runner, NULL, 1 + mode % 5) == WG_OK,
               "runner");
-      if (mode == 4)
+      if (mode % 5 == 4)
         CHECK(wg_context_set_parallel_for(ctx, backwards_runner, NULL, 2) == WG_OK, "runner");
       for (int call = 0; call < 3; call++) {
         memset(y, 0x5A, bytes);

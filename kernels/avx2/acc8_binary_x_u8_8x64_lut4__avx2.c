@@ -24,6 +24,7 @@
 #define WG_LUTB_G 4
 #define WG_K_KC 96
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
+#define WG_K_NHWC_IMAGES 1 /* NHWC rows from the call's shifted images (bsrc.h) */
 #define WG_K_NCHW_IMAGES 0 /* the AVX2 row source's own shifted images (pack_avx2.c) */
 #define WG_K_AUTO_MIN_M 40
 #define WG_K_AUTO_MIN_M_NHWC 160

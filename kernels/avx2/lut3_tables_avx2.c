@@ -53,9 +53,10 @@ void wg_avx2_lut3_tables(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_
               .k0 = k0,
               .n0 = n0};
   memset(c.tmp, 0, sizeof c.tmp);
-  if (!wg_bsrc_plain(src) && !(src->is_conv && src->layout == WG_NCHW)) {
-    /* Sources read by columns (NHWC convolutions: a pixel's channels are a
-     * run in place; X stored N x K): the block's column runs, transposed
+  if (!wg_avx2_by_rows(src)) {
+    /* Sources read by columns (NHWC convolutions without the call's shifted
+     * images: a pixel's channels are a run in place; X stored N x K): the
+     * block's column runs, transposed
      * into rows 16 x 16 bytes at a time (pack_avx2.h), then the tables. */
     int64_t depth = 3 * kgroups;
     _Alignas(32) uint8_t runs[WG_LUT3_MAX_BLOCK], rows[WG_LUT3_MAX_BLOCK];

@@ -64,6 +64,10 @@ static void rowsrc_init(rowsrc *r, const wg_bsrc *s, int64_t k0, int64_t n0,
     r->shifted = s->sh == 1 && s->kh * s->kw >= 4 && s->kw <= WG_AVX2_MAX_KW &&
                  r->nrows * s->ow <= WG_AVX2_QBYTES;
     r->qci[0] = r->qci[1] = -1;
+  } else if (s->is_conv && s->imgs) { /* NHWC: k = (th*kw + tw)*c + ci */
+    r->ci = k0 % s->c;
+    r->tw = k0 / s->c % s->kw;
+    r->th = k0 / s->c / s->kw;
   }
 }
 
@@ -91,7 +95,7 @@ static const uint8_t *rowsrc_shifted(rowsrc *r) {
   int set = (int)(r->ci & 1);
   if (r->qci[set] != r->ci) {
     for (int64_t tw = 0; tw < s->kw; tw++)
-      wg_bsrc_shifted_rows(s, r->ci, tw, r->oh, r->nrows, r->q[set][tw]);
+      wg_bsrc_shifted_rows(s, s->x + r->ci * s->h * s->w, tw, r->oh, r->nrows, r->q[set][tw]);
     r->qci[set] = r->ci;
   }
   return r->q[set][r->tw] + r->th * s->dh * s->ow + r->ow;
@@ -114,6 +118,18 @@ static const uint8_t *rowsrc_next(rowsrc *r, uint8_t *buf) {
       if (++r->th == s->kh) {
         r->th = 0;
         r->ci++;
+      }
+    }
+  } else if (s->is_conv && s->imgs) {
+    /* NHWC through the call's shifted images (bsrc.h): the tap stepped
+     * here, not divided out of k per row. */
+    p = wg_bsrc_image_row(s, r->ci, r->th, r->tw, r->n0);
+    if (!p) p = wg_bsrc_row(s, r->k, r->n0, r->cols, buf);
+    if (++r->ci == s->c) {
+      r->ci = 0;
+      if (++r->tw == s->kw) {
+        r->tw = 0;
+        r->th++;
       }
     }
   } else {

@@ -34,6 +34,7 @@
 
 #include <stdint.h>
 
+#include "../core/bsrc.h"
 #include "../core/kernel.h"
 #include "../portable/pack_a_groups_c.h"
 
@@ -72,6 +73,13 @@ void wg_avx2_rows_apply(const wg_bsrc *s, int64_t k0, int64_t steps, int per, in
  * fetched any earlier (docs/lut.md, "Where the time goes (perf, second
  * pass)"). */
 void wg_avx2_prefetch_rows(const wg_bsrc *s, int64_t k, int64_t kend, int64_t n0, int64_t cols);
+
+/* Whether wg_avx2_rows_apply serves a source well: plain rows, NCHW
+ * convolutions, and NHWC ones with the call's shifted images (bsrc.h), whose
+ * rows are pointers; other sources are read by columns (wg_bsrc_cols). */
+static inline int wg_avx2_by_rows(const wg_bsrc *s) {
+  return wg_bsrc_plain(s) || (s->is_conv && (s->layout == WG_NCHW || s->imgs));
+}
 
 /* Direct-convolution weight panels (kernel.h wg_direct.pack_w): sixteen
  * output channels' depth quads per group, the quads A layout with MR = 16.

@@ -61,6 +61,7 @@
 #define WG_LB5_HALF ((1 << WG_LUTB_G) * 64)
 #define WG_K_B_GROUP (2 * WG_LB5_HALF)
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
+#define WG_K_NHWC_IMAGES 1 /* NHWC rows from the call's shifted images (bsrc.h) */
 #define WG_K_NCHW_IMAGES 0 /* the AVX2 row source's own shifted images (pack_avx2.c) */
 #define WG_K_ELIGIBLE wg_lutb_eligible
 /* Against the VNNI kernel (Zen 5): GEMMs 1.14-1.18x at M = 4-16, NCHW

@@ -92,6 +92,7 @@
 #define WG_L5_HALF (27 * 64)
 #define WG_K_B_GROUP (2 * WG_L5_HALF)
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
+#define WG_K_NHWC_IMAGES 1 /* NHWC rows from the call's shifted images (bsrc.h) */
 #define WG_K_NCHW_IMAGES 0 /* the AVX2 row source's own shifted images (pack_avx2.c) */
 /* Only weights in {-1, 0, +1} select a row, every operation is an add or
  * subtract that wraps: the masked kernels' operand set, ternary and binary

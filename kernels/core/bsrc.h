@@ -31,14 +31,17 @@ struct wg_bsrc {
   int64_t c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
   int64_t cs;            /* NHWC: bytes from one pixel to the next (>= c:
                             a group's channels within wider pixels)      */
-  /* NCHW with sh = 1: the call's shifted images (wg_bsrc_images), or NULL.
-   * Per input channel ci, kw images of R = oh + (kh-1)*dh rows of ow codes:
-   * row j of image tw is input row j - pt as tap column tw sees it (strided
-   * by sw, the zero-point code in the padding), so that row (ci, th, tw) of
-   * B is the run from row th*dh of image tw on: contiguous across output
-   * rows.  Built on first use, one channel at a time, by whichever task
-   * needs it first (driver.c); imgs_state[ci] is 2*imgs_id while it is
-   * being built, 2*imgs_id + 1 once built (other values: not yet). */
+  /* Convolutions with sh = 1: the call's shifted images (driver.c), or
+   * NULL.  Per input channel ci, kw images of R = oh + (kh-1)*dh rows of
+   * ow codes: row j of image tw is input row j - pt as tap column tw sees
+   * it (strided by sw, the zero-point code in the padding), so that row
+   * (ci, th, tw) of B is the run from row th*dh of image tw on: contiguous
+   * across output rows.  NHWC: one image of the batch (the driver then
+   * runs one GEMM per image), and after the images the channels' planes
+   * (h x w codes each), gathered from the pixels to build them.  Built on
+   * first use, a unit of channels at a time (wg_bsrc_images_units), by
+   * whichever task needs it first; imgs_state[u] is 2*imgs_id while unit u
+   * is being built, 2*imgs_id + 1 once built (other values: not yet). */
   uint8_t *imgs;
   _Atomic uint64_t *imgs_state;
   uint64_t imgs_id;
@@ -68,16 +71,22 @@ void wg_bsrc_cols(const struct wg_bsrc *s, int64_t n0, int64_t cols, int64_t k0,
 void wg_bsrc_nchw_piece(const struct wg_bsrc *s, const uint8_t *chan, int64_t oh, int64_t ow0,
                         int64_t run, int64_t th, int64_t tw, uint8_t *dst);
 
-/* Rows [j0, j0 + nrows) of input channel ci's shifted image for tap column
- * tw (row j: input row j - pt as that column sees it, ow codes each), to
- * q (row j0 first).  Needs sh = 1. */
-void wg_bsrc_shifted_rows(const struct wg_bsrc *s, int64_t ci, int64_t tw, int64_t j0,
+/* Rows [j0, j0 + nrows) of the shifted image for tap column tw (row j:
+ * input row j - pt as that column sees it, ow codes each) of the input
+ * channel whose h x w codes are at chan, to q (row j0 first).  Needs
+ * sh = 1. */
+void wg_bsrc_shifted_rows(const struct wg_bsrc *s, const uint8_t *chan, int64_t tw, int64_t j0,
                           int64_t nrows, uint8_t *q);
 
-/* Whether a source is served by shifted images (an NCHW convolution with
- * sh = 1 and more than one tap), and their bytes for one image. */
+/* Whether a source can be served by shifted images (a convolution with
+ * sh = 1; NCHW ones with more than one tap, since a 1 x 1 filter's rows
+ * lie in place), and their bytes for one image (NHWC: with the planes). */
 int wg_bsrc_images_apply(const struct wg_bsrc *s);
 size_t wg_bsrc_images_bytes(const struct wg_bsrc *s);
+/* The state words of one image's shifted images: channels are built one
+ * at a time (NCHW) or eight at a time (NHWC, whose planes come from one
+ * pass over the pixels). */
+size_t wg_bsrc_images_units(const struct wg_bsrc *s);
 
 /* Row (ci, th, tw) of B from column n0 on as a pointer into the call's
  * shifted images, building channel ci's first if no task has; NULL where

@@ -27,6 +27,11 @@
  * output rows' worth per depth block, docs/performance.md "Shifted
  * images"). */
 #define WG_DRIVER_IMAGES_MAX ((size_t)8 << 20)
+/* NHWC images below this many output pixels are left to the packs' own
+ * gather: the AVX-512 lookup-table kernel's 512x7x7 layer (49 pixels) ran
+ * 1.08x slower with images, its 256x14x14 (196) 0.98x (docs/performance.md,
+ * "Shifted images"). */
+#define WG_DRIVER_NHWC_IMAGES_MIN_PIXELS 128
 
 static void pack_cols(const wg_kernel *k, const wg_bsrc *src, int64_t k0, int64_t groups,
                       int64_t n0, int64_t ncols, size_t bpanel, uint8_t *dst) {
@@ -188,7 +193,7 @@ void wg_driver_task(void *arg, int64_t t, uint8_t *mem) {
   if (pl->imgs_id && pl->shared) {
     src.imgs = pl->shared + pl->imgs_at + pl->imgs_state_bytes + (size_t)s.img * pl->imgs_per_img;
     src.imgs_state = (_Atomic uint64_t *)(void *)(pl->shared + pl->imgs_at) +
-                     s.img * (r->src.k / (r->src.kh * r->src.kw));
+                     s.img * (int64_t)wg_bsrc_images_units(&r->src);
     src.imgs_id = pl->imgs_id;
   }
   if (pl->zw_words)
@@ -252,16 +257,30 @@ static void share_b(wg_driver_plan *pl, const split *s) {
   }
 }
 
-/* NCHW convolutions with sh = 1: shifted images of whole channels in the
+/* Whether the run's convolution gets shifted images: NCHW, or NHWC run one
+ * image at a time (wg_driver_run), with sh = 1, for a kernel that reads
+ * them, within WG_DRIVER_IMAGES_MAX for the batch. */
+static int images_for(const wg_run *r) {
+  const wg_bsrc *s = &r->src;
+  if (!wg_bsrc_images_apply(s)) return 0;
+  if (!(s->layout == WG_NCHW ? r->kern->nchw_images
+                             : r->kern->nhwc_images && s->n == s->oh * s->ow &&
+                                   s->n >= WG_DRIVER_NHWC_IMAGES_MIN_PIXELS))
+    return 0;
+  size_t per = (wg_bsrc_images_bytes(s) + 63) & ~(size_t)63;
+  return per <= WG_DRIVER_IMAGES_MAX / (size_t)r->nimg;
+}
+
+/* Convolutions with sh = 1: shifted images of whole channels in the
  * shared block, built once per call by the first task to need each
  * channel, rather than a few output rows' worth per depth block and chunk
- * in every task's pack (docs/performance.md, "Shifted images"). */
+ * in every task's pack (NCHW), or pixel runs gathered and transposed per
+ * block (NHWC) (docs/performance.md, "Shifted images"). */
 static void plan_images(wg_driver_plan *pl, const wg_run *r) {
-  if (!r->kern->nchw_images || !wg_bsrc_images_apply(&r->src)) return;
+  if (!images_for(r)) return;
   size_t per = (wg_bsrc_images_bytes(&r->src) + 63) & ~(size_t)63;
-  size_t words = (size_t)r->nimg * (size_t)(r->src.k / (r->src.kh * r->src.kw));
+  size_t words = (size_t)r->nimg * wg_bsrc_images_units(&r->src);
   size_t state = (words * sizeof(uint64_t) + 63) & ~(size_t)63;
-  if (per > WG_DRIVER_IMAGES_MAX / (size_t)r->nimg) return;
   pl->imgs_at = (pl->shared_bytes + 63) & ~(size_t)63;
   pl->imgs_state_bytes = state;
   pl->imgs_per_img = per;
@@ -380,6 +399,19 @@ size_t wg_driver_plan_run(const wg_run *r, int par, wg_driver_plan *out) {
 }
 
 wg_status wg_driver_run(wg_context *ctx, const wg_run *r) {
+  /* An NHWC convolution is one GEMM over the batch (conv.c); for a kernel
+   * that reads shifted images, one GEMM per image, each image's pixels its
+   * columns (the images are per image), into the same pixel-major output. */
+  wg_run per;
+  if (r->src.is_conv && r->src.layout == WG_NHWC && r->kern->nhwc_images &&
+      r->src.n > r->src.oh * r->src.ow) {
+    per = *r;
+    per.n = per.src.n = r->src.oh * r->src.ow;
+    per.nimg = r->n / per.n;
+    per.x_img = r->src.h * r->src.w * r->src.cs;
+    per.y_img = per.n * r->ys_n;
+    if (images_for(&per)) r = &per;
+  }
   wg_driver_plan pl;
   size_t need = wg_driver_plan_run(r, ctx->runner ? ctx->runner_par : ctx->threads, &pl);
   return wg_run_tasks_shared(ctx, wg_driver_task, &pl, need, pl.tasks, pl.shared_bytes,

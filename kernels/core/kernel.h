@@ -239,6 +239,13 @@ typedef struct wg_kernel {
    * its own (the AVX2 row source, pack_avx2.c, whose per-block images stay
    * in L1: the call's ran them 2-6% slower). */
   int nchw_images;
+  /* 1: pack_b reads NHWC convolution rows through wg_bsrc_row or the AVX2
+   * row source and gains from shifted images: the driver then runs an NHWC
+   * call with sh = 1 as one GEMM per image with them (bsrc.h; the lookup-table
+   * kernels, whose packs otherwise gather and transpose pixel runs per
+   * block, docs/lut.md "NHWC through shifted images").  0: the pack reads
+   * NHWC pixels by columns itself. */
+  int nhwc_images;
   /* Optional (NULL: grouped implicit im2col): one row of a depthwise
    * convolution (wg_dwrow). */
   void (*depthwise_row)(const wg_dwrow *t);

@@ -31,6 +31,7 @@
  *   WG_K_AUTO_MIN_M          0: chosen automatically for any M
  *   WG_K_TABLES_B            0: pack_b builds no lookup tables
  *   WG_K_NCHW_IMAGES         1: NCHW rows come through wg_bsrc_row
+ *   WG_K_NHWC_IMAGES         0: NHWC pixels are read by columns
  *   WG_K_DEPTHWISE_ROW       NULL: depthwise convolutions go through
  *                            grouped implicit im2col
  */
@@ -76,6 +77,9 @@
 #ifndef WG_K_NCHW_IMAGES
 #define WG_K_NCHW_IMAGES 1
 #endif
+#ifndef WG_K_NHWC_IMAGES
+#define WG_K_NHWC_IMAGES 0
+#endif
 #ifndef WG_K_AUTO_MIN_M_NHWC
 #define WG_K_AUTO_MIN_M_NHWC 0
 #endif
@@ -103,6 +107,7 @@ const wg_kernel WG_K_CAT(wg_kernel_, WG_K_STEM) = {
     .auto_min_m_nhwc = WG_K_AUTO_MIN_M_NHWC,
     .tables_b = WG_K_TABLES_B,
     .nchw_images = WG_K_NCHW_IMAGES,
+    .nhwc_images = WG_K_NHWC_IMAGES,
     .depthwise_row = WG_K_DEPTHWISE_ROW,
 };
 
@@ -129,4 +134,5 @@ const wg_kernel WG_K_CAT(wg_kernel_, WG_K_STEM) = {
 #undef WG_K_AUTO_MIN_M_NHWC
 #undef WG_K_TABLES_B
 #undef WG_K_NCHW_IMAGES
+#undef WG_K_NHWC_IMAGES
 #undef WG_K_DEPTHWISE_ROW

@@ -15,4 +15,5 @@
 #define WG_LUTB_G 4
 #define WG_K_KC 384
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
+#define WG_K_NHWC_IMAGES 1 /* NHWC rows from the call's shifted images (bsrc.h) */
 #include "lutb_swar.h"

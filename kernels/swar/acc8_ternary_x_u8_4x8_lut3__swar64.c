@@ -125,5 +125,6 @@ static void WG_K_FN(run)(const wg_tile *t) { wg_swar_lut_run(t, LUT_WORDS, LUT_C
 #define WG_K_A_GROUP LUT_MR
 #define WG_K_B_GROUP (LUT_WORDS * 8)
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
+#define WG_K_NHWC_IMAGES 1 /* NHWC rows from the call's shifted images (bsrc.h) */
 #define WG_K_ELIGIBLE WG_K_FN(eligible)
 #include "../core/kernel_def.h"

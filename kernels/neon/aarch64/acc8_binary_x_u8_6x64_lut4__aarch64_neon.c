@@ -29,5 +29,6 @@
 #define WG_LUTB_G 4
 #define WG_K_KC 96
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
+#define WG_K_NHWC_IMAGES 1 /* NHWC rows from the call's shifted images (bsrc.h) */
 #define WG_K_AUTO_MIN_M 6
 #include "neon/lutb_neon.h"

@@ -21,5 +21,6 @@
 #define WG_K_STEM acc8_ternary_x_u8_6x64_lut3__aarch64_neon
 #define WG_K_KC 48
 #define WG_K_TABLES_B 1 /* driver.c few_row_ranges */
+#define WG_K_NHWC_IMAGES 1 /* NHWC rows from the call's shifted images (bsrc.h) */
 #define WG_K_AUTO_MIN_M 32
 #include "neon/lut3_neon.h"
