@@ -10,7 +10,10 @@
  * A convolution prints as its lowered GEMM, M x N x K = C x H*H x 9C.
  * KB_A and KB_B name other kernels (the ratio is A / B), KB_BINARY=1 draws
  * binary weights (-1, +1) and packs them as WG_WEIGHTS_BINARY; KB_THREADS
- * sets the contexts' threads (default 1; times are then wall time).
+ * sets the contexts' threads (default 1; times are then wall time), and
+ * KB_WRAPNET=1 the WrapNet layer's epilogue instead of raw int8 output (smooth
+ * cyclic activation of slope 2, uint8 codes requantized through float with
+ * a per-channel scale and bias and ReLU: wgbench's conv_wrapnet8).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -65,6 +68,17 @@ int main(int argc, char **argv) {
   wg_epilogue ep = wg_epilogue_default();
   ep.acc_bits = 8;
   ep.output = WG_OUTPUT_INT8;
+  float *scale = malloc((size_t)m * sizeof *scale), *bias = malloc((size_t)m * sizeof *bias);
+  for (int64_t i = 0; i < m; i++) scale[i] = 0.5f + (float)(i % 7) / 8, bias[i] = (float)(i % 5);
+  if (getenv("KB_WRAPNET") && atoi(getenv("KB_WRAPNET"))) {
+    ep.cyclic = WG_CYCLIC_SMOOTH;
+    ep.slope = 2;
+    ep.output = WG_OUTPUT_UINT8_FLOAT;
+    ep.scale = scale;
+    ep.bias = bias;
+    ep.relu = 1;
+    ep.out_bits = 8;
+  }
   wg_act_format act = {8, 0};
   static double t[2][MAXR];
   const char *method[2] = {"", ""};
@@ -97,6 +111,8 @@ int main(int argc, char **argv) {
     wg_context_destroy(ctx[v]);
   }
   free(w);
+  free(scale);
+  free(bias);
   free(x);
   free(y);
   return 0;

@@ -27,5 +27,8 @@
 #define WG_K_NHWC_IMAGES 1 /* NHWC rows from the call's shifted images (bsrc.h) */
 #define WG_K_NCHW_IMAGES 0 /* the AVX2 row source's own shifted images (pack_avx2.c) */
 #define WG_K_AUTO_MIN_M 40
-#define WG_K_AUTO_MIN_M_NHWC 160
+/* NHWC: 0.92x the sign+add kernel's direct path at M = 32, 1.35x at 64
+ * (AVX2 forced on AMD EPYC Zen 5, docs/lut.md "NHWC through shifted
+ * images"; 160 before them). */
+#define WG_K_AUTO_MIN_M_NHWC 64
 #include "lutb_avx2.h"

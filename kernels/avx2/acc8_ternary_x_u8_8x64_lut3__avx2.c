@@ -80,9 +80,12 @@
  * wrap (eligible_avx2.c: the sign+add kernel's operand set). */
 #define WG_K_ELIGIBLE wg_avx2_eligible_sign8
 #define WG_K_AUTO_MIN_M 128
-/* NHWC convolutions: the sign+add kernel's direct path wins up to M = 256
- * (docs/lut.md: 0.74-0.89x at M = 128-256, 1.14x at 512). */
-#define WG_K_AUTO_MIN_M_NHWC 512
+/* NHWC convolutions from the same M since they read shifted images and
+ * finish pixel-major in bytes: against the sign+add kernel's direct path
+ * 0.74-0.76x at M = 32, 0.98-1.03x at 64, 1.19-1.31x at 96-128 (forced on
+ * AMD EPYC Zen 5; docs/lut.md, "NHWC through shifted images"); before,
+ * 0.74-0.89x at 128-256 and the threshold 512. */
+#define WG_K_AUTO_MIN_M_NHWC 0
 
 static void WG_K_FN(pack_a)(const int8_t *w, int64_t ldw, int rows, int64_t k, void *dst) {
   wg_lut3_pack_a(w, ldw, rows, k, WG_K_MR, 8, dst);

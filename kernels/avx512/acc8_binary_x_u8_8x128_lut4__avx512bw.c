@@ -65,10 +65,11 @@
 #define WG_K_NCHW_IMAGES 0 /* the AVX2 row source's own shifted images (pack_avx2.c) */
 #define WG_K_ELIGIBLE wg_lutb_eligible
 /* Against the VNNI kernel (Zen 5): GEMMs 1.14-1.18x at M = 4-16, NCHW
- * convolutions 1.15-2.1x; NHWC convolutions 0.93x at M = 64, 1.01-1.04x at
- * 128-256, 1.26x at 512. */
+ * convolutions 1.15-2.1x; NHWC convolutions 2.5x at M = 4, 1.22-1.29x at
+ * 64-512 with shifted images and the pixel-major byte finish (before:
+ * 0.93x at 64, and the threshold 128). */
 #define WG_K_AUTO_MIN_M 4
-#define WG_K_AUTO_MIN_M_NHWC 128
+#define WG_K_AUTO_MIN_M_NHWC 0
 
 /* The 16 rows of one group for `halves` x 64 columns at t, from the 4
  * depth rows x[q] (64 * halves readable bytes each): the signed sums of

@@ -125,11 +125,62 @@ static inline void wg512_store16(const wg512_epi *c, int64_t m, __m512i a, char 
  * congruent modulo 2^lane_bits, row i at acc + i*lda, with 16 readable
  * lanes from every multiple of 16 below the tile's columns; nr is the
  * kernel's NR, the row stride of t->partial. */
+/* Pixel-major (NHWC) one-byte outputs, a pixel's channels contiguous: up to
+ * 8 rows of `cols` bytes (row i at rows + i*lda, lda >= cols rounded up to
+ * 64) stored as `nrows` bytes per pixel at y + j*ys_n.  Per 64 columns the
+ * 8 rows are transposed into 64 qwords by three rounds of unpacks, which
+ * leave pixel 16L + 2K + e of 128-bit lane L in qword 2L + e of result K;
+ * then one 8-byte store per pixel (fewer rows: `nrows` bytes).  A strided
+ * byte store per element had taken 2-3x the time (docs/lut.md, "NHWC
+ * through shifted images"). */
+static inline void wg512_store_pixels8(const uint8_t *rows, int lda, int nrows, int cols, char *y,
+                                       int64_t ys_n) {
+  for (int j = 0; j < cols; j += 64) {
+    __m512i r[8], a[8], b[8];
+    for (int i = 0; i < 8; i++)
+      r[i] = i < nrows ? _mm512_loadu_si512((const void *)(rows + i * lda + j))
+                       : _mm512_setzero_si512();
+    for (int i = 0; i < 4; i++) {
+      a[2 * i] = _mm512_unpacklo_epi8(r[2 * i], r[2 * i + 1]);
+      a[2 * i + 1] = _mm512_unpackhi_epi8(r[2 * i], r[2 * i + 1]);
+    }
+    /* a[0], a[1]: rows 0-1 of pixels 0-7 and 8-15 of each lane; a[2], a[3]
+     * rows 2-3; a[4] .. a[7] rows 4-7. */
+    for (int h = 0; h < 2; h++) {
+      b[4 * h + 0] = _mm512_unpacklo_epi16(a[4 * h + 0], a[4 * h + 2]);
+      b[4 * h + 1] = _mm512_unpackhi_epi16(a[4 * h + 0], a[4 * h + 2]);
+      b[4 * h + 2] = _mm512_unpacklo_epi16(a[4 * h + 1], a[4 * h + 3]);
+      b[4 * h + 3] = _mm512_unpackhi_epi16(a[4 * h + 1], a[4 * h + 3]);
+    }
+    /* b[q] (q < 4): rows 0-3 of pixels 4q .. 4q+3 of each lane; b[4 + q]
+     * rows 4-7. */
+    _Alignas(64) uint64_t px[8][8];
+    for (int q = 0; q < 4; q++) {
+      _mm512_store_si512((void *)px[2 * q], _mm512_unpacklo_epi32(b[q], b[4 + q]));
+      _mm512_store_si512((void *)px[2 * q + 1], _mm512_unpackhi_epi32(b[q], b[4 + q]));
+    }
+    int n = cols - j < 64 ? cols - j : 64;
+    for (int p = 0; p < n; p++) {
+      const uint64_t *v = &px[(p & 15) >> 1][2 * (p >> 4) + (p & 1)];
+      char *dst = y + (size_t)((j + p) * ys_n);
+      if (nrows == 8)
+        memcpy(dst, v, 8);
+      else
+        memcpy(dst, v, (size_t)nrows);
+    }
+  }
+}
+
 static inline void wg512_finish_tile(const wg_tile *t, const uint32_t *acc, int lda, int nr) {
   wg512_epi c;
   int last = t->last;
   memset(&c, 0, sizeof c);
   if (last) wg512_epi_init(&c, t->epi);
+  /* One-byte pixel-major outputs: each row's bytes into `stage`, then
+   * stored pixel by pixel (wg512_store_pixels8). */
+  _Alignas(64) uint8_t stage[8][128];
+  int pixels = last && c.es == 1 && t->ys_m == 1 && t->ys_n != 1 && t->rows <= 8 &&
+               t->cols <= 128;
   for (int i = 0; i < t->rows; i++)
     for (int j0 = 0; j0 < t->cols; j0 += 16) {
       int n = t->cols - j0 < 16 ? t->cols - j0 : 16;
@@ -151,6 +202,12 @@ static inline void wg512_finish_tile(const wg_tile *t, const uint32_t *acc, int 
       int64_t m = t->m0 + i;
       if (e->zx)
         z = _mm512_sub_epi32(z, _mm512_set1_epi32((int32_t)(e->zx * (uint32_t)e->rowsum[m])));
+      if (pixels) {
+        _Alignas(16) char buf16[16];
+        wg512_store16(&c, m, wg512_activate(&c, z), buf16);
+        memcpy(&stage[i][j0], buf16, 16);
+        continue;
+      }
       char *dst = (char *)t->y + (size_t)(i * t->ys_m + j0 * t->ys_n) * c.es;
       if (n == 16 && t->ys_n == 1) {
         wg512_store16(&c, m, wg512_activate(&c, z), dst);
@@ -160,6 +217,7 @@ static inline void wg512_finish_tile(const wg_tile *t, const uint32_t *acc, int 
       wg512_store16(&c, m, wg512_activate(&c, z), buf);
       wg_scatter(dst, buf, n, c.es, t->ys_n);
     }
+  if (pixels) wg512_store_pixels8(&stage[0][0], 128, t->rows, t->cols, (char *)t->y, t->ys_n);
 }
 
 #endif /* WG_EPILOGUE_AVX512_H */

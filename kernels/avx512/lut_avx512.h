@@ -133,48 +133,14 @@ static inline __m512i wg512_lut_act_bytes(const wg_tile *t, const uint8_t *sums,
 }
 
 /* Pixel-major (NHWC) output, a pixel's channels contiguous (ys_m = 1): the
- * 8 rows' activated bytes of 64 columns transposed into 64 qwords of 8
- * channels by three rounds of unpacks, which leave pixel 16L + 2K + e of
- * 128-bit lane L in qword 2L + e of result K; then one 8-byte store per
- * pixel (rows < 8: `rows` bytes).  Element by element this was a widening
- * to 32-bit lanes and a store per byte (docs/lut.md, "NHWC through shifted
- * images"). */
+ * rows' activated bytes staged, then stored 8 bytes a pixel
+ * (wg512_store_pixels8). */
 static inline void wg512_lut_finish_pixels(const wg_tile *t, const uint8_t *sums) {
-  int8_t *y = (int8_t *)t->y;
-  for (int j = 0; j < t->cols; j += 64) {
-    __m512i r[8];
-    for (int i = 0; i < 8; i++)
-      r[i] = i < t->rows ? wg512_lut_act_bytes(t, sums, i, j) : _mm512_setzero_si512();
-    __m512i a[8], b[8];
-    for (int i = 0; i < 4; i++) {
-      a[2 * i] = _mm512_unpacklo_epi8(r[2 * i], r[2 * i + 1]);
-      a[2 * i + 1] = _mm512_unpackhi_epi8(r[2 * i], r[2 * i + 1]);
-    }
-    /* a[0], a[1]: rows 0-1 of pixels 0-7 and 8-15 of each lane; a[2], a[3]
-     * rows 2-3; a[4] .. a[7] rows 4-7. */
-    for (int h = 0; h < 2; h++) {
-      b[4 * h + 0] = _mm512_unpacklo_epi16(a[4 * h + 0], a[4 * h + 2]);
-      b[4 * h + 1] = _mm512_unpackhi_epi16(a[4 * h + 0], a[4 * h + 2]);
-      b[4 * h + 2] = _mm512_unpacklo_epi16(a[4 * h + 1], a[4 * h + 3]);
-      b[4 * h + 3] = _mm512_unpackhi_epi16(a[4 * h + 1], a[4 * h + 3]);
-    }
-    /* b[q] (q < 4): rows 0-3 of pixels 4q .. 4q+3 of each lane; b[4 + q]
-     * rows 4-7. */
-    _Alignas(64) uint64_t px[8][8];
-    for (int q = 0; q < 4; q++) {
-      _mm512_store_si512((void *)px[2 * q], _mm512_unpacklo_epi32(b[q], b[4 + q]));
-      _mm512_store_si512((void *)px[2 * q + 1], _mm512_unpackhi_epi32(b[q], b[4 + q]));
-    }
-    int n = t->cols - j < 64 ? t->cols - j : 64;
-    for (int p = 0; p < n; p++) {
-      const uint64_t *v = &px[(p & 15) >> 1][2 * (p >> 4) + (p & 1)];
-      int8_t *dst = y + (size_t)((j + p) * t->ys_n);
-      if (t->rows == 8)
-        memcpy(dst, v, 8);
-      else
-        memcpy(dst, v, (size_t)t->rows);
-    }
-  }
+  _Alignas(64) uint8_t stage[8][128];
+  for (int i = 0; i < t->rows; i++)
+    for (int j = 0; j < t->cols; j += 64)
+      _mm512_store_si512((void *)&stage[i][j], wg512_lut_act_bytes(t, sums, i, j));
+  wg512_store_pixels8(&stage[0][0], 128, t->rows, t->cols, (char *)t->y, t->ys_n);
 }
 
 static inline void wg512_lut_finish_bytes(const wg_tile *t, const uint8_t *sums) {
