@@ -130,9 +130,10 @@ static inline void wg512_store16(const wg512_epi *c, int64_t m, __m512i a, char 
  * 64) stored as `nrows` bytes per pixel at y + j*ys_n.  Per 64 columns the
  * 8 rows are transposed into 64 qwords by three rounds of unpacks, which
  * leave pixel 16L + 2K + e of 128-bit lane L in qword 2L + e of result K;
- * then one 8-byte store per pixel (fewer rows: `nrows` bytes).  A strided
- * byte store per element had taken 2-3x the time (docs/lut.md, "NHWC
- * through shifted images"). */
+ * then one 8-byte store per pixel (fewer rows: `nrows` bytes), rather than
+ * a strided byte store per element: the AVX-512 ternary LUT's NHWC WrapNet
+ * layer (uint8 outputs) took 0.92 / 0.98 of its time with it at 64x56x56 /
+ * 256x14x14 (AMD EPYC Zen 5; docs/lut.md, "NHWC through shifted images"). */
 static inline void wg512_store_pixels8(const uint8_t *rows, int lda, int nrows, int cols, char *y,
                                        int64_t ys_n) {
   for (int j = 0; j < cols; j += 64) {
