@@ -360,15 +360,18 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_tile(const wg_t
  * sign-extends the low b bits ((v & (2^b-1)) ^ 2^(b-1), minus 2^(b-1));
  * abs is vpabsb (|a| = 128 only at b = 8, read as unsigned by the float
  * stage; int8 output of abs needs b < 8, checked at the API); smooth with
- * slope 1 is sign(a) * min(|a|, h - |a|) (vpabsb, vpsubb, vpminub, vpsignb;
- * |a| <= h <= 128 read as unsigned bytes, a = -128 included).  Converting
+ * slope k in {1, 2} is sign(a) * min(|a|, k*(h - |a|)) (vpabsb, vpsubb,
+ * [vpaddb,] vpminub, vpsignb; |a| <= h <= 128 read as unsigned bytes,
+ * a = -128 included; 2*(h - |a|) wraps only at a = 0, to 0, the right
+ * minimum).  Converting
  * 64 columns to 32-bit lanes for the general finish first had cost 7% of a
  * 64x3136x576 call (perf). */
 static inline int wg_avx2_rows_bytes_ok(const wg_rtile *t) {
   const wg_epi *e = t->epi;
   return (e->output == WG_OUTPUT_INT8 ||
           (e->output == WG_OUTPUT_UINT8_FLOAT && e->cyclic != WG_CYCLIC_ABS)) &&
-         e->b <= 8 && t->ys_n == 1 && (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1);
+         e->b <= 8 && t->ys_n == 1 &&
+         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1 || e->slope == 2);
 }
 
 static inline __m256i wg_avx2_rows_act(const wg_epi *e, __m256i v, __m256i d, __m256i mask,
@@ -377,8 +380,9 @@ static inline __m256i wg_avx2_rows_act(const wg_epi *e, __m256i v, __m256i d, __
   if (e->b < 8) v = _mm256_sub_epi8(_mm256_xor_si256(_mm256_and_si256(v, mask), sb), sb);
   if (e->cyclic == WG_CYCLIC_ABS) return _mm256_abs_epi8(v);
   if (e->cyclic == WG_CYCLIC_SMOOTH) {
-    __m256i mag = _mm256_abs_epi8(v);
-    return _mm256_sign_epi8(_mm256_min_epu8(mag, _mm256_sub_epi8(sb, mag)), v);
+    __m256i mag = _mm256_abs_epi8(v), rest = _mm256_sub_epi8(sb, mag);
+    if (e->slope == 2) rest = _mm256_add_epi8(rest, rest);
+    return _mm256_sign_epi8(_mm256_min_epu8(mag, rest), v);
   }
   return v;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../core/kernel.h"
+#include "../core/pixels8.h"
 #include "epilogue_avx2.h"
 
 /* The row adds, in assembly so that the offsets are decoded in general
@@ -132,61 +133,51 @@
     if ((t)->last) wg_avx2_lut_finish_8x64(t, sums_);                              \
   } while (0)
 
-/* Pixel-major (NHWC) int8 output of the 8 x 64 tile, a pixel's channels
- * contiguous (ys_m = 1): per 32 columns the 8 rows' activated bytes
- * (wg_avx2_rows_act) transposed into 32 qwords of 8 channels by three rounds
- * of unpacks, which leave pixel 16L + 2K + e of 128-bit lane L in qword
- * 2L + e of result K; then one 8-byte store per pixel (rows < 8: `rows`
- * bytes).  Through the 6 x 16 finish this widened the bytes to 32-bit
+/* Pixel-major (NHWC) int8 output, or uint8 requantized through float, of
+ * the 8 x 64 tile, a pixel's channels contiguous (ys_m = 1): per 32
+ * columns the 8 rows' activated bytes (wg_avx2_rows_act) transposed into
+ * 32 qwords of 8 channels and stored one per pixel (core/pixels8.h; rows
+ * < 8: `rows` bytes).  Through the 6 x 16 finish this widened the bytes to 32-bit
  * lanes and stored element by element (docs/lut.md, "NHWC through shifted
  * images"). */
 static inline int wg_avx2_lut_pixels_ok(const wg_tile *t) {
   const wg_epi *e = t->epi;
-  return e->output == WG_OUTPUT_INT8 && e->b <= 8 && t->ys_m == 1 && t->ys_n != 1 &&
-         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1);
+  return (e->output == WG_OUTPUT_INT8 ||
+          (e->output == WG_OUTPUT_UINT8_FLOAT && e->cyclic != WG_CYCLIC_ABS)) &&
+         e->b <= 8 && t->ys_m == 1 && t->ys_n != 1 &&
+         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1 || e->slope == 2);
 }
 
+#define WG_AVX2_STORE_Q(row, v) _mm256_store_si256((__m256i *)(void *)(row), v)
 static inline void wg_avx2_lut_finish_pixels(const wg_tile *t, const uint8_t *sums) {
   const wg_epi *e = t->epi;
+  wg_avx2_epi ce;
+  wg_avx2_epi_init(&ce, e);
   const __m256i mask = _mm256_set1_epi8((char)((1u << e->b) - 1));
   const __m256i sb = _mm256_set1_epi8((char)(1u << (e->b - 1)));
   int8_t *y = (int8_t *)t->y;
   for (int j = 0; j < t->cols; j += 32) {
-    __m256i r[8], a[8], b[8];
+    __m256i r[8];
     for (int i = 0; i < 8; i++) {
       r[i] = _mm256_setzero_si256();
       if (i < t->rows) {
         __m256i d = _mm256_set1_epi8((char)(e->zx * (uint32_t)e->rowsum[t->m0 + i]));
         r[i] = wg_avx2_rows_act(e, _mm256_load_si256((const __m256i *)(sums + 64 * i + j)), d,
                                 mask, sb);
+        if (e->output == WG_OUTPUT_UINT8_FLOAT) /* the rows' float requantization */
+          r[i] = wg_avx2_rows_requant32(&ce, r[i], _mm256_set1_ps(e->scale[t->m0 + i]),
+                                        _mm256_set1_ps(e->bias[t->m0 + i]));
       }
     }
-    for (int i = 0; i < 4; i++) {
-      a[2 * i] = _mm256_unpacklo_epi8(r[2 * i], r[2 * i + 1]);
-      a[2 * i + 1] = _mm256_unpackhi_epi8(r[2 * i], r[2 * i + 1]);
-    }
-    for (int h = 0; h < 2; h++) {
-      b[4 * h + 0] = _mm256_unpacklo_epi16(a[4 * h + 0], a[4 * h + 2]);
-      b[4 * h + 1] = _mm256_unpackhi_epi16(a[4 * h + 0], a[4 * h + 2]);
-      b[4 * h + 2] = _mm256_unpacklo_epi16(a[4 * h + 1], a[4 * h + 3]);
-      b[4 * h + 3] = _mm256_unpackhi_epi16(a[4 * h + 1], a[4 * h + 3]);
-    }
     _Alignas(32) uint64_t px[8][4];
-    for (int q = 0; q < 4; q++) {
-      _mm256_store_si256((__m256i *)(void *)px[2 * q], _mm256_unpacklo_epi32(b[q], b[4 + q]));
-      _mm256_store_si256((__m256i *)(void *)px[2 * q + 1], _mm256_unpackhi_epi32(b[q], b[4 + q]));
-    }
-    int n = t->cols - j < 32 ? t->cols - j : 32;
-    for (int p = 0; p < n; p++) {
-      const uint64_t *v = &px[(p & 15) >> 1][2 * (p >> 4) + (p & 1)];
-      int8_t *dst = y + (size_t)((j + p) * t->ys_n);
-      if (t->rows == 8)
-        memcpy(dst, v, 8);
-      else
-        memcpy(dst, v, (size_t)t->rows);
-    }
+    WG_PIXELS8_TRANSPOSE(__m256i, r, px, _mm256_unpacklo_epi8, _mm256_unpackhi_epi8,
+                         _mm256_unpacklo_epi16, _mm256_unpackhi_epi16, _mm256_unpacklo_epi32,
+                         _mm256_unpackhi_epi32, WG_AVX2_STORE_Q);
+    wg_store_pixel_runs(&px[0][0], 4, t->cols - j < 32 ? t->cols - j : 32, t->rows,
+                        (char *)y + (size_t)(j * t->ys_n), t->ys_n);
   }
 }
+#undef WG_AVX2_STORE_Q
 
 static inline void wg_avx2_lut_finish_8x64(const wg_tile *t, const uint8_t *sums) {
   if (wg_avx2_lut_pixels_ok(t)) {

@@ -34,6 +34,7 @@
 
 #include "../core/arith.h"
 #include "../core/kernel.h"
+#include "../core/pixels8.h"
 #include "../core/scatter.h"
 #include "simd_avx512.h"
 
@@ -127,50 +128,28 @@ static inline void wg512_store16(const wg512_epi *c, int64_t m, __m512i a, char 
  * kernel's NR, the row stride of t->partial. */
 /* Pixel-major (NHWC) one-byte outputs, a pixel's channels contiguous: up to
  * 8 rows of `cols` bytes (row i at rows + i*lda, lda >= cols rounded up to
- * 64) stored as `nrows` bytes per pixel at y + j*ys_n.  Per 64 columns the
- * 8 rows are transposed into 64 qwords by three rounds of unpacks, which
- * leave pixel 16L + 2K + e of 128-bit lane L in qword 2L + e of result K;
- * then one 8-byte store per pixel (fewer rows: `nrows` bytes), rather than
- * a strided byte store per element: the AVX-512 ternary LUT's NHWC WrapNet
- * layer (uint8 outputs) took 0.92 / 0.98 of its time with it at 64x56x56 /
- * 256x14x14 (AMD EPYC Zen 5; docs/lut.md, "NHWC through shifted images"). */
+ * 64) stored as `nrows` bytes per pixel at y + j*ys_n, 64 columns at a
+ * time (core/pixels8.h), rather than a strided byte store per element: the
+ * AVX-512 ternary LUT's NHWC WrapNet layer (uint8 outputs) took 0.92 / 0.98
+ * of its time with it at 64x56x56 / 256x14x14 (AMD EPYC Zen 5; docs/lut.md,
+ * "NHWC through shifted images"). */
+#define WG512_STORE_Q(row, v) _mm512_store_si512((void *)(row), v)
 static inline void wg512_store_pixels8(const uint8_t *rows, int lda, int nrows, int cols, char *y,
                                        int64_t ys_n) {
   for (int j = 0; j < cols; j += 64) {
-    __m512i r[8], a[8], b[8];
+    __m512i r[8];
     for (int i = 0; i < 8; i++)
       r[i] = i < nrows ? _mm512_loadu_si512((const void *)(rows + i * lda + j))
                        : _mm512_setzero_si512();
-    for (int i = 0; i < 4; i++) {
-      a[2 * i] = _mm512_unpacklo_epi8(r[2 * i], r[2 * i + 1]);
-      a[2 * i + 1] = _mm512_unpackhi_epi8(r[2 * i], r[2 * i + 1]);
-    }
-    /* a[0], a[1]: rows 0-1 of pixels 0-7 and 8-15 of each lane; a[2], a[3]
-     * rows 2-3; a[4] .. a[7] rows 4-7. */
-    for (int h = 0; h < 2; h++) {
-      b[4 * h + 0] = _mm512_unpacklo_epi16(a[4 * h + 0], a[4 * h + 2]);
-      b[4 * h + 1] = _mm512_unpackhi_epi16(a[4 * h + 0], a[4 * h + 2]);
-      b[4 * h + 2] = _mm512_unpacklo_epi16(a[4 * h + 1], a[4 * h + 3]);
-      b[4 * h + 3] = _mm512_unpackhi_epi16(a[4 * h + 1], a[4 * h + 3]);
-    }
-    /* b[q] (q < 4): rows 0-3 of pixels 4q .. 4q+3 of each lane; b[4 + q]
-     * rows 4-7. */
     _Alignas(64) uint64_t px[8][8];
-    for (int q = 0; q < 4; q++) {
-      _mm512_store_si512((void *)px[2 * q], _mm512_unpacklo_epi32(b[q], b[4 + q]));
-      _mm512_store_si512((void *)px[2 * q + 1], _mm512_unpackhi_epi32(b[q], b[4 + q]));
-    }
-    int n = cols - j < 64 ? cols - j : 64;
-    for (int p = 0; p < n; p++) {
-      const uint64_t *v = &px[(p & 15) >> 1][2 * (p >> 4) + (p & 1)];
-      char *dst = y + (size_t)((j + p) * ys_n);
-      if (nrows == 8)
-        memcpy(dst, v, 8);
-      else
-        memcpy(dst, v, (size_t)nrows);
-    }
+    WG_PIXELS8_TRANSPOSE(__m512i, r, px, _mm512_unpacklo_epi8, _mm512_unpackhi_epi8,
+                         _mm512_unpacklo_epi16, _mm512_unpackhi_epi16, _mm512_unpacklo_epi32,
+                         _mm512_unpackhi_epi32, WG512_STORE_Q);
+    wg_store_pixel_runs(&px[0][0], 8, cols - j < 64 ? cols - j : 64, nrows,
+                        y + (size_t)(j * ys_n), ys_n);
   }
 }
+#undef WG512_STORE_Q
 
 static inline void wg512_finish_tile(const wg_tile *t, const uint32_t *acc, int lda, int nr) {
   wg512_epi c;

@@ -99,17 +99,26 @@ static inline __attribute__((always_inline)) void wg512_lut_adds(const wg_tile *
 #undef WG_L5_PAIRS
 #undef WG_L5_STORE
 
-/* int8 outputs activate in the byte lanes, the AVX2 byte finish's steps
- * (wg_avx2_rows_act, epilogue_avx2.h, whose comment has why each is exact
- * for b <= 8) in zmm: v = z - (zx*rowsum[m] mod 2^8); wrap_b sign-extends
- * the low b bits; abs is vpabsb; smooth with slope 1 is sign(a) * min(|a|,
- * h - |a|), the sign applied by a masked negation (no vpsignb in zmm).
- * Widening the sums to 32-bit lanes for the folder's finish took 10% of a
- * binary 64x3136x576 GEMM (perf, AMD EPYC Zen 5; docs/lut.md). */
+/* int8 outputs, and uint8 ones requantized through float, activate in the
+ * byte lanes, the AVX2 byte finish's steps (wg_avx2_rows_act,
+ * epilogue_avx2.h, whose comment has why each is exact for b <= 8) in zmm:
+ * v = z - (zx*rowsum[m] mod 2^8); wrap_b sign-extends the low b bits; abs
+ * is vpabsb; smooth with slope k is sign(a) * min(|a|, k*(h - |a|)) (the
+ * 32-bit epilogue's form), the sign applied by a masked negation (no
+ * vpsignb in zmm).  In unsigned bytes |a| <= h <= 128, and for k = 2 the
+ * product 2*(h - |a|) wraps only at a = 0 (to 0, the right minimum), so
+ * slopes 1 and 2 (the paper's) are exact here.  The float requantization
+ * then takes 16 activations at a time sign-extended to 32-bit lanes
+ * (wg512_store16, the same instructions as the 32-bit finish); abs is left
+ * to that finish, whose |a| = 128 at b = 8 has no int8 form.  Widening the
+ * sums to 32-bit lanes for the folder's finish took 10% of a binary
+ * 64x3136x576 GEMM (perf, AMD EPYC Zen 5; docs/lut.md). */
 static inline int wg512_lut_bytes_ok(const wg_tile *t) {
   const wg_epi *e = t->epi;
-  return e->output == WG_OUTPUT_INT8 && e->b <= 8 && (t->ys_n == 1 || t->ys_m == 1) &&
-         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1);
+  return (e->output == WG_OUTPUT_INT8 ||
+          (e->output == WG_OUTPUT_UINT8_FLOAT && e->cyclic != WG_CYCLIC_ABS)) &&
+         e->b <= 8 && (t->ys_n == 1 || t->ys_m == 1) &&
+         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1 || e->slope == 2);
 }
 
 /* Row i's 64 byte sums from column j, activated. */
@@ -125,33 +134,54 @@ static inline __m512i wg512_lut_act_bytes(const wg_tile *t, const uint8_t *sums,
   if (e->cyclic == WG_CYCLIC_ABS) {
     v = _mm512_abs_epi8(v);
   } else if (e->cyclic == WG_CYCLIC_SMOOTH) {
-    __m512i mag = _mm512_abs_epi8(v);
-    __m512i r = _mm512_min_epu8(mag, _mm512_sub_epi8(sb, mag));
+    __m512i mag = _mm512_abs_epi8(v), rest = _mm512_sub_epi8(sb, mag);
+    if (e->slope == 2) rest = _mm512_add_epi8(rest, rest);
+    __m512i r = _mm512_min_epu8(mag, rest);
     v = _mm512_mask_sub_epi8(r, _mm512_movepi8_mask(v), _mm512_setzero_si512(), r);
   }
   return v;
 }
 
+/* Row i's 64 outputs from column j as bytes: the activations (int8), or
+ * their float requantization (uint8 codes). */
+static inline __m512i wg512_lut_out_bytes(const wg_tile *t, const wg512_epi *c,
+                                          const uint8_t *sums, int i, int j) {
+  __m512i v = wg512_lut_act_bytes(t, sums, i, j);
+  if (t->epi->output != WG_OUTPUT_UINT8_FLOAT) return v;
+  _Alignas(64) uint8_t q[64];
+  for (int g = 0; g < 4; g++) {
+    __m128i a = g == 0   ? _mm512_castsi512_si128(v)
+                : g == 1 ? _mm512_extracti32x4_epi32(v, 1)
+                : g == 2 ? _mm512_extracti32x4_epi32(v, 2)
+                         : _mm512_extracti32x4_epi32(v, 3);
+    wg512_store16(c, t->m0 + i, _mm512_cvtepi8_epi32(a), (char *)q + 16 * g);
+  }
+  return _mm512_load_si512((const void *)q);
+}
+
 /* Pixel-major (NHWC) output, a pixel's channels contiguous (ys_m = 1): the
  * rows' activated bytes staged, then stored 8 bytes a pixel
  * (wg512_store_pixels8). */
-static inline void wg512_lut_finish_pixels(const wg_tile *t, const uint8_t *sums) {
+static inline void wg512_lut_finish_pixels(const wg_tile *t, const wg512_epi *c,
+                                           const uint8_t *sums) {
   _Alignas(64) uint8_t stage[8][128];
   for (int i = 0; i < t->rows; i++)
     for (int j = 0; j < t->cols; j += 64)
-      _mm512_store_si512((void *)&stage[i][j], wg512_lut_act_bytes(t, sums, i, j));
+      _mm512_store_si512((void *)&stage[i][j], wg512_lut_out_bytes(t, c, sums, i, j));
   wg512_store_pixels8(&stage[0][0], 128, t->rows, t->cols, (char *)t->y, t->ys_n);
 }
 
 static inline void wg512_lut_finish_bytes(const wg_tile *t, const uint8_t *sums) {
+  wg512_epi c;
+  wg512_epi_init(&c, t->epi);
   if (t->ys_n != 1) {
-    wg512_lut_finish_pixels(t, sums);
+    wg512_lut_finish_pixels(t, &c, sums);
     return;
   }
   for (int i = 0; i < t->rows; i++) {
     int8_t *y = (int8_t *)t->y + (size_t)(i * t->ys_m);
     for (int j = 0; j < t->cols; j += 64) {
-      __m512i v = wg512_lut_act_bytes(t, sums, i, j);
+      __m512i v = wg512_lut_out_bytes(t, &c, sums, i, j);
       int n = t->cols - j < 64 ? t->cols - j : 64;
       if (n == 64) {
         _mm512_storeu_si512((void *)(y + j), v);
