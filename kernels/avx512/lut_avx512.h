@@ -154,7 +154,7 @@ static inline __m512i wg512_lut_out_bytes(const wg_tile *t, const wg512_epi *c,
                 : g == 1 ? _mm512_extracti32x4_epi32(v, 1)
                 : g == 2 ? _mm512_extracti32x4_epi32(v, 2)
                          : _mm512_extracti32x4_epi32(v, 3);
-    wg512_store16(c, t->m0 + i, _mm512_cvtepi8_epi32(a), (char *)q + 16 * g);
+    wg512_store16(c, t->m0 + i, wg512_cvtepi8_epi32(a), (char *)q + 16 * g);
   }
   return _mm512_load_si512((const void *)q);
 }

@@ -10,11 +10,11 @@
  * these kernels on CPUs without AVX-512.  That build is never shipped.
  *
  * SIMDe 0.7.4 (Debian's) lacks a few AVX-512F conversions (vcvtdq2ps,
- * vcvtps2dq, vpmovzxbd), and its _mm512_fmadd_ps rounds twice (a*b, then
+ * vcvtps2dq, vpmovzxbd, vpmovsxbd), and its _mm512_fmadd_ps rounds twice (a*b, then
  * +c) where the instruction rounds once; the kernels call those steps by
  * the wg512_ names below, which are the instructions natively and, under
  * SIMDe, lane loops with the instruction's exact meaning: (float)i rounds
- * to nearest even as vcvtdq2ps does, a byte zero-extends as vpmovzxbd
+ * to nearest even as vcvtdq2ps does, a byte zero- or sign-extends as vpmovzxbd / vpmovsxbd
  * does, fmaf rounds once as vfmadd does, nearbyintf rounds half
  * to even as vcvtps2dq does under the default MXCSR mode (its inputs are
  * clamped to [0, qmax] first, so no lane is out of range).
@@ -54,6 +54,14 @@ static inline __m512i wg512_cvtepu8_epi32(__m128i v) {
   for (int j = 0; j < 16; j++) i[j] = b[j];
   return _mm512_loadu_si512((const void *)i);
 }
+/* Sixteen bytes sign-extended to 32-bit lanes. */
+static inline __m512i wg512_cvtepi8_epi32(__m128i v) {
+  int8_t b[16];
+  int32_t i[16];
+  _mm_storeu_si128((__m128i *)(void *)b, v);
+  for (int j = 0; j < 16; j++) i[j] = b[j];
+  return _mm512_loadu_si512((const void *)i);
+}
 static inline __m512 wg512_fmadd_ps(__m512 a, __m512 b, __m512 c) {
   float x[16], y[16], z[16];
   _mm512_storeu_ps(x, a);
@@ -69,6 +77,7 @@ typedef __mmask64 wg512_mask64;
 #define wg512_cvtps_epi32 _mm512_cvtps_epi32
 #define wg512_fmadd_ps _mm512_fmadd_ps
 #define wg512_cvtepu8_epi32 _mm512_cvtepu8_epi32
+#define wg512_cvtepi8_epi32 _mm512_cvtepi8_epi32
 #endif
 
 #endif /* WG_SIMD_AVX512_H */
