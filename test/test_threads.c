@@ -409,13 +409,20 @@ TEST(threads_reused_scratch_in_any_task_order) {
      * and NHWC ones (from 128 pixels an image) through the call's shifted
      * images (driver.c plan_images: built by whichever task needs a
      * channel first, state words of the earlier calls left in the reused
-     * shared block). */
-    for (int mode = 0; mode < 10; mode++) {
+     * shared block); then the AVX2 lookup-table kernel. */
+    for (int mode = 0; mode < 15; mode++) {
       wg_context *ctx;
       CHECK(wg_context_create(mode % 5 == 3 ? 2 : 1, &ctx) == WG_OK, "ctx");
-      if (mode >= 5)
+      if (mode >= 5 && mode < 10)
         CHECK(wg_context_force_kernel(ctx, "acc8_ternary_x_u8_4x8_lut3__swar64") == WG_OK,
               "force");
+      /* The AVX2 table pack, which reads a depth block by columns while
+       * another task builds its images, where the CPU runs it. */
+      if (mode >= 10 &&
+          wg_context_force_kernel(ctx, "acc8_ternary_x_u8_8x64_lut3__avx2") != WG_OK) {
+        wg_context_destroy(ctx);
+        continue;
+      }
       if (mode % 5 == 1 || mode % 5 == 2)
         CHECK(wg_context_set_parallel_for(ctx, alternating_runner, NULL, 1 + mode % 5) == WG_OK,
               "runner");

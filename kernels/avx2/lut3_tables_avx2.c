@@ -53,7 +53,7 @@ void wg_avx2_lut3_tables(const wg_bsrc *src, int64_t k0, int64_t kgroups, int64_
               .k0 = k0,
               .n0 = n0};
   memset(c.tmp, 0, sizeof c.tmp);
-  if (!wg_avx2_by_rows(src)) {
+  if (!wg_avx2_by_rows(src, k0, 3 * kgroups)) {
     /* Sources read by columns (NHWC convolutions without the call's shifted
      * images: a pixel's channels are a run in place; X stored N x K): the
      * block's column runs, transposed

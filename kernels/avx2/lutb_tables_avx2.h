@@ -101,7 +101,7 @@ static void WG_K_FN(pack_b_block)(const wg_bsrc *src, int64_t k0, int64_t kgroup
     }
     return;
   }
-  if (!wg_avx2_by_rows(src)) {
+  if (!wg_avx2_by_rows(src, k0, depth)) {
     _Alignas(32) uint8_t runs[WG_K_NC * WG_K_KC], rows[WG_K_KC][WG_K_NC];
     wg_bsrc_cols(src, n0, cols, k0, depth, runs, depth);
     wg_avx2_pixels_to_channels(runs, depth, cols, depth, rows[0], WG_K_NC);

@@ -74,11 +74,16 @@ void wg_avx2_rows_apply(const wg_bsrc *s, int64_t k0, int64_t steps, int per, in
  * pass)"). */
 void wg_avx2_prefetch_rows(const wg_bsrc *s, int64_t k, int64_t kend, int64_t n0, int64_t cols);
 
-/* Whether wg_avx2_rows_apply serves a source well: plain rows, NCHW
- * convolutions, and NHWC ones with the call's shifted images (bsrc.h), whose
- * rows are pointers; other sources are read by columns (wg_bsrc_cols). */
-static inline int wg_avx2_by_rows(const wg_bsrc *s) {
-  return wg_bsrc_plain(s) || (s->is_conv && (s->layout == WG_NCHW || s->imgs));
+/* Whether wg_avx2_rows_apply serves depth rows [k0, k0 + len) of a source
+ * well: plain rows, NCHW convolutions, and NHWC ones whose shifted images
+ * (bsrc.h) are built for those rows, which are then pointers; other sources,
+ * and NHWC blocks whose images another task is still building, are read by
+ * columns (wg_bsrc_cols): row by row they would be gathered byte by byte
+ * (2 threads ran the AVX-512 LUT's NHWC 256x14x14 at 0.43x the VNNI
+ * kernel's speed that way, docs/lut.md). */
+static inline int wg_avx2_by_rows(const wg_bsrc *s, int64_t k0, int64_t len) {
+  if (wg_bsrc_plain(s) || (s->is_conv && s->layout == WG_NCHW)) return 1;
+  return s->is_conv && s->imgs && wg_bsrc_images_ready(s, k0, len);
 }
 
 /* Direct-convolution weight panels (kernel.h wg_direct.pack_w): sixteen

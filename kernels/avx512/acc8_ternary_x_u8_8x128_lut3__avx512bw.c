@@ -99,14 +99,17 @@
  * formats (eligible_avx512.c), which also keeps out INT weights, whose
  * zero-point terms the driver would seed into t->partial as uint32. */
 #define WG_K_ELIGIBLE wg_avx512_eligible_masks
-/* Chosen automatically from 16 rows, NHWC convolutions too: against the
- * VNNI kernel (AMD EPYC Zen 5, docs/avx512.md, "Rank") GEMMs 1.04-1.06x at
- * M = 16 (0.98-1.07x at 4-8), NCHW convolutions 1.2-2.6x from M = 16, NHWC
- * ones 1.56x at 16, 1.09-1.14x at 32-128, 0.97-1.03x at 256-512 since they
- * read shifted images and finish pixel-major in bytes (before: 0.79-0.96x,
- * and the threshold 1024). */
+/* Chosen automatically from 16 rows, NHWC convolutions from 1024: against
+ * the VNNI kernel (AMD EPYC Zen 5, docs/avx512.md, "Rank") GEMMs 1.04-1.06x
+ * at M = 16 (0.98-1.07x at 4-8), NCHW convolutions 1.2-2.6x from M = 16.
+ * NHWC ones (shifted images, pixel-major byte finish) win 1.1-1.6x at
+ * M = 16-128 and at 1024x7x7 but lose at 256x14x14 and 512x7x7, where the
+ * VNNI kernel's direct path reads small images in place: 0.88-0.91x and
+ * 0.74-0.87x with the WrapNet epilogue, 0.71-0.81x and 0.66-0.74x on two
+ * threads; a threshold on M cannot keep both, so NHWC stays with the VNNI
+ * kernel below 1024 rows (open: a rule on the image size). */
 #define WG_K_AUTO_MIN_M 16
-#define WG_K_AUTO_MIN_M_NHWC 0
+#define WG_K_AUTO_MIN_M_NHWC 1024
 
 _Static_assert(WG_K_NR <= WG_LUT3_MAX_NR && WG_K_NC <= WG_AVX2_MAX_NC &&
                    WG_K_KC * WG_K_NC <= WG_LUT3_MAX_BLOCK,

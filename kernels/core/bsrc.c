@@ -205,35 +205,60 @@ static void gather_planes(const struct wg_bsrc *s, int64_t c0, int64_t c1, uint8
     for (int64_t j = 0; j < nc; j++) p[j * hw + i] = x[i * s->cs + j];
 }
 
-const uint8_t *wg_bsrc_image_row(const struct wg_bsrc *s, int64_t ci, int64_t th, int64_t tw,
-                                 int64_t n0) {
-  if (!s->imgs) return NULL;
-  int64_t rows = image_rows(s);
-  size_t per = (size_t)(s->kw * rows * s->ow);
-  uint8_t *q = s->imgs + (size_t)ci * per;
-  const int64_t unit = unit_of(s), c0 = ci / unit * unit;
-  _Atomic uint64_t *state = s->imgs_state + ci / unit;
+/* Whether unit u's images are built, building them first if no task has
+ * claimed them; 0 while another task builds them. */
+static int unit_ready(const struct wg_bsrc *s, int64_t u) {
+  _Atomic uint64_t *state = s->imgs_state + u;
   uint64_t busy = 2 * s->imgs_id, done = busy + 1;
   uint64_t v = atomic_load_explicit(state, memory_order_acquire);
-  if (v != done) {
-    /* Words left by earlier calls hold other ids: not built for this one.
-     * A task does not wait for another's build (docs/performance.md,
-     * "Shifted images"). */
-    if (v == busy || !atomic_compare_exchange_strong_explicit(state, &v, busy, memory_order_relaxed,
-                                                              memory_order_relaxed))
-      return NULL;
-    int64_t c1 = c0 + unit < channels(s) ? c0 + unit : channels(s);
-    uint8_t *planes = s->imgs + (size_t)channels(s) * per; /* NHWC */
-    if (s->layout == WG_NHWC) gather_planes(s, c0, c1, planes + c0 * s->h * s->w);
-    for (int64_t c = c0; c < c1; c++) {
-      const uint8_t *chan = (s->layout == WG_NHWC ? planes : s->x) + c * s->h * s->w;
-      uint8_t *qc = s->imgs + (size_t)c * per;
-      for (int64_t t = 0; t < s->kw; t++)
-        wg_bsrc_shifted_rows(s, chan, t, 0, rows, qc + t * rows * s->ow);
-    }
-    atomic_store_explicit(state, done, memory_order_release);
+  if (v == done) return 1;
+  /* Words left by earlier calls hold other ids: not built for this one.
+   * A task does not wait for another's build (docs/performance.md,
+   * "Shifted images"). */
+  if (v == busy || !atomic_compare_exchange_strong_explicit(state, &v, busy, memory_order_relaxed,
+                                                            memory_order_relaxed))
+    return 0;
+  int64_t rows = image_rows(s), unit = unit_of(s), c0 = u * unit;
+  int64_t c1 = c0 + unit < channels(s) ? c0 + unit : channels(s);
+  size_t per = (size_t)(s->kw * rows * s->ow);
+  uint8_t *planes = s->imgs + (size_t)channels(s) * per; /* NHWC */
+  if (s->layout == WG_NHWC) gather_planes(s, c0, c1, planes + c0 * s->h * s->w);
+  for (int64_t c = c0; c < c1; c++) {
+    const uint8_t *chan = (s->layout == WG_NHWC ? planes : s->x) + c * s->h * s->w;
+    uint8_t *qc = s->imgs + (size_t)c * per;
+    for (int64_t t = 0; t < s->kw; t++)
+      wg_bsrc_shifted_rows(s, chan, t, 0, rows, qc + t * rows * s->ow);
   }
-  return q + (tw * rows + th * s->dh) * s->ow + n0;
+  atomic_store_explicit(state, done, memory_order_release);
+  return 1;
+}
+
+const uint8_t *wg_bsrc_image_row(const struct wg_bsrc *s, int64_t ci, int64_t th, int64_t tw,
+                                 int64_t n0) {
+  if (!s->imgs || !unit_ready(s, ci / unit_of(s))) return NULL;
+  int64_t rows = image_rows(s);
+  return s->imgs + (size_t)ci * (size_t)(s->kw * rows * s->ow) + (tw * rows + th * s->dh) * s->ow +
+         n0;
+}
+
+int wg_bsrc_images_ready(const struct wg_bsrc *s, int64_t k0, int64_t len) {
+  if (!s->imgs) return 0;
+  int64_t end = k0 + len < s->k ? k0 + len : s->k, c = channels(s), unit = unit_of(s);
+  if (end <= k0) return 1;
+  /* The channels of rows [k0, end): a range of ci, in NHWC order wrapping
+   * round the channels tap by tap. */
+  int64_t first, last;
+  if (s->layout == WG_NHWC) {
+    first = k0 % c;
+    last = end - k0 >= c ? first + c - 1 : first + (end - k0) - 1;
+  } else {
+    first = k0 / (s->kh * s->kw);
+    last = (end - 1) / (s->kh * s->kw);
+  }
+  int ready = 1;
+  for (int64_t ci = first; ci <= last; ci += unit - (ci % c) % unit)
+    ready &= unit_ready(s, (ci % c) / unit);
+  return ready;
 }
 
 const uint8_t *wg_bsrc_row(const struct wg_bsrc *s, int64_t k, int64_t n0,
@@ -267,12 +292,26 @@ const uint8_t *wg_bsrc_row(const struct wg_bsrc *s, int64_t k, int64_t n0,
     nchw_row(s, k, n0, len, tmp);
     return tmp;
   }
-  if (s->imgs) { /* NHWC, one image: k = (th*kw + tw)*c + ci */
-    int64_t ci = k % s->c, tap = k / s->c;
-    const uint8_t *img = wg_bsrc_image_row(s, ci, tap / s->kw, tap % s->kw, n0);
+  /* NHWC: k = (th*kw + tw)*c + ci */
+  int64_t ci = k % s->c, tap = k / s->c, th = tap / s->kw, tw = tap % s->kw;
+  if (s->imgs) {
+    const uint8_t *img = wg_bsrc_image_row(s, ci, th, tw, n0);
     if (img) return img;
   }
-  for (int64_t j = 0; j < len; j++) tmp[j] = conv_at(s, k, n0 + j);
+  /* Byte by byte from the pixels, the output coordinates stepped. */
+  int64_t ow = n0 % s->ow, oh = (n0 / s->ow) % s->oh, img = n0 / (s->ow * s->oh);
+  for (int64_t j = 0; j < len; j++) {
+    int64_t ih = in_coord(oh, th, s->sh, s->pt, s->dh, s->h);
+    int64_t iw = in_coord(ow, tw, s->sw, s->pl, s->dw, s->w);
+    tmp[j] = ih < 0 || iw < 0 ? s->pad : s->x[((img * s->h + ih) * s->w + iw) * s->cs + ci];
+    if (++ow == s->ow) {
+      ow = 0;
+      if (++oh == s->oh) {
+        oh = 0;
+        img++;
+      }
+    }
+  }
   return tmp;
 }
 

@@ -95,4 +95,11 @@ size_t wg_bsrc_images_units(const struct wg_bsrc *s);
 const uint8_t *wg_bsrc_image_row(const struct wg_bsrc *s, int64_t ci, int64_t th, int64_t tw,
                                  int64_t n0);
 
+/* Whether the images of every channel that rows [k0, k0 + len) of B read
+ * are built, building those no task has claimed: 0 where there are none or
+ * another task is building one.  A pack that reads a whole depth block
+ * from the images asks first, and reads the block its own way otherwise
+ * (pixel runs of an NHWC source), rather than row by row. */
+int wg_bsrc_images_ready(const struct wg_bsrc *s, int64_t k0, int64_t len);
+
 #endif /* WG_BSRC_H */
