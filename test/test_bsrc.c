@@ -182,6 +182,17 @@ TEST(bsrc_conv_rows_from_shifted_images) {
             (unsigned long long)st);
     }
     CHECK(atomic_load(&state[0]) == 14, "case %d: a channel being built was taken over", v);
+    /* A pack's question for a whole depth block (wg_bsrc_images_ready):
+     * not ready while unit 0 is being built, every other unit built by the
+     * asking; ready for a block of unit 1's channels alone. */
+    CHECK(!wg_bsrc_images_ready(&s, 0, s.k), "case %d: ready with unit 0 busy", v);
+    for (int64_t c = 1; c < units; c++)
+      CHECK(atomic_load(&state[c]) == 15, "case %d: unit %lld not built", v, (long long)c);
+    if (units > 1) {
+      int64_t taps = s.kh * s.kw, k1 = s.layout == WG_NCHW ? taps : 8;
+      int64_t n1 = s.layout == WG_NCHW ? taps : (s.c - 8 < 8 ? s.c - 8 : 8);
+      CHECK(wg_bsrc_images_ready(&s, k1, n1), "case %d: unit 1 not ready", v);
+    }
     CHECK(imgs[bytes] == 0x5A, "case %d: wrote past the images", v);
     wgt_count_check(1);
     ran++;
