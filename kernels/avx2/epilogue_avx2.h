@@ -367,11 +367,7 @@ static inline __attribute__((always_inline)) void wg_avx2_finish_tile(const wg_t
  * 64 columns to 32-bit lanes for the general finish first had cost 7% of a
  * 64x3136x576 call (perf). */
 static inline int wg_avx2_rows_bytes_ok(const wg_rtile *t) {
-  const wg_epi *e = t->epi;
-  return (e->output == WG_OUTPUT_INT8 ||
-          (e->output == WG_OUTPUT_UINT8_FLOAT && e->cyclic != WG_CYCLIC_ABS)) &&
-         e->b <= 8 && t->ys_n == 1 &&
-         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1 || e->slope == 2);
+  return wg_epi_in_bytes(t->epi) && t->ys_n == 1;
 }
 
 static inline __m256i wg_avx2_rows_act(const wg_epi *e, __m256i v, __m256i d, __m256i mask,
@@ -401,24 +397,29 @@ static inline __m256i wg_avx2_rows_requant32(const wg_avx2_epi *c, __m256i a, __
   return _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
 }
 
+/* 32 outputs of row m as bytes from their sums s (wg_epi_in_bytes): the
+ * activations (int8), or their float requantization (uint8 codes); mask
+ * and sb are 2^b - 1 and 2^(b-1) in every byte. */
+static inline __m256i wg_avx2_row_out32(const wg_avx2_epi *ce, int64_t m, __m256i s, __m256i mask,
+                                        __m256i sb) {
+  const wg_epi *e = ce->e;
+  __m256i a = wg_avx2_rows_act(e, s, _mm256_set1_epi8((char)(e->zx * (uint32_t)e->rowsum[m])),
+                               mask, sb);
+  if (e->output != WG_OUTPUT_UINT8_FLOAT) return a;
+  return wg_avx2_rows_requant32(ce, a, _mm256_set1_ps(e->scale[m]), _mm256_set1_ps(e->bias[m]));
+}
+
 static inline void wg_avx2_rows_bytes(const wg_rtile *t, __m256i (*c)[2]) {
   const wg_epi *e = t->epi;
   wg_avx2_epi ce;
   wg_avx2_epi_init(&ce, e);
   __m256i mask = _mm256_set1_epi8((char)((1u << e->b) - 1));
   __m256i sb = _mm256_set1_epi8((char)(1u << (e->b - 1)));
-  int requant = e->output == WG_OUTPUT_UINT8_FLOAT;
   for (int i = 0; i < t->rows; i++) {
-    int64_t m = t->m0 + i;
-    __m256 scale = requant ? _mm256_set1_ps(e->scale[m]) : _mm256_setzero_ps();
-    __m256 bias = requant ? _mm256_set1_ps(e->bias[m]) : _mm256_setzero_ps();
-    __m256i d = _mm256_set1_epi8((char)(e->zx * (uint32_t)e->rowsum[m]));
     char *y = (char *)t->y + (size_t)(i * t->ys_m);
-    for (int h = 0; h < 2; h++) {
-      __m256i a = wg_avx2_rows_act(e, c[i][h], d, mask, sb);
-      if (requant) a = wg_avx2_rows_requant32(&ce, a, scale, bias);
-      _mm256_storeu_si256((__m256i *)(y + 32 * h), a);
-    }
+    for (int h = 0; h < 2; h++)
+      _mm256_storeu_si256((__m256i *)(y + 32 * h),
+                          wg_avx2_row_out32(&ce, t->m0 + i, c[i][h], mask, sb));
   }
 }
 

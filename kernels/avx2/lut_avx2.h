@@ -135,17 +135,13 @@
 
 /* Pixel-major (NHWC) int8 output, or uint8 requantized through float, of
  * the 8 x 64 tile, a pixel's channels contiguous (ys_m = 1): per 32
- * columns the 8 rows' activated bytes (wg_avx2_rows_act) transposed into
+ * columns the 8 rows' output bytes (wg_avx2_row_out32) transposed into
  * 32 qwords of 8 channels and stored one per pixel (core/pixels8.h; rows
  * < 8: `rows` bytes).  Through the 6 x 16 finish this widened the bytes to 32-bit
  * lanes and stored element by element (docs/lut.md, "NHWC through shifted
  * images"). */
 static inline int wg_avx2_lut_pixels_ok(const wg_tile *t) {
-  const wg_epi *e = t->epi;
-  return (e->output == WG_OUTPUT_INT8 ||
-          (e->output == WG_OUTPUT_UINT8_FLOAT && e->cyclic != WG_CYCLIC_ABS)) &&
-         e->b <= 8 && t->ys_m == 1 && t->ys_n != 1 &&
-         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1 || e->slope == 2);
+  return wg_epi_in_bytes(t->epi) && t->ys_m == 1 && t->ys_n != 1;
 }
 
 #define WG_AVX2_STORE_Q(row, v) _mm256_store_si256((__m256i *)(void *)(row), v)
@@ -158,17 +154,11 @@ static inline void wg_avx2_lut_finish_pixels(const wg_tile *t, const uint8_t *su
   int8_t *y = (int8_t *)t->y;
   for (int j = 0; j < t->cols; j += 32) {
     __m256i r[8];
-    for (int i = 0; i < 8; i++) {
-      r[i] = _mm256_setzero_si256();
-      if (i < t->rows) {
-        __m256i d = _mm256_set1_epi8((char)(e->zx * (uint32_t)e->rowsum[t->m0 + i]));
-        r[i] = wg_avx2_rows_act(e, _mm256_load_si256((const __m256i *)(sums + 64 * i + j)), d,
-                                mask, sb);
-        if (e->output == WG_OUTPUT_UINT8_FLOAT) /* the rows' float requantization */
-          r[i] = wg_avx2_rows_requant32(&ce, r[i], _mm256_set1_ps(e->scale[t->m0 + i]),
-                                        _mm256_set1_ps(e->bias[t->m0 + i]));
-      }
-    }
+    for (int i = 0; i < 8; i++)
+      r[i] = i < t->rows ? wg_avx2_row_out32(&ce, t->m0 + i,
+                                             _mm256_load_si256((const __m256i *)(sums + 64 * i + j)),
+                                             mask, sb)
+                         : _mm256_setzero_si256();
     _Alignas(32) uint64_t px[8][4];
     WG_PIXELS8_TRANSPOSE(__m256i, r, px, _mm256_unpacklo_epi8, _mm256_unpackhi_epi8,
                          _mm256_unpacklo_epi16, _mm256_unpackhi_epi16, _mm256_unpacklo_epi32,

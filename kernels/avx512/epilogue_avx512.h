@@ -183,9 +183,7 @@ static inline void wg512_finish_tile(const wg_tile *t, const uint32_t *acc, int 
       if (e->zx)
         z = _mm512_sub_epi32(z, _mm512_set1_epi32((int32_t)(e->zx * (uint32_t)e->rowsum[m])));
       if (pixels) {
-        _Alignas(16) char buf16[16];
-        wg512_store16(&c, m, wg512_activate(&c, z), buf16);
-        memcpy(&stage[i][j0], buf16, 16);
+        wg512_store16(&c, m, wg512_activate(&c, z), (char *)&stage[i][j0]);
         continue;
       }
       char *dst = (char *)t->y + (size_t)(i * t->ys_m + j0 * t->ys_n) * c.es;

@@ -114,11 +114,7 @@ static inline __attribute__((always_inline)) void wg512_lut_adds(const wg_tile *
  * sums to 32-bit lanes for the folder's finish took 10% of a binary
  * 64x3136x576 GEMM (perf, AMD EPYC Zen 5; docs/lut.md). */
 static inline int wg512_lut_bytes_ok(const wg_tile *t) {
-  const wg_epi *e = t->epi;
-  return (e->output == WG_OUTPUT_INT8 ||
-          (e->output == WG_OUTPUT_UINT8_FLOAT && e->cyclic != WG_CYCLIC_ABS)) &&
-         e->b <= 8 && (t->ys_n == 1 || t->ys_m == 1) &&
-         (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1 || e->slope == 2);
+  return wg_epi_in_bytes(t->epi) && (t->ys_n == 1 || t->ys_m == 1);
 }
 
 /* Row i's 64 byte sums from column j, activated. */

@@ -46,22 +46,19 @@ static inline __m512i wg512_cvtps_epi32(__m512 v) {
   for (int j = 0; j < 16; j++) i[j] = (int32_t)nearbyintf(f[j]);
   return _mm512_loadu_si512((const void *)i);
 }
-/* Sixteen bytes zero-extended to 32-bit lanes. */
-static inline __m512i wg512_cvtepu8_epi32(__m128i v) {
-  uint8_t b[16];
-  uint32_t i[16];
-  _mm_storeu_si128((__m128i *)(void *)b, v);
-  for (int j = 0; j < 16; j++) i[j] = b[j];
-  return _mm512_loadu_si512((const void *)i);
-}
-/* Sixteen bytes sign-extended to 32-bit lanes. */
-static inline __m512i wg512_cvtepi8_epi32(__m128i v) {
-  int8_t b[16];
-  int32_t i[16];
-  _mm_storeu_si128((__m128i *)(void *)b, v);
-  for (int j = 0; j < 16; j++) i[j] = b[j];
-  return _mm512_loadu_si512((const void *)i);
-}
+/* Sixteen bytes zero- (u8) or sign-extended (i8) to 32-bit lanes: the
+ * bytes read as T8, widened to T32. */
+#define WG512_EXTEND8(name, T8, T32)                   \
+  static inline __m512i name(__m128i v) {              \
+    T8 b[16];                                          \
+    T32 i[16];                                         \
+    _mm_storeu_si128((__m128i *)(void *)b, v);         \
+    for (int j = 0; j < 16; j++) i[j] = b[j];          \
+    return _mm512_loadu_si512((const void *)i);        \
+  }
+WG512_EXTEND8(wg512_cvtepu8_epi32, uint8_t, uint32_t)
+WG512_EXTEND8(wg512_cvtepi8_epi32, int8_t, int32_t)
+#undef WG512_EXTEND8
 static inline __m512 wg512_fmadd_ps(__m512 a, __m512 b, __m512 c) {
   float x[16], y[16], z[16];
   _mm512_storeu_ps(x, a);

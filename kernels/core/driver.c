@@ -257,10 +257,11 @@ static void share_b(wg_driver_plan *pl, const split *s) {
   }
 }
 
-/* Whether the run's convolution gets shifted images: NCHW, or NHWC run one
- * image at a time (wg_driver_run), with sh = 1, for a kernel that reads
- * them, within WG_DRIVER_IMAGES_MAX for the batch. */
-static int images_for(const wg_run *r) {
+/* An image's bytes of shifted images (whole lines) when the run's
+ * convolution gets them, else 0: NCHW, or NHWC run one image at a time
+ * (wg_driver_run), with sh = 1, for a kernel that reads them, within
+ * WG_DRIVER_IMAGES_MAX for the batch. */
+static size_t images_for(const wg_run *r) {
   const wg_bsrc *s = &r->src;
   if (!wg_bsrc_images_apply(s)) return 0;
   if (!(s->layout == WG_NCHW ? r->kern->nchw_images
@@ -268,7 +269,7 @@ static int images_for(const wg_run *r) {
                                    s->n >= WG_DRIVER_NHWC_IMAGES_MIN_PIXELS))
     return 0;
   size_t per = (wg_bsrc_images_bytes(s) + 63) & ~(size_t)63;
-  return per <= WG_DRIVER_IMAGES_MAX / (size_t)r->nimg;
+  return per <= WG_DRIVER_IMAGES_MAX / (size_t)r->nimg ? per : 0;
 }
 
 /* Convolutions with sh = 1: shifted images of whole channels in the
@@ -277,8 +278,8 @@ static int images_for(const wg_run *r) {
  * in every task's pack (NCHW), or pixel runs gathered and transposed per
  * block (NHWC) (docs/performance.md, "Shifted images"). */
 static void plan_images(wg_driver_plan *pl, const wg_run *r) {
-  if (!images_for(r)) return;
-  size_t per = (wg_bsrc_images_bytes(&r->src) + 63) & ~(size_t)63;
+  size_t per = images_for(r);
+  if (!per) return;
   size_t words = (size_t)r->nimg * wg_bsrc_images_units(&r->src);
   size_t state = (words * sizeof(uint64_t) + 63) & ~(size_t)63;
   pl->imgs_at = (pl->shared_bytes + 63) & ~(size_t)63;

@@ -73,6 +73,17 @@ typedef struct wg_epi {
   uint32_t zx;
 } wg_epi;
 
+/* Whether an epilogue can be computed in byte lanes from sums kept modulo
+ * 2^8 (the x86 byte finishes; epilogue_avx2.h, at wg_avx2_rows_act, has why
+ * each step is exact): b <= 8, int8 outputs or uint8 ones requantized
+ * through float (not after abs: |a| = 128 at b = 8 has no int8 form), and
+ * smooth cyclic activations of slope 1 or 2 only. */
+static inline int wg_epi_in_bytes(const wg_epi *e) {
+  return (e->output == WG_OUTPUT_INT8 ||
+          (e->output == WG_OUTPUT_UINT8_FLOAT && e->cyclic != WG_CYCLIC_ABS)) &&
+         e->b <= 8 && (e->cyclic != WG_CYCLIC_SMOOTH || e->slope == 1 || e->slope == 2);
+}
+
 /* Where the activation matrix B (K x N) comes from (bsrc.c). */
 typedef struct wg_bsrc wg_bsrc;
 
